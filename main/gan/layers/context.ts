@@ -1,0 +1,27 @@
+/** How a forward pass behaves: the reference's train()/eval() state plus our own controls. */
+export interface ForwardContext {
+  /** Batch norm uses batch statistics (PyTorch train mode) instead of running statistics. */
+  readonly batchStats: boolean;
+  /** Batch norm running statistics are updated (only meaningful with batchStats). */
+  readonly updateStats: boolean;
+  /** Dropout layers drop (PyTorch train mode). */
+  readonly dropout: boolean;
+  /** A seed per dropout mask, drawn from the run's RNG so runs are reproducible. */
+  nextSeed(): number;
+}
+
+export function trainContext(nextSeed: () => number): ForwardContext {
+  return { batchStats: true, updateStats: true, dropout: true, nextSeed };
+}
+
+export const evalContext: ForwardContext = {
+  batchStats: false,
+  updateStats: false,
+  dropout: false,
+  nextSeed: () => 0,
+};
+
+/** The reference's test.py without --eval: batch statistics and dropout stay on, stats untouched. */
+export function referenceTestContext(nextSeed: () => number): ForwardContext {
+  return { batchStats: true, updateStats: false, dropout: true, nextSeed };
+}

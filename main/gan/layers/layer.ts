@@ -1,0 +1,23 @@
+import type { tf } from '../tf.js';
+import type { ForwardContext } from './context.js';
+
+/** A network piece. Parameters live in the network's ParamRegistry, not in the layer. */
+export interface Layer {
+  forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D;
+}
+
+/** The reference's nn.Sequential: children are numbered, and that number is part of each key. */
+export class Sequential implements Layer {
+  constructor(readonly children: readonly Layer[]) {}
+
+  forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
+    let y = x;
+    for (const child of this.children) y = child.forward(y, ctx);
+    return y;
+  }
+}
+
+/** Builds an nn.Sequential: each factory receives the key prefix of its index. */
+export function sequential(prefix: string, factories: Array<(prefix: string) => Layer>): Sequential {
+  return new Sequential(factories.map((make, i) => make(prefix === '' ? String(i) : `${prefix}.${i}`)));
+}

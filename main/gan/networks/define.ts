@@ -1,0 +1,83 @@
+import type { Layer } from '../layers/layer.js';
+import type { NormType } from '../layers/norm.js';
+import { ParamRegistry } from '../layers/params.js';
+import { nLayerDiscriminator, pixelDiscriminator } from './discriminators.js';
+import { initWeights, type InitType, type NormalSource } from './init.js';
+import { Network } from './network.js';
+import { resnetGenerator } from './resnet-generator.js';
+import { unetGenerator } from './unet-generator.js';
+
+export const GENERATORS = ['resnet_9blocks', 'resnet_6blocks', 'unet_256', 'unet_128'] as const;
+export const DISCRIMINATORS = ['basic', 'n_layers', 'pixel'] as const;
+export type NetG = (typeof GENERATORS)[number];
+export type NetD = (typeof DISCRIMINATORS)[number];
+
+export interface GeneratorArch {
+  netG: NetG;
+  inputNc: number;
+  outputNc: number;
+  ngf: number;
+  norm: NormType;
+  useDropout: boolean;
+}
+
+export interface DiscriminatorArch {
+  netD: NetD;
+  inputNc: number;
+  ndf: number;
+  nLayersD: number;
+  norm: NormType;
+}
+
+export interface InitSpec {
+  type: InitType;
+  gain: number;
+  rng: NormalSource;
+}
+
+function generatorLayers(params: ParamRegistry, a: GeneratorArch): Layer {
+  const common = { inputNc: a.inputNc, outputNc: a.outputNc, ngf: a.ngf, norm: a.norm, useDropout: a.useDropout };
+  switch (a.netG) {
+    case 'resnet_9blocks':
+      return resnetGenerator(params, { ...common, nBlocks: 9 });
+    case 'resnet_6blocks':
+      return resnetGenerator(params, { ...common, nBlocks: 6 });
+    case 'unet_256':
+      return unetGenerator(params, { ...common, numDowns: 8 });
+    case 'unet_128':
+      return unetGenerator(params, { ...common, numDowns: 7 });
+  }
+}
+
+/** The reference's define_G: build, then init (skipped when weights will be loaded anyway). */
+export function defineG(name: string, arch: GeneratorArch, init: InitSpec | null): Network {
+  const params = new ParamRegistry(name);
+  const net = new Network(name, params, generatorLayers(params, arch));
+  if (init) initWeights(net, init.type, init.gain, init.rng);
+  return net;
+}
+
+/** The reference's define_D. */
+export function defineD(name: string, arch: DiscriminatorArch, init: InitSpec | null): Network {
+  const params = new ParamRegistry(name);
+  const base = { inputNc: arch.inputNc, ndf: arch.ndf, norm: arch.norm };
+  const layers =
+    arch.netD === 'pixel'
+      ? pixelDiscriminator(params, base)
+      : nLayerDiscriminator(params, { ...base, nLayers: arch.netD === 'basic' ? 3 : arch.nLayersD });
+  const net = new Network(name, params, layers);
+  if (init) initWeights(net, init.type, init.gain, init.rng);
+  return net;
+}
+
+/** The multiple an input's height and width must have for a generator to give back the same size. */
+export function sizeMultiple(netG: NetG): number {
+  switch (netG) {
+    case 'unet_256':
+      return 256;
+    case 'unet_128':
+      return 128;
+    default:
+      return 4;
+  }
+}

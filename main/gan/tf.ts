@@ -1,0 +1,9 @@
+// The single import point for TensorFlow.js in the engine.
+// tfjs-core's Node entry registers no gradients; the union package's Node bundle registers all of
+// them into the same core registry, so importing it once here makes tf.grad / variableGrads work.
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-cpu';
+
+export { tf };
+export type { Tensor, Tensor1D, Tensor4D, Variable, Scalar, Rank } from '@tensorflow/tfjs-core';
