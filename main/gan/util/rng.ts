@@ -39,7 +39,7 @@ function seedWords(lo: number, hi: number): [number, number, number, number] {
     words.push(out);
   }
   // xoshiro must never be all-zero; splitmix32 makes that astronomically unlikely, but be exact.
-  if (words.every((w) => w === 0)) words[0] = 1;
+  if (!words.some((w) => w !== 0)) words[0] = 1;
   return words as [number, number, number, number];
 }
 
@@ -166,7 +166,7 @@ export class Rng {
       sm = next ^ out;
       words.push(out);
     }
-    if (words.every((w) => w === 0)) words[0] = 1;
+    if (!words.some((w) => w !== 0)) words[0] = 1;
     const child = new Rng(0);
     child.setWords(words as [number, number, number, number]);
     return child;
