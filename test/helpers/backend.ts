@@ -1,8 +1,11 @@
-import { tf } from '../../main/gan/tf.js';
-import '@tensorflow/tfjs-backend-wasm';
+import { initBackend } from '../../main/gan/backend/index.js';
 
-/** Tests run on the backend artists get without native TensorFlow: wasm with our kernels. */
+/**
+ * Tests run on the backend artists get without native TensorFlow: wasm with our kernels. One wasm
+ * thread per test process: vitest already runs two files at once on two cores, and the tiny
+ * networks in tests are dominated by per-op overhead, which the threaded build makes ~3× larger.
+ */
 export async function useTestBackend(): Promise<void> {
-  await tf.setBackend(process.env.TANDEM_TEST_BACKEND ?? 'wasm');
-  await tf.ready();
+  process.env.TANDEM_WASM_THREADS ??= '1';
+  await initBackend(process.env.TANDEM_TEST_BACKEND ?? 'wasm');
 }

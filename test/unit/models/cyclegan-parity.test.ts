@@ -78,12 +78,17 @@ describe('one CycleGAN step equals the reference', () => {
           checked++;
           continue;
         }
-        const scale = Math.max(ref.abs_sum, 1e-3);
+        // Adam's first step moves each weight by lr·g/(|g|+eps) ≈ ±lr whatever |g| is, so a weight whose
+        // gradient is within rounding of zero may go either way on another runtime. Allow a few such
+        // flips (2·lr each); a wrong gradient flips far more and moves the sums by much more.
+        const lr = 2e-4;
+        const flips = Math.max(1, Math.ceil(0.005 * data.length));
+        const tol = 1e-5 * Math.max(ref.abs_sum, 1e-3) + 2 * lr * flips;
         const bad: string[] = [];
-        if (Math.abs(sum - ref.sum) > 1e-5 * scale + 1e-6 * data.length) bad.push(`sum ${sum} vs ${ref.sum}`);
-        if (Math.abs(absSum - ref.abs_sum) > 1e-5 * scale + 1e-6 * data.length) bad.push(`abs_sum ${absSum} vs ${ref.abs_sum}`);
-        if (Math.abs(min - ref.min) > 1e-6) bad.push(`min ${min} vs ${ref.min}`);
-        if (Math.abs(max - ref.max) > 1e-6) bad.push(`max ${max} vs ${ref.max}`);
+        if (Math.abs(sum - ref.sum) > tol) bad.push(`sum ${sum} vs ${ref.sum}`);
+        if (Math.abs(absSum - ref.abs_sum) > tol) bad.push(`abs_sum ${absSum} vs ${ref.abs_sum}`);
+        if (Math.abs(min - ref.min) > 2 * lr + 1e-6) bad.push(`min ${min} vs ${ref.min}`);
+        if (Math.abs(max - ref.max) > 2 * lr + 1e-6) bad.push(`max ${max} vs ${ref.max}`);
         expect(bad, `${netName}.${key}`).toEqual([]);
         checked++;
       }

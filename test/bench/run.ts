@@ -1,0 +1,65 @@
+// `npm run bench [-- --only CASE[,CASE]]`: each case in a child process; one JSON object on the last line.
+import { spawn } from 'node:child_process';
+import { INFER_CASES, TRAIN_CASES } from './cases.js';
+
+interface CaseResult {
+  case: string;
+  status: 'ok' | 'cannot-run';
+  backend?: string;
+  threads?: number;
+  seconds?: number;
+  reference_seconds?: number;
+  ratio_to_reference?: number;
+  tensor_peak_mb?: number;
+  peak_rss_mb?: number;
+  reason?: string;
+}
+
+function runCase(name: string): Promise<CaseResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', new URL('./case.ts', import.meta.url).pathname, name], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('close', (code, signal) => {
+      const line = out.trim().split('\n').pop() ?? '';
+      try {
+        resolve(JSON.parse(line) as CaseResult);
+      } catch {
+        // Killed by the OS or out of memory in wasm before it could report.
+        resolve({ case: name, status: 'cannot-run', reason: `process ended (${signal ?? `exit ${code}`}) without a result` });
+      }
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const onlyIdx = process.argv.indexOf('--only');
+  const all = [...Object.keys(TRAIN_CASES), ...Object.keys(INFER_CASES)];
+  const only = onlyIdx >= 0 ? (process.argv[onlyIdx + 1] ?? '').split(',').filter(Boolean) : all;
+  for (const n of only) if (!all.includes(n)) throw new Error(`unknown case '${n}'; cases: ${all.join(', ')}`);
+  const results: CaseResult[] = [];
+  for (const name of only) {
+    const r = await runCase(name);
+    console.error(`${name}: ${r.status === 'ok' ? `${r.seconds?.toFixed(3)} s (${r.ratio_to_reference?.toFixed(2)}× reference), peak RSS ${r.peak_rss_mb} MB` : r.reason}`);
+    results.push(r);
+  }
+  const ok = results.filter((r) => r.status === 'ok');
+  const pick = (names: string[]) =>
+    Object.fromEntries(results.filter((r) => names.includes(r.case)).map((r) => [r.case, r.status === 'ok' ? r.seconds : 'cannot-run']));
+  console.log(
+    JSON.stringify({
+      backend: ok[0]?.backend ?? null,
+      threads: ok[0]?.threads ?? null,
+      train_s_per_iter: pick(Object.keys(TRAIN_CASES)),
+      infer_s_per_image: pick(Object.keys(INFER_CASES)),
+      ratio_to_reference: Object.fromEntries(ok.map((r) => [r.case, Number(r.ratio_to_reference?.toFixed(2))])),
+      peak_rss_mb: Math.max(0, ...ok.map((r) => r.peak_rss_mb ?? 0)),
+      peak_rss_mb_per_case: Object.fromEntries(results.map((r) => [r.case, r.peak_rss_mb ?? null])),
+      cannot_run: Object.fromEntries(results.filter((r) => r.status !== 'ok').map((r) => [r.case, r.reason])),
+    }),
+  );
+}
+
+void main();
