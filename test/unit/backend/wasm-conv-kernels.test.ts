@@ -1,0 +1,118 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../../main/gan/backend/index.js';
+import { conv2dBackpropFilter } from '../../../main/gan/backend/kernels/conv2d-backprop-filter.js';
+import { TANDEM_WASM_KERNELS } from '../../../main/gan/backend/kernels/register-wasm-kernels.js';
+
+type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
+interface Case {
+  x: [number, number, number, number];
+  filter: [number, number, number, number];
+  stride: number;
+  pad: Pad;
+}
+
+/** max |a - b| / max |b|: relative to the reference's scale, so near-zero entries don't blow up. */
+function relativeError(actual: tf.Tensor, reference: Float32Array): number {
+  const a = actual.dataSync();
+  expect(a.length).toBe(reference.length);
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i]! - reference[i]!));
+    scale = Math.max(scale, Math.abs(reference[i]!));
+  }
+  return diff / Math.max(scale, 1e-12);
+}
+
+function onCpu(compute: () => tf.Tensor): Float32Array {
+  tf.setBackend('cpu');
+  try {
+    return tf.tidy(() => compute().dataSync() as Float32Array);
+  } finally {
+    tf.setBackend('wasm');
+  }
+}
+
+function expectMatchesCpu(compute: () => tf.Tensor): void {
+  const reference = onCpu(compute);
+  const before = tf.memory().numTensors;
+  const actual = compute();
+  expect(relativeError(actual, reference)).toBeLessThan(1e-4);
+  actual.dispose();
+  expect(tf.memory().numTensors).toBe(before);
+}
+
+const CASES: Case[] = [
+  { x: [2, 7, 9, 5], filter: [3, 3, 5, 6], stride: 1, pad: 1 },
+  { x: [2, 7, 9, 5], filter: [3, 3, 5, 10], stride: 2, pad: 1 },
+  { x: [1, 13, 13, 3], filter: [4, 4, 3, 9], stride: 2, pad: 1 },
+  { x: [3, 13, 13, 3], filter: [7, 7, 3, 2], stride: 1, pad: 3 },
+  { x: [1, 8, 8, 5], filter: [1, 1, 5, 7], stride: 2, pad: 0 },
+  { x: [2, 9, 7, 6], filter: [1, 1, 6, 11], stride: 1, pad: 0 },
+  { x: [2, 9, 7, 6], filter: [3, 3, 6, 5], stride: 2, pad: 'same' },
+  { x: [2, 9, 7, 6], filter: [4, 4, 6, 13], stride: 2, pad: 'valid' },
+  { x: [1, 11, 10, 3], filter: [4, 4, 3, 5], stride: 1, pad: 'same' },
+  { x: [4, 6, 6, 7], filter: [3, 3, 7, 9], stride: 1, pad: 'valid' },
+  { x: [2, 8, 8, 3], filter: [3, 3, 3, 12], stride: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+];
+
+const name = (c: Case) => `x${c.x.join('x')} f${c.filter.join('x')} s${c.stride} pad ${JSON.stringify(c.pad)}`;
+
+describe('Tandem wasm conv kernels match the cpu backend', () => {
+  beforeAll(async () => {
+    const report = await initBackend('wasm');
+    expect(report.name).toBe('wasm');
+    tf.setBackend('wasm');
+  });
+
+  it('replaces Conv2DBackpropInput and adds Conv2DBackpropFilter on wasm', () => {
+    for (const config of TANDEM_WASM_KERNELS) {
+      expect(tf.getKernel(config.kernelName, 'wasm')?.kernelFunc).toBe(config.kernelFunc);
+    }
+  });
+
+  for (const c of CASES) {
+    it(`conv2d gradients, ${name(c)}`, () => {
+      const x = tf.randomNormal(c.x) as tf.Tensor4D;
+      const w = tf.randomNormal(c.filter) as tf.Tensor4D;
+      const dy = tf.tidy(() => tf.randomNormal(tf.conv2d(x, w, c.stride, c.pad).shape)) as tf.Tensor4D;
+      expectMatchesCpu(() => tf.grad((f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, f as tf.Tensor4D, c.stride, c.pad), dy)))(w));
+      expectMatchesCpu(() => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(v as tf.Tensor4D, w, c.stride, c.pad), dy)))(x));
+      tf.dispose([x, w, dy]);
+    });
+  }
+
+  const TRANSPOSED: { x: [number, number, number, number]; k: number; cin: number; cout: number }[] = [
+    { x: [2, 5, 5, 6], k: 4, cin: 6, cout: 5 },
+    { x: [1, 7, 6, 9], k: 3, cin: 9, cout: 4 },
+    { x: [3, 4, 4, 3], k: 4, cin: 3, cout: 10 },
+    { x: [2, 6, 6, 10], k: 3, cin: 10, cout: 3 },
+  ];
+  for (const t of TRANSPOSED) {
+    it(`conv2dTranspose k${t.k} s2 p1 to 2n, x${t.x.join('x')} -> ${t.cout}: forward and gradients`, () => {
+      const [n, h, w] = t.x;
+      const outShape: [number, number, number, number] = [n, 2 * h, 2 * w, t.cout];
+      const x = tf.randomNormal(t.x) as tf.Tensor4D;
+      const filter = tf.randomNormal([t.k, t.k, t.cout, t.cin]) as tf.Tensor4D;
+      const dy = tf.randomNormal(outShape) as tf.Tensor4D;
+      const up = (v: tf.Tensor, f: tf.Tensor) => tf.conv2dTranspose(v as tf.Tensor4D, f as tf.Tensor4D, outShape, 2, 1);
+      expectMatchesCpu(() => up(x, filter));
+      expectMatchesCpu(() => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(up(v, filter), dy)))(x));
+      expectMatchesCpu(() => tf.grad((f: tf.Tensor) => tf.sum(tf.mul(up(x, f), dy)))(filter));
+      tf.dispose([x, filter, dy]);
+    });
+  }
+
+  it('chunks the filter gradient over output rows when a tap would exceed the temp budget', () => {
+    const x = tf.randomNormal([2, 9, 11, 5]) as tf.Tensor4D;
+    const dy = tf.randomNormal([2, 5, 6, 7]) as tf.Tensor4D;
+    const attrs = { strides: 2, pad: 1, dataFormat: 'NHWC' } as const;
+    // 2 images x 6 columns x 7 channels = 84 floats per output row: a 100-float budget means 1 row per chunk.
+    const w = tf.zeros([3, 3, 5, 7]);
+    const reference = onCpu(() => tf.grad((f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, f as tf.Tensor4D, 2, 1), dy)))(w));
+    const chunked = conv2dBackpropFilter(x, dy, [3, 3, 5, 7], attrs, 100);
+    expect(relativeError(chunked, reference)).toBeLessThan(1e-4);
+    tf.dispose([x, dy, w, chunked]);
+  });
+});
