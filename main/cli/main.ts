@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { normaliseOptionNames } from './argv.js';
+import { exportModelCommand, importModelCommand } from './model-commands.js';
 import { translateCommand } from './translate-command.js';
 import { isUserFacing } from './user-error.js';
 
@@ -10,6 +11,8 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
   program.addCommand(translateCommand());
+  program.addCommand(importModelCommand());
+  program.addCommand(exportModelCommand());
   for (const c of program.commands) c.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;
 }
