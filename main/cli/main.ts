@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { normaliseOptionNames } from './argv.js';
+import { demoCommand, inspectCommand } from './data-commands.js';
 import { exportModelCommand, importModelCommand } from './model-commands.js';
+import { trainCommand } from './train-command.js';
 import { translateCommand } from './translate-command.js';
 import { isUserFacing } from './user-error.js';
 
@@ -10,6 +12,9 @@ export function buildProgram(): Command {
     .option('--debug', 'print stack traces of errors')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
+  program.addCommand(trainCommand());
+  program.addCommand(inspectCommand());
+  program.addCommand(demoCommand());
   program.addCommand(translateCommand());
   program.addCommand(importModelCommand());
   program.addCommand(exportModelCommand());

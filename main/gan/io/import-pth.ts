@@ -132,8 +132,9 @@ export async function importCycleGanPair(pathA: string, pathB: string, outPath: 
       netG: x.netG,
       ngf: x.ngf,
       norm: x.norm,
-      input_nc: x.inputNc,
-      output_nc: x.outputNc,
+      // Training reads gray or colour images; other channel counts are refused by the options schema.
+      input_nc: x.inputNc as 1 | 3,
+      output_nc: x.outputNc as 1 | 3,
       no_dropout: !x.useDropout,
     });
     try {

@@ -5,8 +5,9 @@ import { DISCRIMINATORS, GENERATORS } from '../networks/define.js';
 // modify_commandline_options), so its users' commands and checkpoints carry over.
 const common = {
   name: z.string().min(1).default('experiment_name'),
-  input_nc: z.number().int().min(1).max(4).default(3),
-  output_nc: z.number().int().min(1).max(4).default(3),
+  // Images are gray (1) or colour (3); alpha is composited away when reading.
+  input_nc: z.union([z.literal(1), z.literal(3)]).default(3),
+  output_nc: z.union([z.literal(1), z.literal(3)]).default(3),
   ngf: z.number().int().min(1).max(1024).default(64),
   ndf: z.number().int().min(1).max(1024).default(64),
   netD: z.enum(DISCRIMINATORS).default('basic'),
