@@ -1,0 +1,82 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCheckpointOptions } from '../../main/gan/models/model-checkpoint.js';
+import { runCli, startCli } from '../helpers/run-cli.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'tandem-cli-train-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const tiny = ['--ngf', '4', '--ndf', '4', '--netG', 'resnet_6blocks', '--load_size', '40', '--crop_size', '32'];
+
+beforeAll(async () => {
+  const r = await runCli(['demo', 'data', '--train_count', '8', '--test_count', '2', '--size', '48'], dir);
+  expect(r.code, r.stderr).toBe(0);
+}, 60_000);
+
+describe('tandem inspect', () => {
+  it('reports the demo data as JSON', async () => {
+    const r = await runCli(['inspect', 'data/unpaired/trainA', 'data/unpaired/trainB', '--json'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { folders: Array<{ files: number; readable: number }> };
+    expect(report.folders.map((f) => [f.files, f.readable])).toEqual([
+      [8, 8],
+      [8, 8],
+    ]);
+  });
+});
+
+describe('tandem train', () => {
+  it('trains pix2pix on the demo data and leaves a checkpoint and sample grids', async () => {
+    const r = await runCli(['train', '--model', 'pix2pix', '--dataroot', 'data/paired', '--name', 'p2p', ...tiny, '--n_epochs', '1', '--n_epochs_decay', '1', '--display_freq', '8'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/backend: wasm/);
+    expect(r.stderr).toMatch(/Usable for training: 8/);
+    expect(r.stderr).toMatch(/finished 2 epochs \(16 images\)/);
+    const run = path.join(dir, 'checkpoints', 'p2p');
+    expect(existsSync(path.join(run, 'latest.tandem'))).toBe(true);
+    expect(readdirSync(path.join(run, 'samples'))).toEqual(['iter_00000000.png', 'iter_00000008.png', 'iter_00000016.png']);
+    const { options, progress } = await readCheckpointOptions(path.join(run, 'latest.tandem'));
+    expect(options).toMatchObject({ model: 'pix2pix', netG: 'resnet_6blocks', ngf: 4, crop_size: 32, gan_mode: 'vanilla', lambda_L1: 100 });
+    expect(progress.totalIters).toBe(16);
+  });
+
+  it('refuses to overwrite a run, and says how to continue it', async () => {
+    const r = await runCli(['train', '--model', 'pix2pix', '--dataroot', 'data/paired', '--name', 'p2p', ...tiny], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/a run named 'p2p' already exists .* add --resume/);
+  });
+
+  it('stops cleanly on Ctrl-C with a checkpoint and resumes with the numbering intact', async () => {
+    const args = ['train', '--model', 'cyclegan', '--dataroot', 'data/unpaired', '--name', 'cg', ...tiny, '--n_epochs', '4', '--n_epochs_decay', '0', '--save_epoch_freq', '1'];
+    const run = startCli(args, dir);
+    // Interrupt once the first epoch's checkpoint exists, i.e. somewhere after epoch 1.
+    const firstEpoch = path.join(dir, 'checkpoints', 'cg', 'epoch_1.tandem');
+    while (!existsSync(firstEpoch)) await sleep(100);
+    run.child.kill('SIGINT');
+    const stopped = await run.done;
+    expect(stopped.code, stopped.stderr).toBe(0);
+    const m = /stopped at epoch (\d+) \((\d+) images\)/.exec(stopped.stderr);
+    expect(m, stopped.stderr).not.toBeNull();
+    const [epoch, at] = [Number(m![1]), Number(m![2])];
+    expect(at).toBeGreaterThan(8);
+    expect(at).toBeLessThan(32);
+
+    const resumed = await runCli([...args, '--resume'], dir);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(`resuming cg at epoch ${epoch}, image ${at - 8 * (epoch - 1)} of the epoch (${at} images so far)`);
+    expect(resumed.stderr).toMatch(/finished 4 epochs \(32 images\)/);
+  });
+
+  it('says what is wrong in one line, without a stack trace', async () => {
+    const missing = await runCli(['train', '--model', 'pix2pix', '--dataroot', 'nowhere'], dir);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^tandem: .*nowhere/m);
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+    const badFlag = await runCli(['train', '--model', 'pix2pix', '--dataroot', 'data/paired', '--ngf', 'many'], dir);
+    expect(badFlag.code).toBe(1);
+    expect(badFlag.stderr).toMatch(/--ngf expects a whole number/);
+  });
+});

@@ -1,0 +1,82 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveGeneratorFile } from '../../main/gan/models/generator-file.js';
+import { defineG, type GeneratorArch } from '../../main/gan/networks/define.js';
+import { Rng } from '../../main/gan/util/rng.js';
+import { useTestBackend } from '../helpers/backend.js';
+import { runCli, startCli } from '../helpers/run-cli.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'tandem-cli-translate-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function gradientImage(file: string, width: number, height: number, format: 'png' | 'jpeg' = 'png'): Promise<void> {
+  const buf = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
+      buf[i] = (x * 255) / width;
+      buf[i + 1] = (y * 255) / height;
+      buf[i + 2] = ((x + y) * 7) % 256;
+    }
+  }
+  mkdirSync(path.dirname(file), { recursive: true });
+  const img = sharp(buf, { raw: { width, height, channels: 3 } });
+  await (format === 'png' ? img.png() : img.jpeg()).toFile(file);
+}
+
+beforeAll(async () => {
+  await useTestBackend();
+  const arch: GeneratorArch = { netG: 'resnet_6blocks', inputNc: 3, outputNc: 3, ngf: 4, norm: 'instance', useDropout: false };
+  const g = defineG('G', arch, { type: 'normal', gain: 0.02, rng: new Rng(1) });
+  await saveGeneratorFile(path.join(dir, 'tiny.tandem'), g, arch, { from: 'test' });
+  g.dispose();
+});
+
+describe('tandem translate', () => {
+  it('keeps names, subfolders and sizes, reports a bad file and goes on', async () => {
+    await gradientImage(path.join(dir, 'in', 'a.png'), 37, 50);
+    await gradientImage(path.join(dir, 'in', 'sub', 'deeper', 'b.jpg'), 64, 40, 'jpeg');
+    writeFileSync(path.join(dir, 'in', 'notes.png'), 'this is text, not a picture');
+    const r = await runCli(['translate', '--model', 'tiny.tandem', '--input', 'in', '--output', 'out'], dir);
+    expect(r.code).toBe(1); // one file failed
+    expect(r.stderr).toMatch(/2 translated, 1 failed/);
+    expect(r.stderr).toMatch(/notes\.png: .*not an image/i);
+    expect(await sharp(path.join(dir, 'out', 'a.png')).metadata()).toMatchObject({ width: 37, height: 50, format: 'png' });
+    expect(await sharp(path.join(dir, 'out', 'sub', 'deeper', 'b.jpg')).metadata()).toMatchObject({ width: 64, height: 40, format: 'jpeg' });
+  });
+
+  it('resumes an interrupted run: outputs already there are skipped', async () => {
+    for (let i = 0; i < 30; i++) await gradientImage(path.join(dir, 'many', `img${String(i).padStart(2, '0')}.png`), 96, 96);
+    const run = startCli(['translate', '--model', 'tiny.tandem', '--input', 'many', '--output', 'many-out'], dir);
+    const out = path.join(dir, 'many-out');
+    while (!existsSync(out) || readdirSync(out).filter((f) => f.endsWith('.png')).length < 3) await sleep(50);
+    run.child.kill('SIGINT');
+    const first = await run.done;
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/stopped; run again to resume/);
+    const doneFirst = readdirSync(out).filter((f) => f.endsWith('.png')).length;
+    expect(doneFirst).toBeLessThan(30);
+    expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]); // nothing half-written
+    const second = await runCli(['translate', '--model', 'tiny.tandem', '--input', 'many', '--output', 'many-out'], dir);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toContain(`${30 - doneFirst} translated, ${doneFirst} already there`);
+    expect(readdirSync(out).length).toBe(30);
+  });
+
+  it('translates a 6000×4000 photo in tiles, same size out', async () => {
+    await gradientImage(path.join(dir, 'big', 'photo.jpg'), 6000, 4000, 'jpeg');
+    const r = await runCli(['translate', '--model', 'tiny.tandem', '--input', 'big/photo.jpg', '--output', 'big-out', '--tile', '768', '--overlap', '128'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await sharp(path.join(dir, 'big-out', 'photo.jpg')).metadata()).toMatchObject({ width: 6000, height: 4000 });
+  }, 300_000);
+
+  it('refuses an output folder inside the input folder', async () => {
+    const r = await runCli(['translate', '--model', 'tiny.tandem', '--input', 'in', '--output', 'in/out'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/lies inside --input/);
+  });
+});
