@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { initBackend } from '../gan/backend/index.js';
-import { loadTranslator } from '../gan/models/generator-file.js';
 import { formatDuration } from '../gan/training/eta.js';
+import { openImageTranslator } from '../gan/translate/image-translator.js';
 import { translateFolder } from '../gan/translate/translate-folder.js';
 import { parseIntOption } from './argv.js';
 import { ProgressLine } from './progress.js';
@@ -23,12 +23,15 @@ export function translateCommand(): Command {
         .choices(['eval', 'reference-test'])
         .default('eval'),
     )
-    .option('--backend <name>', 'auto, gpu, node, wasm or cpu (default: auto, or TANDEM_BACKEND)')
+    .addOption(
+      new Option('--engine <engine>', 'auto: onnxruntime when it loads (faster), else tfjs').choices(['auto', 'onnx', 'tfjs']).default('auto'),
+    )
+    .option('--backend <name>', 'tfjs backend: auto, gpu, node, wasm or cpu (default: auto, or TANDEM_BACKEND)')
     .action(async (o: TranslateFlags) => {
       const backend = await initBackend(o.backend);
-      console.error(backend.line);
-      const t = await loadTranslator(o.model, o.direction);
-      console.error(`model: ${t.description}`);
+      const t = await openImageTranslator(o.model, { direction: o.direction, engine: o.engine, mode: o.mode });
+      console.error(`engine: ${t.engine}${t.engine.startsWith('tfjs') ? ` — ${backend.line}` : ''}`);
+      console.error(`model: ${t.arch.netG}, ngf ${t.arch.ngf}, ${t.arch.norm} norm`);
       const abort = new AbortController();
       const onSigint = () => abort.abort();
       process.once('SIGINT', onSigint);
@@ -42,7 +45,6 @@ export function translateCommand(): Command {
           tile: o.tile,
           ...(o.overlap !== undefined ? { overlap: o.overlap } : {}),
           overwrite: o.overwrite,
-          mode: o.mode,
           signal: abort.signal,
           onProgress: (p) => {
             const bar = (progress.bar ??= new ProgressLine('translate', p.total));
@@ -61,7 +63,7 @@ export function translateCommand(): Command {
         process.exitCode = summary.failed.length > 0 ? 1 : 0;
       } finally {
         process.off('SIGINT', onSigint);
-        t.net.dispose();
+        await t.dispose();
       }
     });
 }
@@ -76,5 +78,6 @@ interface TranslateFlags {
   overlap?: number;
   overwrite: boolean;
   mode: 'eval' | 'reference-test';
+  engine: 'auto' | 'onnx' | 'tfjs';
   backend?: string;
 }

@@ -74,6 +74,18 @@ describe('tandem translate', () => {
     expect(await sharp(path.join(dir, 'big-out', 'photo.jpg')).metadata()).toMatchObject({ width: 6000, height: 4000 });
   }, 300_000);
 
+  it('gives the same pixels on onnxruntime and on tfjs (1 level)', async () => {
+    await gradientImage(path.join(dir, 'engines', 'e.png'), 90, 70);
+    const viaOnnx = await runCli(['translate', '--model', 'tiny.tandem', '--input', 'engines', '--output', 'e-onnx', '--engine', 'onnx'], dir);
+    const viaTfjs = await runCli(['translate', '--model', 'tiny.tandem', '--input', 'engines', '--output', 'e-tfjs', '--engine', 'tfjs'], dir);
+    expect(viaOnnx.stderr).toMatch(/engine: onnxruntime/);
+    expect(viaTfjs.stderr).toMatch(/engine: tfjs \(wasm\)/);
+    const [a, b] = await Promise.all(['e-onnx', 'e-tfjs'].map((d) => sharp(path.join(dir, d, 'e.png')).raw().toBuffer()));
+    let worst = 0;
+    for (let i = 0; i < a!.length; i++) worst = Math.max(worst, Math.abs(a![i]! - b![i]!));
+    expect(worst).toBeLessThanOrEqual(1);
+  });
+
   it('refuses an output folder inside the input folder', async () => {
     const r = await runCli(['translate', '--model', 'tiny.tandem', '--input', 'in', '--output', 'in/out'], dir);
     expect(r.code).toBe(1);

@@ -43,13 +43,16 @@ function axisWeights(len: number, ramp: number, atStart: boolean, atEnd: boolean
   return w;
 }
 
+/** Runs one tile (HWC in [-1, 1]) through a generator and returns its HWC output. */
+export type TileRunner = (patch: PlainImage) => Promise<Float32Array> | Float32Array;
+
 /**
  * Translates an image of any size in overlapping tiles and blends them, so memory depends on the
- * tile size, not the image size. The output has the input's size.
+ * tile size, not the image size. The output has the input's size. `multiple` is the side length
+ * the generator needs (tiles are rounded up to it).
  */
-export function translateTiled(net: Network, netG: NetG, image: PlainImage, outChannels: number, opts: TileOptions): PlainImage {
+export async function translateInTiles(image: PlainImage, outChannels: number, multiple: number, opts: TileOptions, runTile: TileRunner): Promise<PlainImage> {
   const { width, height, channels, data } = image;
-  const multiple = sizeMultiple(netG);
   const tile = Math.max(multiple, Math.ceil(opts.tile / multiple) * multiple);
   const tw = Math.min(tile, width);
   const th = Math.min(tile, height);
@@ -67,12 +70,7 @@ export function translateTiled(net: Network, netG: NetG, image: PlainImage, outC
         const src = ((y0 + y) * width + x0) * channels;
         patch.set(data.subarray(src, src + tw * channels), y * tw * channels);
       }
-      const result = tf.tidy(() => {
-        const x = tf.tensor4d(patch, [1, th, tw, channels]);
-        return translateBatch(net, netG, x, opts);
-      });
-      const pixels = result.dataSync() as Float32Array;
-      result.dispose();
+      const pixels = await runTile({ data: patch, width: tw, height: th, channels });
       const wy = axisWeights(th, overlap, y0 === 0, y0 + th >= height);
       const wx = axisWeights(tw, overlap, x0 === 0, x0 + tw >= width);
       for (let y = 0; y < th; y++) {
@@ -92,4 +90,14 @@ export function translateTiled(net: Network, netG: NetG, image: PlainImage, outC
     for (let c = 0; c < outChannels; c++) out[p * outChannels + c]! /= w;
   }
   return { data: out, width, height, channels: outChannels };
+}
+
+/** translateInTiles with a tfjs generator. */
+export function translateTiled(net: Network, netG: NetG, image: PlainImage, outChannels: number, opts: TileOptions): Promise<PlainImage> {
+  return translateInTiles(image, outChannels, sizeMultiple(netG), opts, (patch) =>
+    tf.tidy(() => {
+      const x = tf.tensor4d(patch.data, [1, patch.height, patch.width, patch.channels]);
+      return translateBatch(net, netG, x, opts).dataSync() as Float32Array;
+    }),
+  );
 }

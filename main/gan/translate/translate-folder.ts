@@ -3,10 +3,8 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readImage, writeImage, type WriteFormat } from '../../data/image-io.js';
 import { isImagePath, scanImageFolderStrict } from '../../data/scan.js';
-import { tf } from '../tf.js';
-import { translateBatch, type InferenceMode } from '../models/inference.js';
-import { translateTiled } from '../models/tiled-inference.js';
-import type { LoadedTranslator } from '../models/generator-file.js';
+import { translateInTiles } from '../models/tiled-inference.js';
+import type { ImageTranslator } from './image-translator.js';
 
 export interface TranslateFolderOptions {
   input: string;
@@ -18,7 +16,6 @@ export interface TranslateFolderOptions {
   overlap?: number;
   /** Images larger than this run in tiles, since a whole pass would exhaust memory. */
   maxWholePixels?: number;
-  mode?: InferenceMode;
   /** Translate again even where the output exists (default: skip, so an interrupted run resumes). */
   overwrite?: boolean;
   signal?: AbortSignal;
@@ -65,12 +62,15 @@ async function listInputs(input: string): Promise<{ root: string; files: string[
   return { root: scan.dir, files: scan.images };
 }
 
+type Decoded = Awaited<ReturnType<typeof readImage>>;
+
 /**
  * Translates every image under `input` (recursively) into `output`, keeping names and subfolders,
  * any size (whole, or tiled when large), skipping outputs that exist; a bad file is reported and
- * the rest go on. No cap on the number of images.
+ * the rest go on. No cap on the number of images. The next image is decoded and the previous one
+ * encoded while the current one translates (onnxruntime computes off the JS thread).
  */
-export async function translateFolder(t: LoadedTranslator, opts: TranslateFolderOptions): Promise<TranslateSummary> {
+export async function translateFolder(t: ImageTranslator, opts: TranslateFolderOptions): Promise<TranslateSummary> {
   const { root, files } = await listInputs(opts.input);
   const inputRoot = path.resolve(root);
   if (path.resolve(opts.output).startsWith(inputRoot + path.sep) || path.resolve(opts.output) === inputRoot) {
@@ -79,43 +79,58 @@ export async function translateFolder(t: LoadedTranslator, opts: TranslateFolder
   }
   const summary: TranslateSummary = { total: files.length, translated: 0, skippedExisting: 0, failed: [], stopped: false };
   const maxWhole = opts.maxWholePixels ?? 1024 * 1024;
-  const { netG, inputNc, outputNc } = t.arch;
+  const { inputNc, outputNc } = t.arch;
+  const targets = files.map((file) => ({ file, target: outputPathFor(file, inputRoot, opts.output, opts.format) }));
+  const todo = targets.filter(({ target }) => opts.overwrite || !existsSync(target.file));
   let done = 0;
-  for (const file of files) {
+  const report = (file: string, status: TranslateProgress['status'], reason?: string) =>
+    opts.onProgress?.({ done: ++done, total: files.length, file, status, ...(reason ? { reason } : {}) });
+  const pending = new Set(todo.map((x) => x.file));
+  for (const { file } of targets) {
+    if (!pending.has(file)) {
+      summary.skippedExisting++;
+      report(file, 'skipped-existing');
+    }
+  }
+  const read = (i: number): Promise<Decoded | Error> =>
+    i < todo.length ? readImage(todo[i]!.file, { channels: inputNc === 1 ? 1 : 3 }).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))) : Promise.resolve(new Error('none'));
+  let next = read(0);
+  let pendingWrite: Promise<void> = Promise.resolve();
+  const fail = (file: string, e: unknown) => {
+    const reason = e instanceof Error ? e.message : String(e);
+    summary.failed.push({ file, reason });
+    report(file, 'failed', reason);
+  };
+  for (let i = 0; i < todo.length; i++) {
     if (opts.signal?.aborted) {
       summary.stopped = true;
       break;
     }
-    const target = outputPathFor(file, inputRoot, opts.output, opts.format);
-    let status: TranslateProgress['status'] = 'translated';
-    let reason: string | undefined;
-    if (!opts.overwrite && existsSync(target.file)) {
-      status = 'skipped-existing';
-      summary.skippedExisting++;
-    } else {
-      try {
-        const image = await readImage(file, { channels: inputNc === 1 ? 1 : 3 });
-        const useTiles = (opts.tile ?? 0) > 0 || image.width * image.height > maxWhole;
-        let out: Float32Array;
-        if (useTiles) {
-          const tile = opts.tile && opts.tile > 0 ? opts.tile : 512;
-          out = translateTiled(t.net, netG, image, outputNc, { tile, overlap: opts.overlap ?? Math.round(tile / 4), mode: opts.mode ?? 'eval' }).data;
-        } else {
-          out = tf.tidy(() => {
-            const x = tf.tensor4d(image.data, [1, image.height, image.width, image.channels]);
-            return translateBatch(t.net, netG, x, { mode: opts.mode ?? 'eval' }).dataSync() as Float32Array;
-          });
-        }
-        await writeImage(target.file, out, image.width, image.height, outputNc === 1 ? 1 : 3, target.format);
-        summary.translated++;
-      } catch (e) {
-        status = 'failed';
-        reason = e instanceof Error ? e.message : String(e);
-        summary.failed.push({ file, reason });
-      }
+    const { file, target } = todo[i]!;
+    const image = await next;
+    next = read(i + 1);
+    if (image instanceof Error) {
+      fail(file, image);
+      continue;
     }
-    done++;
-    opts.onProgress?.({ done, total: files.length, file, status, ...(reason ? { reason } : {}) });
+    try {
+      const tiled = (opts.tile ?? 0) > 0 || image.width * image.height > maxWhole;
+      const tile = opts.tile && opts.tile > 0 ? opts.tile : 512;
+      const out = tiled
+        ? (await translateInTiles(image, outputNc, t.multiple, { tile, overlap: opts.overlap ?? Math.round(tile / 4) }, (patch) => t.run(patch))).data
+        : await t.run(image);
+      await pendingWrite;
+      pendingWrite = writeImage(target.file, out, image.width, image.height, outputNc === 1 ? 1 : 3, target.format).then(
+        () => {
+          summary.translated++;
+          report(file, 'translated');
+        },
+        (e: unknown) => fail(file, e),
+      );
+    } catch (e) {
+      fail(file, e);
+    }
   }
+  await pendingWrite;
   return summary;
 }
