@@ -1,10 +1,20 @@
 // Runs one benchmark case in its own process (so peak memory is per case) and prints one JSON line.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { writeDemoDatasets } from '../../main/data/demo.js';
+import { detectLayout } from '../../main/data/layout.js';
+import { DatasetLoader } from '../../main/data/loader.js';
 import { initBackend } from '../../main/gan/backend/index.js';
-import { defineG } from '../../main/gan/networks/define.js';
+import { defineG, type GeneratorArch } from '../../main/gan/networks/define.js';
 import { createModel } from '../../main/gan/models/create-model.js';
+import { saveGeneratorFile } from '../../main/gan/models/generator-file.js';
 import { translateBatch } from '../../main/gan/models/inference.js';
 import { tf } from '../../main/gan/tf.js';
-import { findCase } from './cases.js';
+import { openImageTranslator } from '../../main/gan/translate/image-translator.js';
+import { translateFolder } from '../../main/gan/translate/translate-folder.js';
+import { Rng } from '../../main/gan/util/rng.js';
+import { findCase, type DataCase, type ExportCase } from './cases.js';
 
 const name = process.argv[2] ?? '';
 const warmup = Number(process.env.BENCH_WARMUP ?? 1);
@@ -15,6 +25,52 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
+async function timeExport(c: ExportCase, scratch: string): Promise<{ seconds: number; engine: string }> {
+  const demo = await writeDemoDatasets(path.join(scratch, 'demo'), { trainCount: c.images + 1, testCount: 1, size: 256 });
+  const arch: GeneratorArch = { netG: c.netG, inputNc: 3, outputNc: 3, ngf: 64, norm: c.norm, useDropout: false };
+  const g = defineG('G', arch, { type: 'normal', gain: 0.02, rng: new Rng(1) });
+  const model = path.join(scratch, 'g.tandem');
+  await saveGeneratorFile(model, g, arch);
+  g.dispose();
+  const t = await openImageTranslator(model, { cacheDir: scratch });
+  try {
+    // Warm up on one image, then time the folder (trainA: 256×256 PNGs).
+    await translateFolder(t, { input: path.join(demo.unpaired, 'testA'), output: path.join(scratch, 'warm') });
+    const started = performance.now();
+    const r = await translateFolder(t, { input: path.join(demo.unpaired, 'trainA'), output: path.join(scratch, 'out') });
+    return { seconds: (performance.now() - started) / 1000 / r.translated, engine: t.engine };
+  } finally {
+    await t.dispose();
+  }
+}
+
+async function dataShare(c: DataCase, scratch: string): Promise<{ seconds: number; share: number }> {
+  const demo = await writeDemoDatasets(path.join(scratch, 'demo'), { trainCount: c.iterations + 2, testCount: 1, size: 256 });
+  const model = createModel({ model: 'pix2pix' });
+  const loader = new DatasetLoader(await detectLayout({ dataroot: demo.paired, phase: 'train', model: 'pix2pix' }), {
+    batch_size: 1,
+    preprocess: { preprocess: 'resize_and_crop', load_size: 286, crop_size: 256, no_flip: false, input_nc: 3, output_nc: 3 },
+    direction: 'AtoB',
+    seed: 1,
+  });
+  let n = 0;
+  let started = 0;
+  for await (const batch of loader.epoch(1)) {
+    model.setInput(batch);
+    tf.dispose([batch.A, batch.B]);
+    model.optimizeParameters();
+    // The first batch is a cold start (nothing could be prefetched yet): measure from the second on.
+    if (++n === 1) {
+      loader.resetLoadStats();
+      started = performance.now();
+    }
+    if (n > c.iterations) break;
+  }
+  const total = (performance.now() - started) / 1000;
+  model.dispose();
+  return { seconds: total / c.iterations, share: loader.loadStats().waitSecondsTotal / total };
+}
+
 async function main(): Promise<void> {
   const c = findCase(name);
   if (!c) throw new Error(`unknown bench case '${name}'`);
@@ -22,30 +78,44 @@ async function main(): Promise<void> {
   let peakBytes = 0;
   const sample = () => (peakBytes = Math.max(peakBytes, tf.memory().numBytes));
   const times: number[] = [];
-  if (c.kind === 'train') {
-    const model = createModel({ ...c.options, crop_size: c.size });
-    const batch = {
-      A: tf.randomUniform([1, c.size, c.size, 3], -1, 1, 'float32', 1) as tf.Tensor4D,
-      B: tf.randomUniform([1, c.size, c.size, 3], -1, 1, 'float32', 2) as tf.Tensor4D,
-    };
-    model.setInput(batch);
-    for (let i = 0; i < warmup + repeats; i++) {
-      const t = performance.now();
-      model.optimizeParameters();
-      if (i >= warmup) times.push((performance.now() - t) / 1000);
-      sample();
+  const extra: Record<string, unknown> = {};
+  const scratch = await mkdtemp(path.join(tmpdir(), 'tandem-bench-'));
+  try {
+    if (c.kind === 'train') {
+      const model = createModel({ ...c.options, crop_size: c.size });
+      const batch = {
+        A: tf.randomUniform([1, c.size, c.size, 3], -1, 1, 'float32', 1) as tf.Tensor4D,
+        B: tf.randomUniform([1, c.size, c.size, 3], -1, 1, 'float32', 2) as tf.Tensor4D,
+      };
+      model.setInput(batch);
+      for (let i = 0; i < warmup + repeats; i++) {
+        const t = performance.now();
+        model.optimizeParameters();
+        if (i >= warmup) times.push((performance.now() - t) / 1000);
+        sample();
+      }
+    } else if (c.kind === 'infer') {
+      const net = defineG('G', { netG: c.netG, inputNc: 3, outputNc: 3, ngf: 64, norm: c.norm, useDropout: false }, null);
+      const x = tf.randomUniform([1, c.size, c.size, 3], -1, 1, 'float32', 1) as tf.Tensor4D;
+      for (let i = 0; i < warmup + repeats; i++) {
+        const t = performance.now();
+        const y = translateBatch(net, c.netG, x);
+        await y.data();
+        y.dispose();
+        if (i >= warmup) times.push((performance.now() - t) / 1000);
+        sample();
+      }
+    } else if (c.kind === 'export') {
+      const r = await timeExport(c, scratch);
+      times.push(r.seconds);
+      extra.engine = r.engine;
+    } else {
+      const r = await dataShare(c, scratch);
+      times.push(r.seconds);
+      extra.data_loading_share = r.share;
     }
-  } else {
-    const net = defineG('G', { netG: c.netG, inputNc: 3, outputNc: 3, ngf: 64, norm: c.norm, useDropout: false }, null);
-    const x = tf.randomUniform([1, c.size, c.size, 3], -1, 1, 'float32', 1) as tf.Tensor4D;
-    for (let i = 0; i < warmup + repeats; i++) {
-      const t = performance.now();
-      const y = translateBatch(net, c.netG, x);
-      await y.data();
-      y.dispose();
-      if (i >= warmup) times.push((performance.now() - t) / 1000);
-      sample();
-    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
   }
   const seconds = median(times);
   console.log(
@@ -56,9 +126,10 @@ async function main(): Promise<void> {
       threads: backend.threads,
       seconds,
       reference_seconds: c.reference,
-      ratio_to_reference: seconds / c.reference,
+      ratio_to_reference: c.kind === 'data' ? null : seconds / c.reference,
       tensor_peak_mb: Math.round(peakBytes / 2 ** 20),
       peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+      ...extra,
     }),
   );
 }

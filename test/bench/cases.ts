@@ -16,6 +16,22 @@ export interface InferCase {
   reference: number;
 }
 
+/** Batch export of a folder of 256×256 PNGs, decode and encode included (engine auto: onnxruntime). */
+export interface ExportCase {
+  kind: 'export';
+  netG: 'resnet_9blocks' | 'unet_256';
+  norm: 'instance' | 'batch';
+  images: number;
+  reference: number;
+}
+
+/** The share of a training iteration spent waiting for data (pix2pix on the demo data at 256). */
+export interface DataCase {
+  kind: 'data';
+  iterations: number;
+  reference: number;
+}
+
 export const TRAIN_CASES: Record<string, TrainCase> = {
   pix2pix_unet256_256: { kind: 'train', options: { model: 'pix2pix' }, size: 256, reference: 1.88 },
   cyclegan_resnet9_128: { kind: 'train', options: { model: 'cyclegan', crop_size: 128, load_size: 143 }, size: 128, reference: 2.74 },
@@ -27,8 +43,17 @@ export const INFER_CASES: Record<string, InferCase> = {
   unet256_256: { kind: 'infer', netG: 'unet_256', norm: 'batch', size: 256, reference: 0.135 },
 };
 
-export type CaseName = keyof typeof TRAIN_CASES | keyof typeof INFER_CASES;
+export const EXPORT_CASES: Record<string, ExportCase> = {
+  export_resnet9_256: { kind: 'export', netG: 'resnet_9blocks', norm: 'instance', images: 6, reference: 0.63 },
+  export_unet256_256: { kind: 'export', netG: 'unet_256', norm: 'batch', images: 12, reference: 0.135 },
+};
 
-export function findCase(name: string): TrainCase | InferCase | undefined {
-  return TRAIN_CASES[name] ?? INFER_CASES[name];
+export const DATA_CASES: Record<string, DataCase> = {
+  data_loading_share_pix2pix_256: { kind: 'data', iterations: 6, reference: 0.05 },
+};
+
+export const ALL_CASES = { ...TRAIN_CASES, ...INFER_CASES, ...EXPORT_CASES, ...DATA_CASES };
+
+export function findCase(name: string): TrainCase | InferCase | ExportCase | DataCase | undefined {
+  return (ALL_CASES as Record<string, TrainCase | InferCase | ExportCase | DataCase>)[name];
 }

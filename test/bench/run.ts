@@ -1,6 +1,6 @@
 // `npm run bench [-- --only CASE[,CASE]]`: each case in a child process; one JSON object on the last line.
 import { spawn } from 'node:child_process';
-import { INFER_CASES, TRAIN_CASES } from './cases.js';
+import { ALL_CASES, DATA_CASES, EXPORT_CASES, INFER_CASES, TRAIN_CASES } from './cases.js';
 
 interface CaseResult {
   case: string;
@@ -13,6 +13,8 @@ interface CaseResult {
   tensor_peak_mb?: number;
   peak_rss_mb?: number;
   reason?: string;
+  engine?: string;
+  data_loading_share?: number;
 }
 
 function runCase(name: string): Promise<CaseResult> {
@@ -36,13 +38,14 @@ function runCase(name: string): Promise<CaseResult> {
 
 async function main(): Promise<void> {
   const onlyIdx = process.argv.indexOf('--only');
-  const all = [...Object.keys(TRAIN_CASES), ...Object.keys(INFER_CASES)];
+  const all = Object.keys(ALL_CASES);
   const only = onlyIdx >= 0 ? (process.argv[onlyIdx + 1] ?? '').split(',').filter(Boolean) : all;
   for (const n of only) if (!all.includes(n)) throw new Error(`unknown case '${n}'; cases: ${all.join(', ')}`);
   const results: CaseResult[] = [];
   for (const name of only) {
     const r = await runCase(name);
-    console.error(`${name}: ${r.status === 'ok' ? `${r.seconds?.toFixed(3)} s (${r.ratio_to_reference?.toFixed(2)}× reference), peak RSS ${r.peak_rss_mb} MB` : r.reason}`);
+    const detail = r.data_loading_share !== undefined ? `data loading ${(r.data_loading_share * 100).toFixed(2)}% of an iteration` : `${r.ratio_to_reference?.toFixed(2)}× reference`;
+    console.error(`${name}: ${r.status === 'ok' ? `${r.seconds?.toFixed(3)} s (${detail}), peak RSS ${r.peak_rss_mb} MB` : r.reason}`);
     results.push(r);
   }
   const ok = results.filter((r) => r.status === 'ok');
@@ -54,7 +57,10 @@ async function main(): Promise<void> {
       threads: ok[0]?.threads ?? null,
       train_s_per_iter: pick(Object.keys(TRAIN_CASES)),
       infer_s_per_image: pick(Object.keys(INFER_CASES)),
-      ratio_to_reference: Object.fromEntries(ok.map((r) => [r.case, Number(r.ratio_to_reference?.toFixed(2))])),
+      export_s_per_image: pick(Object.keys(EXPORT_CASES)),
+      export_engine: results.find((r) => r.engine)?.engine ?? null,
+      data_loading_share: Object.fromEntries(results.filter((r) => r.case in DATA_CASES && r.status === 'ok').map((r) => [r.case, r.data_loading_share])),
+      ratio_to_reference: Object.fromEntries(ok.filter((r) => r.ratio_to_reference != null).map((r) => [r.case, Number(r.ratio_to_reference!.toFixed(2))])),
       peak_rss_mb: Math.max(0, ...ok.map((r) => r.peak_rss_mb ?? 0)),
       peak_rss_mb_per_case: Object.fromEntries(results.map((r) => [r.case, r.peak_rss_mb ?? null])),
       cannot_run: Object.fromEntries(results.filter((r) => r.status !== 'ok').map((r) => [r.case, r.reason])),
