@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DISCRIMINATORS, GENERATORS } from '../networks/define.js';
+// Free of TensorFlow.js: the studio's API and the renderer share this schema.
+import { DISCRIMINATORS, GENERATORS } from '../networks/names.js';
 
 // The reference's option names (base_options + train_options + each model's
 // modify_commandline_options), so its users' commands and checkpoints carry over.

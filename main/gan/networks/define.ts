@@ -7,10 +7,9 @@ import { Network } from './network.js';
 import { resnetGenerator } from './resnet-generator.js';
 import { unetGenerator } from './unet-generator.js';
 
-export const GENERATORS = ['resnet_9blocks', 'resnet_6blocks', 'unet_256', 'unet_128'] as const;
-export const DISCRIMINATORS = ['basic', 'n_layers', 'pixel'] as const;
-export type NetG = (typeof GENERATORS)[number];
-export type NetD = (typeof DISCRIMINATORS)[number];
+import type { NetD, NetG } from './names.js';
+
+export { DISCRIMINATORS, GENERATORS, type NetD, type NetG } from './names.js';
 
 export interface GeneratorArch {
   netG: NetG;
