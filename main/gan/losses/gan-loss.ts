@@ -1,4 +1,5 @@
 import { tf } from '../tf.js';
+import { registerComparisonGradients } from './comparison-grads.js';
 
 export type GanMode = 'vanilla' | 'lsgan' | 'wgangp';
 
@@ -38,6 +39,7 @@ export function gradientPenalty(
   seed: number,
   lambdaGp = 10,
 ): tf.Scalar {
+  registerComparisonGradients();
   return tf.tidy(() => {
     const alpha = tf.randomUniform([real.shape[0], 1, 1, 1], 0, 1, 'float32', seed);
     const interpolates = tf.add(tf.mul(alpha, real), tf.mul(tf.sub(1, alpha), fake)) as tf.Tensor4D;
