@@ -1,0 +1,32 @@
+// Builds the desktop app into out/: main process, preload, job process entry (bundled with
+// esbuild; native and wasm packages stay external so electron-builder can unpack and rebuild
+// them) and the renderer (vite).
+import { build } from 'esbuild';
+import { cp, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const out = path.join(root, 'out');
+const external = [
+  'electron',
+  'better-sqlite3',
+  'sharp',
+  'onnxruntime-node',
+  // tfjs registers backends and gradients by side effect, which bundlers drop, and its wasm
+  // backend loads .wasm files from beside its own script: keep all of it in node_modules.
+  '@tensorflow/*',
+  'chokidar',
+  'ws',
+];
+
+await rm(out, { recursive: true, force: true });
+const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, external, logLevel: 'warning' };
+await build({ ...common, entryPoints: [path.join(root, 'main/electron/main.ts')], outfile: path.join(out, 'main/index.mjs'), format: 'esm' });
+await build({ ...common, entryPoints: [path.join(root, 'main/jobs/child-main.ts')], outfile: path.join(out, 'jobs/child-main.js'), format: 'esm' });
+// Sandboxed preloads must be a single CommonJS file that requires only 'electron'.
+await build({ ...common, entryPoints: [path.join(root, 'preload/index.ts')], outfile: path.join(out, 'preload/index.cjs'), format: 'cjs' });
+execFileSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts'], { cwd: root, stdio: 'inherit' });
+await cp(path.join(root, 'renderer/dist'), path.join(out, 'renderer'), { recursive: true });
+console.log(`built the desktop app into ${path.relative(root, out)}/`);
