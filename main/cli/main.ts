@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { normaliseOptionNames } from './argv.js';
 import { demoCommand, inspectCommand } from './data-commands.js';
 import { exportModelCommand, importModelCommand } from './model-commands.js';
+import { serveCommand } from './serve-command.js';
 import { trainCommand } from './train-command.js';
 import { translateCommand } from './translate-command.js';
 import { isUserFacing } from './user-error.js';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   program.addCommand(translateCommand());
   program.addCommand(importModelCommand());
   program.addCommand(exportModelCommand());
+  program.addCommand(serveCommand());
   for (const c of program.commands) c.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;
 }

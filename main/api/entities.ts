@@ -1,0 +1,200 @@
+// What the studio returns. Plain JSON (no Dates, no Maps) so the same values cross IPC, WebSocket
+// and structured clone unchanged. Times are Unix milliseconds.
+import type { BackendName, ResolvedRunOptions, RunSchedule } from './run-options.js';
+
+export type ProjectKind = 'paired' | 'unpaired';
+/** aligned: one folder of side-by-side A|B images; paired-folders: A and B matched by file name. */
+export type ProjectLayout = 'aligned' | 'paired-folders' | 'unpaired';
+/** 'folder missing': a data folder vanished (deleted, renamed, unmounted); it recovers on return. */
+export type ProjectStatus = 'indexing' | 'ready' | 'folder missing';
+/** Which of a project's folders a file lives in; AB = a side-by-side folder. */
+export type FolderRole = 'A' | 'B' | 'AB';
+
+export interface ProjectFolder {
+  role: FolderRole;
+  path: string;
+  present: boolean;
+}
+
+export interface Project {
+  id: string;
+  name: string;
+  kind: ProjectKind;
+  layout: ProjectLayout;
+  folders: ProjectFolder[];
+  /** Where runs and exports of this project are written (never inside the user's folders). */
+  artifactDir: string;
+  status: ProjectStatus;
+  /** Why the status is what it is, for people ("/data/horses was removed or renamed"). */
+  statusReason: string | null;
+  counts: { files: number; unreadable: number };
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface DatasetItem {
+  role: FolderRole;
+  /** Path below its folder, with '/' separators. */
+  relPath: string;
+  url: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  contentHash: string | null;
+  status: 'ok' | 'unreadable';
+  reason: string | null;
+}
+
+export interface DatasetPage {
+  total: number;
+  offset: number;
+  items: DatasetItem[];
+}
+
+export interface SizeStats {
+  min: { width: number; height: number };
+  max: { width: number; height: number };
+  distinct: number;
+}
+
+export interface DatasetHealth {
+  projectId: string;
+  status: ProjectStatus;
+  folders: Array<{ role: FolderRole; path: string; present: boolean; files: number; readable: number; sizes: SizeStats | null }>;
+  unreadable: Array<{ role: FolderRole; relPath: string; reason: string }>;
+  unreadableTotal: number;
+  /** Groups of byte-identical files (same content hash). */
+  duplicates: Array<{ contentHash: string; files: Array<{ role: FolderRole; relPath: string }> }>;
+  /** paired-folders only: names present on one side only. */
+  unmatched: { A: string[]; B: string[] } | null;
+  /** What training can use: pairs with both sides readable, side-by-side files, or images per epoch. */
+  usable: number;
+  /** One line per problem, for people; empty when all is well. */
+  problems: string[];
+}
+
+export type RunStatus = 'queued' | 'starting' | 'running' | 'paused' | 'stopping' | 'stopped' | 'finished' | 'failed' | 'interrupted';
+export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ['queued', 'starting', 'running', 'paused', 'stopping'];
+
+export interface RunProgress {
+  epoch: number;
+  lastEpoch: number;
+  epochIter: number;
+  epochSize: number | null;
+  totalIters: number;
+  secondsPerIter: number | null;
+  etaSeconds: number | null;
+}
+
+export interface RunSummary {
+  id: string;
+  projectId: string;
+  name: string;
+  model: 'pix2pix' | 'cyclegan';
+  status: RunStatus;
+  statusReason: string | null;
+  backend: BackendName;
+  /** The backend the trainer reported using, with its explanation line. */
+  backendUsed: string | null;
+  totalIters: number;
+  epoch: number;
+  lastEpoch: number;
+  lastCheckpoint: string | null;
+  createdAt: number;
+  startedAt: number | null;
+  endedAt: number | null;
+}
+
+export interface Run extends RunSummary {
+  options: ResolvedRunOptions;
+  schedule: RunSchedule;
+  runDir: string;
+  progress: RunProgress | null;
+}
+
+export interface MetricPoint {
+  /** Images trained on so far (the reference's total_iters). */
+  iteration: number;
+  epoch: number;
+  /** null: the loss was not a finite number (the run diverged). */
+  losses: Record<string, number | null>;
+  lr: number;
+  seconds: number;
+}
+
+export interface RunMetrics {
+  runId: string;
+  /** Points stored in all; `points` is fewer when downsampled. */
+  total: number;
+  lossNames: string[];
+  points: MetricPoint[];
+}
+
+export interface Sample {
+  runId: string;
+  iteration: number;
+  url: string;
+  createdAt: number;
+}
+
+export interface Checkpoint {
+  id: number;
+  runId: string;
+  /** latest.tandem or epoch_N.tandem */
+  fileName: string;
+  kind: 'latest' | 'epoch';
+  epoch: number;
+  epochIter: number;
+  totalIters: number;
+  reason: 'interval' | 'epoch' | 'stopped';
+  createdAt: number;
+}
+
+export type ExportStatus = 'queued' | 'running' | 'stopped' | 'finished' | 'failed' | 'interrupted';
+export type ExportFormat = 'keep' | 'png' | 'jpeg' | 'webp';
+
+export interface ExportJob {
+  id: string;
+  projectId: string;
+  runId: string;
+  checkpointId: number;
+  inputDir: string;
+  outputDir: string;
+  format: ExportFormat;
+  tile: number;
+  direction: 'AtoB' | 'BtoA';
+  status: ExportStatus;
+  statusReason: string | null;
+  done: number;
+  total: number | null;
+  failed: number;
+  createdAt: number;
+  endedAt: number | null;
+}
+
+export interface Settings {
+  backend: BackendName;
+  schedule: RunSchedule;
+}
+
+export interface BackendInfo {
+  /** The backend new runs ask for (a setting). */
+  requested: BackendName;
+  /** Which optional native packages are installed here; wasm and cpu always are. */
+  installed: { gpu: boolean; node: boolean; wasm: true; cpu: true };
+  /** The most recent choice a trainer reported ("backend: wasm (SIMD, 8 threads); …"). */
+  lastReported: { line: string; at: number } | null;
+  /** Whether this studio can run training jobs at all. */
+  jobsAvailable: boolean;
+}
+
+export interface JobInfo {
+  id: string;
+  kind: 'train' | 'export';
+  runId: string | null;
+  exportId: string | null;
+  state: JobState;
+  reason: string | null;
+}
+
+export type JobState = 'queued' | 'starting' | 'running' | 'paused' | 'stopping' | 'finished' | 'failed' | 'interrupted' | 'cancelled';

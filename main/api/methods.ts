@@ -1,0 +1,98 @@
+// The method table: name → input schema, and the StudioApi type derived from it. main validates
+// with these schemas; preload exposes one function per name; the renderer imports only types.
+import type { z } from 'zod';
+import type {
+  BackendInfo,
+  Checkpoint,
+  DatasetHealth,
+  DatasetPage,
+  ExportJob,
+  Project,
+  Run,
+  RunMetrics,
+  RunSummary,
+  Sample,
+  Settings,
+} from './entities.js';
+import type { ApiResult } from './errors.js';
+import {
+  createProjectInput,
+  deleteProjectInput,
+  emptyInput,
+  exportRef,
+  listDatasetInput,
+  listExportsInput,
+  metricsInput,
+  projectRef,
+  renameProjectInput,
+  runRef,
+  setSettingsInput,
+  startExportInput,
+  startRunInput,
+} from './schemas.js';
+
+export const METHOD_SCHEMAS = {
+  'projects.create': createProjectInput,
+  'projects.list': emptyInput,
+  'projects.get': projectRef,
+  'projects.rename': renameProjectInput,
+  'projects.delete': deleteProjectInput,
+  'datasets.list': listDatasetInput,
+  'datasets.health': projectRef,
+  'runs.start': startRunInput,
+  'runs.pause': runRef,
+  'runs.resume': runRef,
+  'runs.stop': runRef,
+  'runs.list': projectRef,
+  'runs.get': runRef,
+  'runs.metrics': metricsInput,
+  'runs.samples': runRef,
+  'checkpoints.list': runRef,
+  'exports.start': startExportInput,
+  'exports.list': listExportsInput,
+  'exports.get': exportRef,
+  'settings.get': emptyInput,
+  'settings.set': setSettingsInput,
+  'backend.info': emptyInput,
+} as const;
+
+export type MethodName = keyof typeof METHOD_SCHEMAS;
+export const METHOD_NAMES = Object.keys(METHOD_SCHEMAS) as MethodName[];
+
+export interface MethodOutputs {
+  'projects.create': Project;
+  'projects.list': Project[];
+  'projects.get': Project;
+  'projects.rename': Project;
+  'projects.delete': { projectId: string; deletedArtifacts: boolean };
+  'datasets.list': DatasetPage;
+  'datasets.health': DatasetHealth;
+  'runs.start': Run;
+  'runs.pause': Run;
+  'runs.resume': Run;
+  'runs.stop': Run;
+  'runs.list': RunSummary[];
+  'runs.get': Run;
+  'runs.metrics': RunMetrics;
+  'runs.samples': Sample[];
+  'checkpoints.list': Checkpoint[];
+  'exports.start': ExportJob;
+  'exports.list': ExportJob[];
+  'exports.get': ExportJob;
+  'settings.get': Settings;
+  'settings.set': Settings;
+  'backend.info': BackendInfo;
+}
+
+/** What a caller passes (defaults may be left out). */
+export type MethodInput<M extends MethodName> = z.input<(typeof METHOD_SCHEMAS)[M]>;
+/** What a handler receives after validation (defaults filled in). */
+export type MethodParams<M extends MethodName> = z.output<(typeof METHOD_SCHEMAS)[M]>;
+export type MethodOutput<M extends MethodName> = MethodOutputs[M];
+
+/** The whole studio as one object: what preload exposes as window.studio, and what clients implement. */
+export type StudioApi = { [M in MethodName]: (params: MethodInput<M>) => Promise<ApiResult<MethodOutput<M>>> };
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(METHOD_SCHEMAS, name);
+}

@@ -1,0 +1,31 @@
+// GET /files/<projectId>/<root>/<path>: images of a project, only from inside its folders.
+import type { ServerResponse } from 'node:http';
+import type { Studio } from '../studio/studio.js';
+import { StudioError } from '../studio/studio-error.js';
+import { sendFile } from './static-files.js';
+
+export async function serveProjectFile(studio: Studio, rawPath: string, res: ServerResponse, headOnly: boolean): Promise<void> {
+  // Split before decoding: an encoded slash (%2F) must stay inside its segment, where the
+  // resolver refuses it, rather than becoming a separator.
+  let segments: string[];
+  try {
+    segments = rawPath.split('/').map((s) => decodeURIComponent(s));
+  } catch {
+    return sendError(res, 400, 'The file path is not valid URL encoding.');
+  }
+  try {
+    const file = await studio.resolveFile(segments);
+    await sendFile(res, file, headOnly, { 'cache-control': 'no-cache' });
+  } catch (e) {
+    if (e instanceof StudioError) return sendError(res, e.code === 'not-found' ? 404 : 403, e.message);
+    if (!res.headersSent) sendError(res, 500, 'Could not read the file.');
+    else res.destroy();
+  }
+}
+
+export function sendError(res: ServerResponse, status: number, message: string): void {
+  if (res.headersSent) return void res.end();
+  const body = JSON.stringify({ ok: false, error: { code: status === 401 ? 'unauthorized' : status === 403 ? 'forbidden-path' : status === 404 ? 'not-found' : 'invalid-input', message } });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)) });
+  res.end(body);
+}

@@ -1,0 +1,120 @@
+// Runs: the full resolved options (what the checkpoints carry too), where the run stands, and why
+// it is in the state it is in.
+import type { BackendName, ResolvedRunOptions, RunSchedule } from '../api/run-options.js';
+import type { RunStatus } from '../api/entities.js';
+import type { Db } from './database.js';
+
+export interface RunRecord {
+  id: string;
+  projectId: string;
+  name: string;
+  model: 'pix2pix' | 'cyclegan';
+  options: ResolvedRunOptions;
+  schedule: RunSchedule;
+  backend: BackendName;
+  backendUsed: string | null;
+  status: RunStatus;
+  statusReason: string | null;
+  runDir: string;
+  totalIters: number;
+  epoch: number;
+  lastEpoch: number;
+  lastCheckpoint: string | null;
+  createdAt: number;
+  startedAt: number | null;
+  endedAt: number | null;
+}
+
+interface Row {
+  id: string;
+  project_id: string;
+  name: string;
+  model: 'pix2pix' | 'cyclegan';
+  options_json: string;
+  schedule_json: string;
+  backend: BackendName;
+  backend_used: string | null;
+  status: RunStatus;
+  status_reason: string | null;
+  run_dir: string;
+  total_iters: number;
+  epoch: number;
+  last_epoch: number;
+  last_checkpoint: string | null;
+  created_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+}
+
+const fromRow = (r: Row): RunRecord => ({
+  id: r.id,
+  projectId: r.project_id,
+  name: r.name,
+  model: r.model,
+  options: JSON.parse(r.options_json) as ResolvedRunOptions,
+  schedule: JSON.parse(r.schedule_json) as RunSchedule,
+  backend: r.backend,
+  backendUsed: r.backend_used,
+  status: r.status,
+  statusReason: r.status_reason,
+  runDir: r.run_dir,
+  totalIters: r.total_iters,
+  epoch: r.epoch,
+  lastEpoch: r.last_epoch,
+  lastCheckpoint: r.last_checkpoint,
+  createdAt: r.created_at,
+  startedAt: r.started_at,
+  endedAt: r.ended_at,
+});
+
+export type RunUpdate = Partial<
+  Pick<RunRecord, 'status' | 'statusReason' | 'backendUsed' | 'totalIters' | 'epoch' | 'lastCheckpoint' | 'startedAt' | 'endedAt'>
+>;
+
+const COLUMNS: Record<keyof RunUpdate, string> = {
+  status: 'status',
+  statusReason: 'status_reason',
+  backendUsed: 'backend_used',
+  totalIters: 'total_iters',
+  epoch: 'epoch',
+  lastCheckpoint: 'last_checkpoint',
+  startedAt: 'started_at',
+  endedAt: 'ended_at',
+};
+
+export class RunsRepo {
+  constructor(private readonly db: Db) {}
+
+  insert(r: RunRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO runs (id, project_id, name, model, options_json, schedule_json, backend, backend_used, status, status_reason,
+                           run_dir, total_iters, epoch, last_epoch, last_checkpoint, created_at, started_at, ended_at)
+         VALUES (@id, @projectId, @name, @model, @optionsJson, @scheduleJson, @backend, @backendUsed, @status, @statusReason,
+                 @runDir, @totalIters, @epoch, @lastEpoch, @lastCheckpoint, @createdAt, @startedAt, @endedAt)`,
+      )
+      .run({ ...r, optionsJson: JSON.stringify(r.options), scheduleJson: JSON.stringify(r.schedule) });
+  }
+
+  get(id: string): RunRecord | null {
+    const r = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Row | undefined;
+    return r ? fromRow(r) : null;
+  }
+
+  listByProject(projectId: string): RunRecord[] {
+    return (this.db.prepare('SELECT * FROM runs WHERE project_id = ? ORDER BY created_at, id').all(projectId) as Row[]).map(fromRow);
+  }
+
+  listByStatus(statuses: readonly RunStatus[]): RunRecord[] {
+    if (statuses.length === 0) return [];
+    const marks = statuses.map(() => '?').join(', ');
+    return (this.db.prepare(`SELECT * FROM runs WHERE status IN (${marks}) ORDER BY created_at, id`).all(...statuses) as Row[]).map(fromRow);
+  }
+
+  update(id: string, u: RunUpdate): void {
+    const keys = (Object.keys(u) as Array<keyof RunUpdate>).filter((k) => u[k] !== undefined);
+    if (keys.length === 0) return;
+    const sets = keys.map((k) => `${COLUMNS[k]} = @${k}`).join(', ');
+    this.db.prepare(`UPDATE runs SET ${sets} WHERE id = @id`).run({ ...u, id });
+  }
+}

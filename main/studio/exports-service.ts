@@ -1,0 +1,105 @@
+// Batch exports: translate a folder with one of a run's checkpoints.
+import { existsSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import type { ExportJob } from '../api/entities.js';
+import type { MethodParams } from '../api/methods.js';
+import { newId } from '../store/ids.js';
+import { emitExport, requireProject, requireRun, type StudioContext } from './context.js';
+import { projectFolders } from './dataset-health.js';
+import { getSettings } from './settings-service.js';
+import { notFound, StudioError } from './studio-error.js';
+
+function isInside(parent: string, child: string): boolean {
+  const rel = relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !/^[A-Za-z]:/.test(rel));
+}
+
+export async function startExport(ctx: StudioContext, input: MethodParams<'exports.start'>): Promise<ExportJob> {
+  const run = requireRun(ctx, input.runId);
+  const project = requireProject(ctx, run.projectId);
+  if (!ctx.runner.available) throw new StudioError('unavailable', 'Exporting is not available in this Tandem build (no job runner).');
+  const checkpoint =
+    input.checkpointId !== undefined
+      ? ctx.store.artifacts.checkpoint(input.checkpointId)
+      : (ctx.store.artifacts.checkpointByFile(run.id, 'latest.tandem') ?? ctx.store.artifacts.checkpoints(run.id).at(-1) ?? null);
+  if (input.checkpointId !== undefined && (!checkpoint || checkpoint.runId !== run.id)) throw notFound(`checkpoint of run ${run.id}`, input.checkpointId);
+  if (!checkpoint) throw new StudioError('conflict', `The run "${run.name}" has not saved a checkpoint yet; train it longer (or stop it, which saves one) and export then.`);
+  const checkpointFile = join(run.runDir, checkpoint.fileName);
+  if (!existsSync(checkpointFile)) throw new StudioError('not-found', `The checkpoint file ${checkpointFile} is gone from disk; pick another checkpoint.`);
+
+  const inputDir = resolve(input.inputDir);
+  const info = await stat(inputDir).catch(() => null);
+  if (!info?.isDirectory()) throw new StudioError('folder-missing', `The input folder ${inputDir} does not exist or is not a folder.`, 'inputDir');
+  const id = newId('e');
+  const outputDir = input.outputDir ? resolve(input.outputDir) : ctx.dataDir.export(project.id, id);
+  if (isInside(inputDir, outputDir) || isInside(outputDir, inputDir)) {
+    throw new StudioError('forbidden-path', `The output folder ${outputDir} overlaps the input folder ${inputDir}; translated images would be read again as input. Choose a separate folder.`, 'outputDir');
+  }
+  for (const { dir } of projectFolders(project)) {
+    if (isInside(dir, outputDir)) {
+      throw new StudioError('forbidden-path', `The output folder ${outputDir} lies inside the project's data folder ${dir}; translated images would become training data. Choose another folder.`, 'outputDir');
+    }
+  }
+  // The exporter refuses a non-empty output folder too, but only once its process is up: say it now.
+  const existing = await readdir(outputDir).catch(() => null);
+  if (existing && existing.length > 0) {
+    throw new StudioError('conflict', `The output folder ${outputDir} already holds files; choose an empty or new folder.`, 'outputDir');
+  }
+  const record: ExportJob = {
+    id,
+    projectId: project.id,
+    runId: run.id,
+    checkpointId: checkpoint.id,
+    inputDir,
+    outputDir,
+    format: input.format,
+    tile: input.tile,
+    direction: input.direction,
+    status: 'queued',
+    statusReason: null,
+    done: 0,
+    total: null,
+    failed: 0,
+    createdAt: ctx.now(),
+    endedAt: null,
+  };
+  ctx.store.exports.insert(record);
+  const jobId = newId('j');
+  ctx.store.jobs.insert({ id: jobId, kind: 'export', runId: null, exportId: id, state: 'queued', reason: null }, ctx.now());
+  ctx.jobs.set(jobId, { kind: 'export', runId: null, exportId: id, stopRequested: false });
+  ctx.exportJobs.set(id, jobId);
+  try {
+    ctx.runner.enqueue(jobId, {
+      kind: 'export',
+      exportId: id,
+      checkpoint: checkpointFile,
+      inputDir,
+      outputDir,
+      format: input.format,
+      tile: input.tile,
+      direction: input.direction,
+      backend: getSettings(ctx).backend,
+    });
+  } catch (e) {
+    const why = `Could not start the exporter: ${(e as Error).message}`;
+    ctx.jobs.delete(jobId);
+    ctx.exportJobs.delete(id);
+    ctx.store.jobs.setState(jobId, 'failed', why, ctx.now());
+    ctx.store.exports.update(id, { status: 'failed', statusReason: why, endedAt: ctx.now() });
+    throw new StudioError('unavailable', why);
+  }
+  emitExport(ctx, id);
+  return ctx.store.exports.get(id)!;
+}
+
+export function listExports(ctx: StudioContext, projectId: string): ExportJob[] {
+  requireProject(ctx, projectId);
+  return ctx.store.exports.listByProject(projectId);
+}
+
+export function getExport(ctx: StudioContext, exportId: string): ExportJob {
+  const e = ctx.store.exports.get(exportId);
+  if (!e) throw notFound('export', exportId);
+  return e;
+}

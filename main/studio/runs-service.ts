@@ -1,0 +1,208 @@
+// Training runs: start one from a project and options, pause, resume (a live job, or a new job
+// continuing from the last checkpoint), stop; and what a run produced (metrics, samples,
+// checkpoints).
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Checkpoint, Run, RunMetrics, RunSummary, Sample } from '../api/entities.js';
+import type { MethodParams } from '../api/methods.js';
+import { runOptionsSchema, runScheduleSchema, type ResolvedRunOptions, type RunSchedule } from '../api/run-options.js';
+import { newId } from '../store/ids.js';
+import type { RunRecord } from '../store/runs.js';
+import { emitRun, presentRun, presentRunSummary, presentSample, requireProject, requireRun, type StudioContext } from './context.js';
+import { projectHealth } from './projects-service.js';
+import { downsampleMetrics } from './downsample.js';
+import { StudioError } from './studio-error.js';
+import { getSettings } from './settings-service.js';
+
+function resolveRunOptions(model: 'pix2pix' | 'cyclegan', given: Record<string, unknown>, name: string): ResolvedRunOptions {
+  if (given.model !== undefined && given.model !== model) {
+    throw new StudioError(
+      'invalid-input',
+      model === 'pix2pix'
+        ? 'This is a paired project, which trains pix2pix; CycleGAN needs a project of two unpaired folders.'
+        : 'This is an unpaired project, which trains CycleGAN; pix2pix needs a paired project.',
+      'options.model',
+    );
+  }
+  const parsed = runOptionsSchema.safeParse({ ...given, model, name });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = ['options', ...issue.path.map(String)].join('.');
+    throw new StudioError('invalid-input', `${field}: ${issue.message}`, field);
+  }
+  return parsed.data;
+}
+
+export async function startRun(ctx: StudioContext, input: MethodParams<'runs.start'>): Promise<Run> {
+  const p = requireProject(ctx, input.projectId);
+  if (!ctx.runner.available) throw new StudioError('unavailable', 'Training is not available in this Tandem build (no job runner).');
+  if (p.status === 'folder missing') throw new StudioError('folder-missing', `Cannot train: ${p.statusReason ?? 'a data folder is missing'}.`);
+  const model = p.kind === 'paired' ? 'pix2pix' : 'cyclegan';
+  const runs = ctx.store.runs.listByProject(p.id);
+  const name = input.name ?? `Run ${runs.length + 1}`;
+  const options = resolveRunOptions(model, input.options, name);
+  const settings = getSettings(ctx);
+  const schedule: RunSchedule = runScheduleSchema.parse({ ...settings.schedule, ...input.schedule });
+  if (p.status === 'ready') {
+    const health = projectHealth(ctx, p.id);
+    if (health.usable === 0) throw new StudioError('dataset-error', `Nothing to train on: ${health.problems.join(' ') || 'no readable images'}`);
+  }
+
+  const id = newId('r');
+  const runDir = ctx.dataDir.run(p.id, id);
+  await mkdir(join(runDir, 'samples'), { recursive: true });
+  await writeFile(join(runDir, 'options.json'), `${JSON.stringify(options, null, 2)}\n`);
+  const record: RunRecord = {
+    id,
+    projectId: p.id,
+    name,
+    model,
+    options,
+    schedule,
+    backend: input.backend ?? settings.backend,
+    backendUsed: null,
+    status: 'queued',
+    statusReason: null,
+    runDir,
+    totalIters: 0,
+    epoch: options.epoch_count,
+    lastEpoch: options.n_epochs + options.n_epochs_decay, // as the trainer counts: epoch_count shifts the start, not the end
+    lastCheckpoint: null,
+    createdAt: ctx.now(),
+    startedAt: null,
+    endedAt: null,
+  };
+  ctx.store.runs.insert(record);
+  launchTraining(ctx, record, false);
+  return presentRun(ctx, ctx.store.runs.get(id)!);
+}
+
+function launchTraining(ctx: StudioContext, r: RunRecord, resume: boolean): void {
+  const p = requireProject(ctx, r.projectId);
+  const jobId = newId('j');
+  // Recorded before enqueue: the runner may report 'starting' before enqueue returns.
+  ctx.store.runs.update(r.id, { status: 'queued', statusReason: null });
+  ctx.store.jobs.insert({ id: jobId, kind: 'train', runId: r.id, exportId: null, state: 'queued', reason: null }, ctx.now());
+  ctx.jobs.set(jobId, { kind: 'train', runId: r.id, exportId: null, stopRequested: false });
+  ctx.runJobs.set(r.id, jobId);
+  try {
+    ctx.runner.enqueue(jobId, {
+      kind: 'train',
+      runId: r.id,
+      runDir: r.runDir,
+      options: r.options,
+      dataset: { layout: p.layout, folderA: p.folderA, folderB: p.folderB },
+      schedule: r.schedule,
+      backend: r.backend,
+      resume,
+    });
+  } catch (e) {
+    const why = `Could not start the trainer: ${(e as Error).message}`;
+    ctx.jobs.delete(jobId);
+    ctx.runJobs.delete(r.id);
+    ctx.store.jobs.setState(jobId, 'failed', why, ctx.now());
+    ctx.store.runs.update(r.id, { status: resume ? r.status : 'failed', statusReason: resume ? r.statusReason : why, ...(resume ? {} : { endedAt: ctx.now() }) });
+    emitRun(ctx, r.id);
+    throw new StudioError('unavailable', why);
+  }
+  emitRun(ctx, r.id);
+}
+
+/** The runner refuses controls that race with a state change (pausing a job that just ended). */
+function control(action: () => void): void {
+  try {
+    action();
+  } catch (e) {
+    throw new StudioError('conflict', `${(e as Error).message}; reload the run to see its state.`);
+  }
+}
+
+function liveJob(ctx: StudioContext, r: RunRecord): string | null {
+  return ctx.runJobs.get(r.id) ?? null;
+}
+
+export function pauseRun(ctx: StudioContext, runId: string): Run {
+  const r = requireRun(ctx, runId);
+  const job = liveJob(ctx, r);
+  if (!job || (r.status !== 'running' && r.status !== 'starting')) {
+    throw new StudioError('conflict', `The run "${r.name}" is ${r.status}, so it cannot be paused; only a training run can.`);
+  }
+  control(() => ctx.runner.pause(job));
+  return presentRun(ctx, r);
+}
+
+export function resumeRun(ctx: StudioContext, runId: string): Run {
+  const r = requireRun(ctx, runId);
+  const job = liveJob(ctx, r);
+  if (r.status === 'paused' && job) {
+    control(() => ctx.runner.resume(job));
+    return presentRun(ctx, r);
+  }
+  if (r.status === 'finished') throw new StudioError('conflict', `The run "${r.name}" has finished all its epochs; start a new run to train further.`);
+  if (r.status !== 'stopped' && r.status !== 'interrupted' && r.status !== 'failed' && !(r.status === 'paused' && !job)) {
+    throw new StudioError('conflict', `The run "${r.name}" is ${r.status}; only a paused, stopped, interrupted or failed run can be resumed.`);
+  }
+  if (!ctx.runner.available) throw new StudioError('unavailable', 'Training is not available in this Tandem build (no job runner).');
+  const p = requireProject(ctx, r.projectId);
+  if (p.status === 'folder missing') throw new StudioError('folder-missing', `Cannot resume: ${p.statusReason ?? 'a data folder is missing'}.`);
+  const latest = ctx.store.artifacts.checkpointByFile(r.id, 'latest.tandem');
+  if (!latest || !existsSync(join(r.runDir, 'latest.tandem'))) {
+    throw new StudioError('conflict', `The run "${r.name}" has no checkpoint to resume from (it stopped before saving one); start it again as a new run.`);
+  }
+  // Iterations after the checkpoint are recomputed: drop their points and samples so the chart
+  // and the sample strip continue seamlessly from the checkpoint.
+  ctx.store.metricsWriter.flushRun(r.id);
+  ctx.store.transaction(() => {
+    ctx.store.metrics.deleteAfter(r.id, latest.totalIters);
+    ctx.store.artifacts.deleteSamplesAfter(r.id, latest.totalIters);
+    ctx.store.runs.update(r.id, { totalIters: latest.totalIters, epoch: latest.epoch, endedAt: null });
+  });
+  ctx.progress.delete(r.id);
+  launchTraining(ctx, ctx.store.runs.get(r.id)!, true);
+  return presentRun(ctx, ctx.store.runs.get(r.id)!);
+}
+
+export function stopRun(ctx: StudioContext, runId: string): Run {
+  const r = requireRun(ctx, runId);
+  const job = liveJob(ctx, r);
+  if (!job) throw new StudioError('conflict', `The run "${r.name}" is ${r.status}, not training; there is nothing to stop.`);
+  const link = ctx.jobs.get(job);
+  if (link) link.stopRequested = true;
+  control(() => ctx.runner.stop(job));
+  return presentRun(ctx, r);
+}
+
+export function listRuns(ctx: StudioContext, projectId: string): RunSummary[] {
+  requireProject(ctx, projectId);
+  return ctx.store.runs.listByProject(projectId).map((r) => presentRunSummary(ctx, r));
+}
+
+export function getRun(ctx: StudioContext, runId: string): Run {
+  return presentRun(ctx, requireRun(ctx, runId));
+}
+
+export function runMetrics(ctx: StudioContext, input: MethodParams<'runs.metrics'>): RunMetrics {
+  const r = requireRun(ctx, input.runId);
+  // Points still buffered belong in the answer: a chart must not miss the last 200 ms.
+  ctx.store.metricsWriter.flushRun(r.id);
+  const all = ctx.store.metrics.list(r.id, input.afterIteration);
+  const names = new Set<string>();
+  for (const p of all) for (const k of Object.keys(p.losses)) names.add(k);
+  return {
+    runId: r.id,
+    total: all.length,
+    lossNames: [...names],
+    points: input.maxPoints ? downsampleMetrics(all, input.maxPoints) : all,
+  };
+}
+
+export function runSamples(ctx: StudioContext, runId: string): Sample[] {
+  const r = requireRun(ctx, runId);
+  return ctx.store.artifacts.samples(r.id).map((s) => presentSample(s, r.projectId));
+}
+
+export function listCheckpoints(ctx: StudioContext, runId: string): Checkpoint[] {
+  const r = requireRun(ctx, runId);
+  return ctx.store.artifacts.checkpoints(r.id);
+}

@@ -1,0 +1,122 @@
+// The real job runner: main/jobs's JobSupervisor (child processes) behind the studio's JobRunner
+// interface. Translates specs one way and child messages the other; nothing else.
+import type { ChildMessage, EnqueueSpecForStudio } from './supervisor-types.js';
+import { JobSupervisor, type SupervisorOptions } from '../jobs/supervisor.js';
+import type { JobMessage, JobRunner, JobSpec } from './job-runner.js';
+import type { JobState } from '../api/entities.js';
+
+function toSupervisorSpec(jobId: string, spec: JobSpec): EnqueueSpecForStudio {
+  if (spec.kind === 'train') {
+    const { folderA, folderB, layout } = spec.dataset;
+    const data =
+      layout === 'aligned' ? { kind: 'aligned' as const, dir: folderA } : { kind: layout, dirA: folderA, dirB: folderB ?? folderA };
+    return {
+      kind: 'train',
+      jobId,
+      runDir: spec.runDir,
+      options: spec.options,
+      data,
+      resume: spec.resume,
+      schedule: { sampleEvery: spec.schedule.sampleEvery, checkpointEvery: spec.schedule.checkpointEvery, saveEpochFreq: spec.schedule.saveEpochFreq },
+      numSamples: spec.schedule.numSamples,
+      ...(spec.backend !== 'auto' ? { backend: spec.backend } : {}),
+    };
+  }
+  return {
+    kind: 'export',
+    jobId,
+    model: spec.checkpoint,
+    direction: spec.direction,
+    input: spec.inputDir,
+    output: spec.outputDir,
+    ...(spec.format !== 'keep' ? { format: spec.format } : {}),
+    ...(spec.tile > 0 ? { tile: spec.tile } : {}),
+    ...(spec.backend !== 'auto' ? { backend: spec.backend } : {}),
+  };
+}
+
+/** Child messages the studio uses, in its own terms; null for the handshake ones. */
+export function toJobMessage(m: ChildMessage): JobMessage | null {
+  switch (m.type) {
+    case 'hello':
+    case 'started':
+      return null;
+    case 'ready':
+      return { type: 'ready', backend: m.backendLine };
+    case 'progress':
+      return m.job === 'train'
+        ? { type: 'progress', job: 'train', epoch: m.epoch, epochIter: m.epochIter, epochSize: m.epochSize, totalIters: m.totalIters, lastEpoch: m.lastEpoch, secondsPerIter: m.secondsPerIter, etaRunSeconds: m.etaRunSeconds }
+        : { type: 'progress', job: 'export', done: m.done, total: m.total, etaSeconds: m.etaSeconds };
+    case 'finished':
+      return m.result.kind === 'train'
+        ? { type: 'finished', stopped: m.result.stopped }
+        : {
+            type: 'finished',
+            stopped: m.result.stopped,
+            export: { folder: m.result.folder, total: m.result.total, translated: m.result.translated, skippedExisting: m.result.skippedExisting, failed: m.result.failed.length },
+          };
+    case 'failed':
+      return { type: 'failed', message: m.message };
+    default:
+      return m;
+  }
+}
+
+export class SupervisorJobRunner implements JobRunner {
+  readonly available = true;
+  private readonly messageListeners = new Set<(jobId: string, m: JobMessage) => void>();
+  private readonly stateListeners = new Set<(jobId: string, state: JobState, reason: string | null) => void>();
+  private readonly off: () => void;
+
+  constructor(
+    readonly supervisor: JobSupervisor = new JobSupervisor(),
+    private readonly shutdownTimeoutMs = 30_000,
+  ) {
+    this.off = supervisor.on((e) => {
+      if (e.type === 'state') {
+        for (const l of this.stateListeners) l(e.jobId, e.state, e.job.reason ?? null);
+      } else if (e.type === 'message') {
+        const m = toJobMessage(e.message);
+        if (m) for (const l of this.messageListeners) l(e.jobId, m);
+      } else {
+        const m: JobMessage = { type: 'log', level: 'warn', line: `ignored a malformed message from the job process: ${e.error}` };
+        for (const l of this.messageListeners) l(e.jobId, m);
+      }
+    });
+  }
+
+  static create(options: SupervisorOptions = {}): SupervisorJobRunner {
+    return new SupervisorJobRunner(new JobSupervisor(options));
+  }
+
+  enqueue(jobId: string, spec: JobSpec): void {
+    this.supervisor.enqueue(toSupervisorSpec(jobId, spec));
+  }
+
+  pause(jobId: string): void {
+    this.supervisor.pause(jobId);
+  }
+
+  resume(jobId: string): void {
+    this.supervisor.resume(jobId);
+  }
+
+  stop(jobId: string): void {
+    this.supervisor.stop(jobId);
+  }
+
+  onMessage(listener: (jobId: string, m: JobMessage) => void): () => void {
+    this.messageListeners.add(listener);
+    return () => this.messageListeners.delete(listener);
+  }
+
+  onState(listener: (jobId: string, state: JobState, reason: string | null) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    await this.supervisor.shutdown({ timeoutMs: this.shutdownTimeoutMs });
+    this.off();
+  }
+}

@@ -1,0 +1,91 @@
+// Shared by the studio and server tests: a job runner the test drives by hand (the real one runs
+// child processes; see test/integration/studio), temp folders and small real images.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { JobState } from '../../../main/api/entities.js';
+import type { JobMessage, JobRunner, JobSpec } from '../../../main/studio/job-runner.js';
+import { Studio, type StudioOptions } from '../../../main/studio/studio.js';
+import { writeSolid } from '../../helpers/image-files.js';
+
+export class ScriptedJobRunner implements JobRunner {
+  readonly available = true;
+  readonly jobs = new Map<string, { spec: JobSpec; state: JobState }>();
+  readonly controls: Array<{ jobId: string; action: 'pause' | 'resume' | 'stop' }> = [];
+  private readonly messageListeners = new Set<(jobId: string, m: JobMessage) => void>();
+  private readonly stateListeners = new Set<(jobId: string, s: JobState, reason: string | null) => void>();
+
+  enqueue(jobId: string, spec: JobSpec): void {
+    this.jobs.set(jobId, { spec, state: 'queued' });
+  }
+  pause(jobId: string): void {
+    this.controls.push({ jobId, action: 'pause' });
+  }
+  resume(jobId: string): void {
+    this.controls.push({ jobId, action: 'resume' });
+  }
+  stop(jobId: string): void {
+    this.controls.push({ jobId, action: 'stop' });
+  }
+  onMessage(l: (jobId: string, m: JobMessage) => void): () => void {
+    this.messageListeners.add(l);
+    return () => this.messageListeners.delete(l);
+  }
+  onState(l: (jobId: string, s: JobState, reason: string | null) => void): () => void {
+    this.stateListeners.add(l);
+    return () => this.stateListeners.delete(l);
+  }
+  async close(): Promise<void> {}
+
+  // ── driving it ──
+  lastJobId(): string {
+    return [...this.jobs.keys()].at(-1)!;
+  }
+  state(jobId: string, state: JobState, reason: string | null = null): void {
+    this.jobs.get(jobId)!.state = state;
+    for (const l of this.stateListeners) l(jobId, state, reason);
+  }
+  send(jobId: string, m: JobMessage): void {
+    for (const l of this.messageListeners) l(jobId, m);
+  }
+  /** What a trainer reports for iterations from+1 … to (one image per iteration). */
+  iterations(jobId: string, from: number, to: number, epoch = 1): void {
+    for (let i = from + 1; i <= to; i++) {
+      this.send(jobId, { type: 'metrics', totalIters: i, epoch, losses: { G_GAN: 1 / i, G_L1: 2 / i, D_real: 0.5, D_fake: 0.5 }, lr: 0.0002, secondsPerIter: 0.01 });
+    }
+  }
+}
+
+export async function tempDir(prefix = 'tandem-studio-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Small real PNGs: name → colour. */
+export async function writeImages(dir: string, names: string[], size = 24): Promise<string[]> {
+  return Promise.all(names.map((n, i) => writeSolid(join(dir, n), size, size, [(i * 40) % 256, 100, 200])));
+}
+
+/** Fast polling for watcher tests: presence every 100 ms, short debounce and settle times. */
+export const FAST_WATCH: StudioOptions['watch'] = { presenceIntervalMs: 100, debounceMs: 50, writeSettleMs: 100 };
+
+export async function openStudio(dataDir: string, runner: JobRunner = new ScriptedJobRunner(), extra: Partial<StudioOptions> = {}): Promise<Studio> {
+  return Studio.open({ dataDir, runner, watch: FAST_WATCH, throttleMs: 50, log: () => {}, ...extra });
+}
+
+/** Polls until `probe` returns a value (not undefined/false) or the time runs out. */
+export async function until<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+export function unwrap<T>(r: { ok: true; result: T } | { ok: false; error: { code: string; message: string } }): T {
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.result;
+}
