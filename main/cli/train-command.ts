@@ -1,18 +1,10 @@
-import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { assertTrainable, formatHealthReport, inspectDataset } from '../data/health.js';
-import { detectLayout, resolveLayout, type DatasetLayout, type LayoutSpec } from '../data/layout.js';
-import { DatasetLoader } from '../data/loader.js';
+import type { LayoutSpec } from '../data/layout.js';
 import { initBackend } from '../gan/backend/index.js';
-import { createModel } from '../gan/models/create-model.js';
-import type { GanModel, TrainingBatch } from '../gan/models/model.js';
-import { loadModelCheckpoint, type TrainingProgress } from '../gan/models/model-checkpoint.js';
-import { resolveOptions, type ModelOptions, type ModelOptionsInput } from '../gan/models/options.js';
-import { tf } from '../gan/tf.js';
 import { formatDuration } from '../gan/training/eta.js';
-import { LATEST, Trainer, type BatchSource, type IterationInfo } from '../gan/training/trainer.js';
+import { LATEST, type IterationInfo } from '../gan/training/trainer.js';
+import { assembleTraining, RunStateError, type AssembledTraining } from '../jobs/assemble-training.js';
 import { parseIntOption } from './argv.js';
 import { ProgressLine } from './progress.js';
 import { addEngineOptions, givenEngineOptions } from './train-options.js';
@@ -64,31 +56,6 @@ function layoutSpec(f: TrainFlags): LayoutSpec {
   throw new UserError('say where the images are: --dataroot <folder>, or --dataA <folder> --dataB <folder>');
 }
 
-/** Fixed sample images: the test split when the dataset has one, else the first training items. */
-async function sampleLayout(f: TrainFlags, trainLayout: DatasetLayout): Promise<DatasetLayout> {
-  if (!f.dataroot) return trainLayout;
-  try {
-    return await detectLayout({ dataroot: f.dataroot, phase: 'test', model: f.model });
-  } catch {
-    return trainLayout;
-  }
-}
-
-async function loadSamples(layout: DatasetLayout, o: ModelOptions, count: number): Promise<TrainingBatch | null> {
-  if (count <= 0) return null;
-  const loader = new DatasetLoader(layout, {
-    batch_size: count,
-    serial_batches: true,
-    max_dataset_size: count,
-    preprocess: { preprocess: o.preprocess, load_size: o.load_size, crop_size: o.crop_size, no_flip: true, input_nc: o.input_nc, output_nc: o.output_nc },
-    direction: o.direction,
-    seed: o.seed,
-    prefetch: 0,
-  });
-  for await (const batch of loader.epoch(1)) return { A: batch.A, B: batch.B };
-  return null;
-}
-
 function lossText(names: readonly string[], losses: Record<string, number>): string {
   return names
     .filter((k) => losses[k] !== undefined)
@@ -100,79 +67,61 @@ async function runTraining(f: TrainFlags): Promise<void> {
   const backend = await initBackend(f.backend);
   console.error(backend.line);
   const runDir = path.join(f.checkpoints_dir, f.name);
-  const latest = path.join(runDir, LATEST);
   const resume = Boolean(f.resume || f.continue_train);
-
-  const layout = await resolveLayout(layoutSpec(f));
+  const data = layoutSpec(f);
   const given = givenEngineOptions(f);
 
-  let model: GanModel;
-  let progress: TrainingProgress;
-  if (resume) {
-    if (!existsSync(latest)) throw new UserError(`there is no run to resume at ${runDir} (no ${LATEST}); drop --resume to start it`);
-    const loaded = await loadModelCheckpoint(latest, {
-      ...(given.n_epochs !== undefined ? { n_epochs: given.n_epochs as number } : {}),
-      ...(given.n_epochs_decay !== undefined ? { n_epochs_decay: given.n_epochs_decay as number } : {}),
-    });
-    model = loaded.model;
-    progress = loaded.progress;
-    const ignored = Object.keys(given).filter((k) => k !== 'n_epochs' && k !== 'n_epochs_decay' && given[k] !== (loaded.options as Record<string, unknown>)[k]);
-    if (ignored.length) console.error(`note: resuming with the run's own options; ignoring --${ignored.join(', --')}`);
-    console.error(`resuming ${f.name} at epoch ${progress.epoch}, image ${progress.epochIter} of the epoch (${progress.totalIters} images so far)`);
-  } else {
-    if (existsSync(latest)) throw new UserError(`a run named '${f.name}' already exists in ${f.checkpoints_dir}; add --resume to continue it, or choose another --name`);
-    const options = resolveOptions({ ...given, model: f.model, name: f.name } as ModelOptionsInput);
-    model = createModel(options);
-    progress = { epoch: options.epoch_count, epochIter: 0, totalIters: 0 };
-    await mkdir(runDir, { recursive: true });
-    await writeFile(path.join(runDir, 'options.json'), `${JSON.stringify(options, null, 2)}\n`);
-  }
-  const o = model.options;
+  const bar: { line: ProgressLine | null; epoch: number } = { line: null, epoch: -1 };
+  const lossNames: string[] = [];
+  const onIteration = (i: IterationInfo) => {
+    if (bar.epoch !== i.epoch) {
+      bar.line?.stop();
+      bar.line = new ProgressLine(`epoch ${i.epoch}/${i.lastEpoch}`, i.epochSize);
+      bar.epoch = i.epoch;
+    }
+    const rate = i.secondsPerIter > 0 ? `${(1 / i.secondsPerIter).toFixed(2)} img/s` : '';
+    bar.line!.update(i.epochIter, i.epochSize, `${rate} | ETA epoch ${formatDuration(i.etaEpochSeconds)}, run ${formatDuration(i.etaRunSeconds)} | ${lossText(lossNames, i.losses)}`);
+  };
 
+  let run: AssembledTraining;
   try {
-    const report = await inspectDataset(layout, { cropSize: o.crop_size });
-    console.error(formatHealthReport(report));
-    assertTrainable(report);
-
-    const loader = new DatasetLoader(layout, {
-      batch_size: o.batch_size,
-      serial_batches: Boolean(f.serial_batches),
-      max_dataset_size: o.max_dataset_size,
-      preprocess: { preprocess: o.preprocess, load_size: o.load_size, crop_size: o.crop_size, no_flip: o.no_flip, input_nc: o.input_nc, output_nc: o.output_nc },
-      direction: o.direction,
-      seed: o.seed,
-    });
-    loader.onSkip((file, reason) => console.error(`\nskipped ${file}: ${reason} (the run goes on)`));
-    // The trainer counts images; the loader resumes by batch.
-    const source: BatchSource = { size: loader.size, epoch: (n, opts) => loader.epoch(n, { startAt: Math.floor((opts?.startAt ?? 0) / o.batch_size) }) };
-    const samples = await loadSamples(await sampleLayout(f, layout), o, f.num_samples);
-
-    const lastEpoch = o.n_epochs + o.n_epochs_decay;
-    const bar: { line: ProgressLine | null; epoch: number } = { line: null, epoch: -1 };
-    const onIteration = (i: IterationInfo) => {
-      if (bar.epoch !== i.epoch) {
-        bar.line?.stop();
-        bar.line = new ProgressLine(`epoch ${i.epoch}/${i.lastEpoch}`, i.epochSize);
-        bar.epoch = i.epoch;
-      }
-      const rate = i.secondsPerIter > 0 ? `${(1 / i.secondsPerIter).toFixed(2)} img/s` : '';
-      bar.line!.update(i.epochIter, i.epochSize, `${rate} | ETA epoch ${formatDuration(i.etaEpochSeconds)}, run ${formatDuration(i.etaRunSeconds)} | ${lossText(model.lossNames, i.losses)}`);
-    };
-    const trainer = new Trainer(
-      model,
-      source,
-      runDir,
-      { lastEpoch, sampleEvery: f.display_freq, checkpointEvery: f.save_latest_freq, saveEpochFreq: f.save_epoch_freq },
-      samples,
+    run = await assembleTraining(
       {
-        onIteration,
-        onEpochEnd: (e) => {
-          bar.line?.stop();
-          bar.epoch = -1;
-          console.error(`epoch ${e.epoch} done in ${formatDuration(e.seconds)}; learning rate ${e.lrBefore.toExponential(3)} → ${e.lrAfter.toExponential(3)}`);
+        runDir,
+        data,
+        // A new run takes the model kind and name from the command; a resumed one keeps its own.
+        options: resume ? given : { ...given, model: f.model, name: f.name },
+        resume,
+        schedule: { sampleEvery: f.display_freq, checkpointEvery: f.save_latest_freq, saveEpochFreq: f.save_epoch_freq },
+        numSamples: f.num_samples,
+        serialBatches: Boolean(f.serial_batches),
+      },
+      {
+        onNote: (line) => console.error(line),
+        onSkip: (file, reason) => console.error(`\nskipped ${file}: ${reason} (the run goes on)`),
+        events: {
+          onIteration,
+          onEpochEnd: (e) => {
+            bar.line?.stop();
+            bar.epoch = -1;
+            console.error(`epoch ${e.epoch} done in ${formatDuration(e.seconds)}; learning rate ${e.lrBefore.toExponential(3)} → ${e.lrAfter.toExponential(3)}`);
+          },
         },
       },
     );
+  } catch (e) {
+    if (e instanceof RunStateError) {
+      throw new UserError(
+        e.problem === 'nothing-to-resume'
+          ? `there is no run to resume at ${runDir} (no ${LATEST}); drop --resume to start it`
+          : `a run named '${f.name}' already exists in ${f.checkpoints_dir}; add --resume to continue it, or choose another --name`,
+      );
+    }
+    throw e;
+  }
+  lossNames.push(...run.model.lossNames);
+
+  try {
     const abort = new AbortController();
     let interrupts = 0;
     const onSigint = () => {
@@ -186,20 +135,19 @@ async function runTraining(f: TrainFlags): Promise<void> {
     };
     process.on('SIGINT', onSigint);
     try {
-      if (samples) await trainer.writeSample(progress.totalIters);
-      const result = await trainer.run(progress, abort.signal);
+      if (run.hasSamples) await run.trainer.writeSample(run.progress.totalIters);
+      const result = await run.trainer.run(run.progress, abort.signal);
       bar.line?.stop();
       const where = `checkpoint: ${result.latestCheckpoint}; samples: ${path.join(runDir, 'samples')}`;
       if (result.stopped) {
         console.error(`stopped at epoch ${result.progress.epoch} (${result.progress.totalIters} images); ${where}\nresume with the same command plus --resume`);
       } else {
-        console.error(`finished ${lastEpoch} epochs (${result.progress.totalIters} images); ${where}`);
+        console.error(`finished ${run.lastEpoch} epochs (${result.progress.totalIters} images); ${where}`);
       }
     } finally {
       process.off('SIGINT', onSigint);
-      if (samples) tf.dispose([samples.A, samples.B]);
     }
   } finally {
-    model.dispose();
+    run.dispose();
   }
 }

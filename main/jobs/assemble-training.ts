@@ -1,0 +1,182 @@
+// Puts a training run together — dataset layout, the model (new or resumed from latest.tandem),
+// a health check, the loader, the fixed sample images and the trainer — for both the `tandem
+// train` command and the trainer child process, so the two cannot drift apart.
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { assertTrainable, formatHealthReport, inspectDataset } from '../data/health.js';
+import { detectLayout, resolveLayout, type DatasetLayout, type LayoutSpec } from '../data/layout.js';
+import { DatasetLoader } from '../data/loader.js';
+import { createModel } from '../gan/models/create-model.js';
+import type { GanModel, TrainingBatch } from '../gan/models/model.js';
+import { loadModelCheckpoint, type TrainingProgress } from '../gan/models/model-checkpoint.js';
+import { resolveOptions, type ModelOptions, type ModelOptionsInput } from '../gan/models/options.js';
+import { tf } from '../gan/tf.js';
+import { LATEST, Trainer, type BatchSource, type TrainerEvents } from '../gan/training/trainer.js';
+
+export interface TrainingRequest {
+  runDir: string;
+  data: LayoutSpec;
+  /**
+   * A new run: its options (resolved here; defaults fill the rest). On resume: only n_epochs and
+   * n_epochs_decay are applied (to lengthen or shorten the run); the run keeps its own options and
+   * any other key that differs is named in a note.
+   */
+  options: Readonly<Record<string, unknown>>;
+  resume: boolean;
+  schedule: { sampleEvery: number; checkpointEvery: number; saveEpochFreq: number };
+  /** Images in the fixed sample grid; 0 = none. */
+  numSamples: number;
+  serialBatches?: boolean;
+}
+
+export interface AssemblyHooks {
+  /** Human lines worth showing (the health report, what resuming ignored, where the run stands). */
+  onNote?(line: string): void;
+  /** A training image the loader could not read (the run goes on without it). */
+  onSkip?(file: string, reason: string): void;
+  /** Wraps the loader, e.g. to hold batches back while paused. */
+  wrapSource?(source: BatchSource): BatchSource;
+  events?: TrainerEvents;
+}
+
+export interface AssembledTraining {
+  model: GanModel;
+  options: ModelOptions;
+  trainer: Trainer;
+  /** Where the run starts (the checkpoint's position on resume). */
+  progress: TrainingProgress;
+  resumed: boolean;
+  lastEpoch: number;
+  epochSize: number;
+  hasSamples: boolean;
+  /** Releases the model and the sample tensors. */
+  dispose(): void;
+}
+
+export type RunStateProblem = 'nothing-to-resume' | 'run-exists';
+
+/** The run folder does not match the request (resume without a run, or a new run over one). */
+export class RunStateError extends Error {
+  override readonly name = 'RunStateError';
+  constructor(
+    readonly problem: RunStateProblem,
+    readonly runDir: string,
+  ) {
+    super(
+      problem === 'nothing-to-resume'
+        ? `there is no run to resume at ${runDir} (no ${LATEST}); start it as a new run`
+        : `a run already exists at ${runDir}; resume it, or choose another folder`,
+    );
+  }
+}
+
+/** Checks the run folder, builds or loads the model, inspects the data and builds the trainer. */
+export async function assembleTraining(req: TrainingRequest, hooks: AssemblyHooks = {}): Promise<AssembledTraining> {
+  const note = hooks.onNote ?? (() => undefined);
+  const latest = path.join(req.runDir, LATEST);
+  if (req.resume && !existsSync(latest)) throw new RunStateError('nothing-to-resume', req.runDir);
+  if (!req.resume && existsSync(latest)) throw new RunStateError('run-exists', req.runDir);
+
+  const layout = await resolveLayout(req.data);
+  const { model, progress } = req.resume ? await resumeModel(latest, req, note) : await newModel(req);
+  let samples: TrainingBatch | null = null;
+  try {
+    const o = model.options;
+    const report = await inspectDataset(layout, { cropSize: o.crop_size });
+    note(formatHealthReport(report));
+    assertTrainable(report);
+
+    const loader = new DatasetLoader(layout, {
+      batch_size: o.batch_size,
+      serial_batches: Boolean(req.serialBatches),
+      max_dataset_size: o.max_dataset_size,
+      preprocess: { preprocess: o.preprocess, load_size: o.load_size, crop_size: o.crop_size, no_flip: o.no_flip, input_nc: o.input_nc, output_nc: o.output_nc },
+      direction: o.direction,
+      seed: o.seed,
+    });
+    if (hooks.onSkip) loader.onSkip((file, reason) => hooks.onSkip!(file, reason));
+    // The trainer counts images; the loader resumes by batch.
+    const loaderSource: BatchSource = { size: loader.size, epoch: (n, opts) => loader.epoch(n, { startAt: Math.floor((opts?.startAt ?? 0) / o.batch_size) }) };
+    const source = hooks.wrapSource ? hooks.wrapSource(loaderSource) : loaderSource;
+    samples = await loadSamples(await sampleLayout(req.data, layout), o, req.numSamples);
+
+    const lastEpoch = o.n_epochs + o.n_epochs_decay;
+    const trainer = new Trainer(model, source, req.runDir, { lastEpoch, ...req.schedule }, samples, hooks.events ?? {});
+    const held = samples;
+    return {
+      model,
+      options: o,
+      trainer,
+      progress,
+      resumed: req.resume,
+      lastEpoch,
+      epochSize: source.size,
+      hasSamples: held !== null,
+      dispose() {
+        if (held) tf.dispose([held.A, held.B]);
+        model.dispose();
+      },
+    };
+  } catch (e) {
+    if (samples) tf.dispose([samples.A, samples.B]);
+    model.dispose();
+    throw e;
+  }
+}
+
+async function newModel(req: TrainingRequest): Promise<{ model: GanModel; progress: TrainingProgress }> {
+  const options = resolveOptions(req.options as ModelOptionsInput);
+  const model = createModel(options);
+  try {
+    await mkdir(req.runDir, { recursive: true });
+    await writeFile(path.join(req.runDir, 'options.json'), `${JSON.stringify(options, null, 2)}\n`);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return { model, progress: { epoch: options.epoch_count, epochIter: 0, totalIters: 0 } };
+}
+
+async function resumeModel(latest: string, req: TrainingRequest, note: (line: string) => void): Promise<{ model: GanModel; progress: TrainingProgress }> {
+  const given = req.options;
+  const overrides: Partial<Pick<ModelOptions, 'n_epochs' | 'n_epochs_decay'>> = {};
+  for (const key of ['n_epochs', 'n_epochs_decay'] as const) {
+    const v = given[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new Error(`invalid training options: --${key}: expected a whole number ≥ 0, got ${JSON.stringify(v)}`);
+    overrides[key] = v;
+  }
+  const loaded = await loadModelCheckpoint(latest, overrides);
+  const own = loaded.options as Record<string, unknown>;
+  const ignored = Object.keys(given).filter((k) => k !== 'n_epochs' && k !== 'n_epochs_decay' && given[k] !== undefined && given[k] !== own[k]);
+  if (ignored.length) note(`note: resuming with the run's own options; ignoring --${ignored.join(', --')}`);
+  const p = loaded.progress;
+  note(`resuming ${path.basename(req.runDir)} at epoch ${p.epoch}, image ${p.epochIter} of the epoch (${p.totalIters} images so far)`);
+  return { model: loaded.model, progress: p };
+}
+
+/** Fixed sample images: the test split when the dataset has one, else the first training items. */
+async function sampleLayout(spec: LayoutSpec, trainLayout: DatasetLayout): Promise<DatasetLayout> {
+  if (spec.kind !== 'detect') return trainLayout;
+  try {
+    return await detectLayout({ dataroot: spec.dataroot, phase: 'test', model: spec.model });
+  } catch {
+    return trainLayout;
+  }
+}
+
+async function loadSamples(layout: DatasetLayout, o: ModelOptions, count: number): Promise<TrainingBatch | null> {
+  if (count <= 0) return null;
+  const loader = new DatasetLoader(layout, {
+    batch_size: count,
+    serial_batches: true,
+    max_dataset_size: count,
+    preprocess: { preprocess: o.preprocess, load_size: o.load_size, crop_size: o.crop_size, no_flip: true, input_nc: o.input_nc, output_nc: o.output_nc },
+    direction: o.direction,
+    seed: o.seed,
+    prefetch: 0,
+  });
+  for await (const batch of loader.epoch(1)) return { A: batch.A, B: batch.B };
+  return null;
+}

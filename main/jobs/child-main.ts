@@ -1,0 +1,111 @@
+// Entry point of a job process (trainer or exporter), started by the supervisor through a
+// ChildLauncher. It says hello, waits for `start {spec}`, runs the job, reports `finished` or
+// `failed`, and exits: the process lives for one job, so its memory goes back to the system.
+//
+// Only light modules are imported statically: the hello must go out quickly, and the engine
+// (tfjs, sharp) is loaded for the job kind at hand.
+import { isUserFacing } from '../cli/user-error.js';
+import type { JobContext } from './job-context.js';
+import { connectToParent } from './parent-port.js';
+import { PauseGate } from './pause-gate.js';
+import { parseParentMessage, PROTOCOL_VERSION, type ChildMessage, type JobResult, type JobSpec } from './protocol.js';
+
+const port = connectToParent();
+if (!port) {
+  console.error('tandem job process: start me through the job supervisor (no message channel)');
+  process.exit(2);
+}
+
+let spec: JobSpec | null = null;
+const abort = new AbortController();
+const gate = new PauseGate(() => send({ type: 'paused' }));
+
+function send(message: ChildMessage, then?: () => void): void {
+  port!.post(message, then);
+}
+
+function log(level: 'debug' | 'info' | 'warn' | 'error', line: string): void {
+  send({ type: 'log', level, line });
+}
+
+let ending = false;
+
+/** Sends the last message, then exits (explicitly: wasm threads or sharp would keep us alive). */
+function finish(message: ChildMessage, code: number): void {
+  if (ending) return; // e.g. an uncaught error while the result is on its way
+  ending = true;
+  send(message, () => process.exit(code));
+}
+
+function stop(): void {
+  abort.abort();
+  // A paused run must move again to reach its checkpoint (one more iteration, then it saves).
+  gate.open();
+}
+
+port.onMessage((raw) => {
+  const parsed = parseParentMessage(raw);
+  if (!parsed.ok) {
+    log('error', `ignored ${parsed.error}`);
+    return;
+  }
+  const message = parsed.value;
+  switch (message.type) {
+    case 'start':
+      if (spec) {
+        log('error', `ignored a second start (this process already runs job ${spec.jobId})`);
+        return;
+      }
+      spec = message.spec;
+      void run(message.spec);
+      return;
+    case 'pause':
+      if (spec?.kind === 'export') log('warn', 'an export cannot be paused; stop it and run it again to continue where it left off');
+      else gate.pause();
+      return;
+    case 'resume':
+      gate.open();
+      // Also when the pause had not taken hold yet: the parent then knows the run goes on.
+      if (spec?.kind !== 'export') send({ type: 'resumed' });
+      return;
+    case 'stop':
+      if (!spec) process.exit(0);
+      stop();
+      return;
+  }
+});
+
+// The studio went away (closed or crashed): save what we have and end, as on stop.
+port.onDisconnect(() => {
+  if (!spec) process.exit(0);
+  stop();
+});
+
+process.on('uncaughtException', (e) => fail(e));
+process.on('unhandledRejection', (e) => fail(e));
+
+function fail(e: unknown): void {
+  const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof Error && e.stack) log('debug', e.stack);
+  finish({ type: 'failed', message, userFacing: isUserFacing(e) }, 1);
+}
+
+async function run(job: JobSpec): Promise<void> {
+  const ctx: JobContext = { send, signal: abort.signal, gate };
+  let result: JobResult;
+  try {
+    if (job.kind === 'train') {
+      const { runTrainJob } = await import('./train-job.js');
+      result = await runTrainJob(job, ctx);
+    } else {
+      const { runExportJob } = await import('./export-job.js');
+      result = await runExportJob(job, ctx);
+    }
+  } catch (e) {
+    fail(e);
+    return;
+  }
+  finish({ type: 'finished', result }, 0);
+}
+
+send({ type: 'hello', pid: process.pid, protocol: PROTOCOL_VERSION });

@@ -1,0 +1,56 @@
+// Pausing training without touching the trainer: the trainer asks its batch source for the next
+// batch only between iterations, so holding that batch back stops it at the next iteration
+// boundary, with nothing half-done and no tensors in flight but the waiting batch.
+import type { TrainingBatch } from '../gan/models/model.js';
+import type { BatchSource } from '../gan/training/trainer.js';
+
+export class PauseGate {
+  private requested = false;
+  private release: (() => void) | null = null;
+
+  /** @param onHeld called when a caller actually starts waiting (the job is now paused). */
+  constructor(private readonly onHeld: () => void = () => undefined) {}
+
+  /** Takes effect at the next `pass()`. */
+  pause(): void {
+    this.requested = true;
+  }
+
+  /** Lets waiting and later callers through; returns whether one was being held. */
+  open(): boolean {
+    this.requested = false;
+    const release = this.release;
+    this.release = null;
+    release?.();
+    return release !== null;
+  }
+
+  get held(): boolean {
+    return this.release !== null;
+  }
+
+  /** Resolves at once unless a pause is requested; then when `open()` is called. */
+  async pass(): Promise<void> {
+    if (!this.requested) return;
+    const released = new Promise<void>((resolve) => (this.release = resolve));
+    this.onHeld();
+    await released;
+  }
+}
+
+/** A batch source whose batches wait at the gate before reaching the trainer. */
+export function pausableSource(inner: BatchSource, gate: PauseGate): BatchSource {
+  return {
+    size: inner.size,
+    epoch(n, opts) {
+      return gatedBatches(inner.epoch(n, opts), gate);
+    },
+  };
+}
+
+async function* gatedBatches(batches: AsyncIterable<TrainingBatch>, gate: PauseGate): AsyncGenerator<TrainingBatch> {
+  for await (const batch of batches) {
+    await gate.pass();
+    yield batch;
+  }
+}

@@ -1,0 +1,248 @@
+// The message protocol between the studio (parent) and a job child process (trainer or exporter).
+//
+// Every message is a plain JSON object with a `type`, validated on receipt on both sides: a
+// malformed message becomes a clear error (`parseChildMessage` / `parseParentMessage` return it),
+// never a crash.
+//
+// This module is loaded by the main process, which must stay free of tfjs. It therefore imports
+// only *types* from the engine (erased at runtime). The one consequence: `options` of a training
+// spec is checked here for shape only (an object naming its model); the child resolves it fully
+// with `resolveOptions` and fails the job with the option's name when it is wrong.
+//
+// Conversation:
+//   child  → hello {pid, protocol}            as soon as it can listen (messages sent earlier would be lost)
+//   parent → start {spec}
+//   child  → ready {backendLine}               the backend is up
+//   child  → started {progress, resumed, …}    (train) where the run begins
+//   child  → progress / metrics / sample / checkpoint / log / skipped / paused / resumed …
+//   parent → pause | resume | stop             at any time after start
+//   child  → finished {result} | failed {message, userFacing}, then exits
+import { z } from 'zod';
+import type { LayoutSpec } from '../data/layout.js';
+import type { ModelOptionsInput } from '../gan/models/options.js';
+
+/** Bumped when a message changes incompatibly; the child announces its own in `hello`. */
+export const PROTOCOL_VERSION = 1;
+
+// Job ids name temporary folders (`<output>.partial-<jobId>`), so they are kept filename-safe.
+export const jobIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'a job id is 1–128 letters, digits, dots, dashes or underscores, starting with a letter or digit');
+
+const path = z.string().min(1, 'a path is required');
+const count = z.number().int().min(0);
+const seconds = z.number().min(0);
+const backend = z.string().min(1).optional();
+
+const phaseSchema = z.enum(['train', 'test', 'val']);
+
+export const layoutSpecSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('detect'), dataroot: path, phase: phaseSchema, model: z.enum(['pix2pix', 'cyclegan']) }),
+  z.object({ kind: z.literal('aligned'), dir: path }),
+  z.object({ kind: z.literal('paired-folders'), dirA: path, dirB: path }),
+  z.object({ kind: z.literal('unpaired'), dirA: path, dirB: path }),
+  z.object({ kind: z.literal('single'), dir: path }),
+]);
+
+// See the header: the full option schema lives with the engine; here only its discriminant.
+const trainOptionsShape = z.looseObject({ model: z.enum(['pix2pix', 'cyclegan']) });
+
+export const trainingProgressSchema = z.object({ epoch: z.number().int().min(1), epochIter: count, totalIters: count });
+export type WireTrainingProgress = z.infer<typeof trainingProgressSchema>;
+
+export const trainJobSpecSchema = z.object({
+  kind: z.literal('train'),
+  jobId: jobIdSchema,
+  /** Checkpoints (latest.tandem, epoch_<n>.tandem), samples/ and options.json go here. */
+  runDir: path,
+  /**
+   * The model options (the reference's names; defaults fill the rest). On resume the run keeps its
+   * own options except n_epochs and n_epochs_decay, which are taken from here (to lengthen or
+   * shorten a run); other differences are reported in a log line and ignored.
+   */
+  options: trainOptionsShape,
+  data: layoutSpecSchema,
+  /** Continue from <runDir>/latest.tandem (which must exist); false refuses to overwrite a run. */
+  resume: z.boolean().default(false),
+  schedule: z.object({
+    /** A sample grid every this many images (0 = never). */
+    sampleEvery: count.default(400),
+    /** latest.tandem every this many images (0 = only at epoch ends and on stop). */
+    checkpointEvery: count.default(5000),
+    /** Keep epoch_<n>.tandem every this many epochs (0 = never). */
+    saveEpochFreq: count.default(5),
+  }),
+  /** Images in the sample grid (0 = no samples). */
+  numSamples: count.default(4),
+  /** Take images in order instead of shuffling. */
+  serialBatches: z.boolean().default(false),
+  /** auto | gpu | node | wasm | cpu; default: auto (or TANDEM_BACKEND). */
+  backend,
+});
+
+export const exportJobSpecSchema = z.object({
+  kind: z.literal('export'),
+  jobId: jobIdSchema,
+  /** A Tandem checkpoint (.tandem) or an imported generator file. */
+  model: path,
+  direction: z.enum(['AtoB', 'BtoA']).default('AtoB'),
+  /** An image, or a folder of images (subfolders included). */
+  input: path,
+  /** The final folder. Images are written to `<output>.partial-<jobId>` and renamed here at the end. */
+  output: path,
+  format: z.enum(['png', 'jpeg', 'webp']).optional(),
+  /** Tile side in pixels (0 or absent: tiles only for large images). */
+  tile: count.optional(),
+  overlap: count.optional(),
+  /** auto: onnxruntime when it loads (faster), else tfjs on `backend`. */
+  engine: z.enum(['auto', 'onnx', 'tfjs']).default('auto'),
+  backend,
+});
+
+export const jobSpecSchema = z.discriminatedUnion('kind', [trainJobSpecSchema, exportJobSpecSchema]);
+
+// The engine's own types for the parts checked loosely here (type-only imports: nothing loads).
+type WithEngineTypes<T> = T extends { kind: 'train' } ? Omit<T, 'options' | 'data'> & { options: ModelOptionsInput; data: LayoutSpec } : T;
+/** A job as validated (defaults filled in). */
+export type TrainJobSpec = WithEngineTypes<z.output<typeof trainJobSpecSchema>>;
+export type ExportJobSpec = z.output<typeof exportJobSpecSchema>;
+export type JobSpec = TrainJobSpec | ExportJobSpec;
+/** A job as callers write it (defaults optional). */
+export type TrainJobSpecInput = WithEngineTypes<z.input<typeof trainJobSpecSchema>>;
+export type ExportJobSpecInput = z.input<typeof exportJobSpecSchema>;
+export type JobSpecInput = TrainJobSpecInput | ExportJobSpecInput;
+export type JobKind = JobSpec['kind'];
+
+// ── child → parent ───────────────────────────────────────────────────────────────────────────
+
+/** A loss that is not a finite number (the run diverged) travels as null: JSON has no NaN. */
+const lossValue = z.number().nullable();
+
+export const trainResultSchema = z.object({
+  kind: z.literal('train'),
+  /** True when stopped on request (a checkpoint was saved), false when every epoch ran. */
+  stopped: z.boolean(),
+  progress: trainingProgressSchema,
+  /** latest.tandem, or null when stopped before the first iteration of a new run. */
+  latestCheckpoint: z.string().nullable(),
+});
+
+export const exportResultSchema = z.object({
+  kind: z.literal('export'),
+  stopped: z.boolean(),
+  /** Where the images are: the final folder, or the `.partial-<jobId>` folder when stopped. */
+  folder: z.string(),
+  total: count,
+  translated: count,
+  skippedExisting: count,
+  failed: z.array(z.object({ file: z.string(), reason: z.string() })),
+});
+
+export const jobResultSchema = z.discriminatedUnion('kind', [trainResultSchema, exportResultSchema]);
+export type TrainResultMessage = z.infer<typeof trainResultSchema>;
+export type ExportResultMessage = z.infer<typeof exportResultSchema>;
+export type JobResult = z.infer<typeof jobResultSchema>;
+
+export const childMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('hello'), pid: z.number().int(), protocol: z.number().int() }),
+  z.object({ type: z.literal('ready'), backendLine: z.string() }),
+  z.object({
+    type: z.literal('started'),
+    /** Where training begins: the checkpoint's position on resume, the start otherwise. */
+    progress: trainingProgressSchema,
+    resumed: z.boolean(),
+    lastEpoch: z.number().int().min(0),
+    epochSize: count,
+    lossNames: z.array(z.string()),
+  }),
+  // Progress has one shape per job kind, told apart by `job`.
+  z.discriminatedUnion('job', [
+    z.object({
+      type: z.literal('progress'),
+      job: z.literal('train'),
+      epoch: z.number().int(),
+      epochIter: count,
+      epochSize: count,
+      totalIters: count,
+      lastEpoch: z.number().int(),
+      secondsPerIter: seconds,
+      etaEpochSeconds: seconds,
+      etaRunSeconds: seconds,
+    }),
+    z.object({ type: z.literal('progress'), job: z.literal('export'), done: count, total: count, etaSeconds: seconds }),
+  ]),
+  z.object({
+    type: z.literal('metrics'),
+    totalIters: count,
+    epoch: z.number().int(),
+    losses: z.record(z.string(), lossValue),
+    lr: z.number(),
+    secondsPerIter: seconds,
+  }),
+  z.object({ type: z.literal('sample'), file: z.string(), totalIters: count }),
+  z.object({ type: z.literal('checkpoint'), file: z.string(), progress: trainingProgressSchema, reason: z.enum(['interval', 'epoch', 'stopped']) }),
+  z.object({ type: z.literal('log'), level: z.enum(['debug', 'info', 'warn', 'error']), line: z.string() }),
+  z.object({ type: z.literal('skipped'), path: z.string(), reason: z.string() }),
+  z.object({ type: z.literal('paused') }),
+  z.object({ type: z.literal('resumed') }),
+  z.object({ type: z.literal('finished'), result: jobResultSchema }),
+  z.object({
+    type: z.literal('failed'),
+    message: z.string(),
+    /** True when the message is written for the user (bad folder, bad option); false for a bug. */
+    userFacing: z.boolean(),
+  }),
+]);
+export type ChildMessage = z.infer<typeof childMessageSchema>;
+export type ChildMessageType = ChildMessage['type'];
+export type ChildMessageOf<T extends ChildMessageType> = Extract<ChildMessage, { type: T }>;
+
+// ── parent → child ───────────────────────────────────────────────────────────────────────────
+
+export const parentMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('start'), spec: jobSpecSchema }),
+  z.object({ type: z.literal('pause') }),
+  z.object({ type: z.literal('resume') }),
+  z.object({ type: z.literal('stop') }),
+]);
+/** As received (spec validated, defaults filled). */
+export type ParentMessage = Exclude<z.output<typeof parentMessageSchema>, { type: 'start' }> | { type: 'start'; spec: JobSpec };
+/** As sent. */
+export type ParentMessageInput = Exclude<z.input<typeof parentMessageSchema>, { type: 'start' }> | { type: 'start'; spec: JobSpecInput };
+
+// ── validation ───────────────────────────────────────────────────────────────────────────────
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** One line naming each problem by its field: "metrics.losses.G_GAN: expected number, received string". */
+export function describeIssues(error: z.ZodError, subject: string): string {
+  const issues = error.issues.map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`);
+  return `invalid ${subject}: ${issues.join('; ')}`;
+}
+
+function parseWith<T>(schema: z.ZodType, raw: unknown, subject: string): Parsed<T> {
+  const r = schema.safeParse(raw);
+  if (r.success) return { ok: true, value: r.data as T };
+  const kind = typeof raw === 'object' && raw !== null && typeof (raw as { type?: unknown }).type === 'string' ? ` '${(raw as { type: string }).type}'` : '';
+  return { ok: false, error: describeIssues(r.error, `${subject}${kind}`) };
+}
+
+/** Validates a message the parent received from a child. */
+export function parseChildMessage(raw: unknown): Parsed<ChildMessage> {
+  return parseWith<ChildMessage>(childMessageSchema, raw, 'message from the job process');
+}
+
+/** Validates a message the child received from the parent. */
+export function parseParentMessage(raw: unknown): Parsed<ParentMessage> {
+  return parseWith<ParentMessage>(parentMessageSchema, raw, 'message from the studio');
+}
+
+/** Validates a job as a caller wrote it; the error names each wrong field. */
+export function parseJobSpec(raw: unknown): Parsed<JobSpec> {
+  return parseWith<JobSpec>(jobSpecSchema, raw, 'job');
+}
+
+/** The temporary sibling an export writes into until it completes (shared by both sides). */
+export function partialFolderFor(output: string, jobId: string): string {
+  return `${output.replace(/[\\/]+$/, '')}.partial-${jobId}`;
+}

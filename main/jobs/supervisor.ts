@@ -1,0 +1,463 @@
+// Runs heavy jobs (training, batch export) in child processes, one at a time by default, so the
+// studio process never runs a tensor op and a crash or out-of-memory ends only the child.
+//
+//   const jobs = new JobSupervisor();                 // forkLauncher, one job at a time
+//   const off = jobs.on((e) => …);                    // 'state' | 'message' | 'protocol-error'
+//   const id = jobs.enqueue({ kind: 'train', … });    // validated here; throws InvalidJobError
+//   jobs.pause(id); jobs.resume(id); jobs.stop(id);   // stop on a queued job cancels it
+//   jobs.kill(id);                                    // when a child ignores stop
+//   await jobs.settled(id);                           // the JobInfo once it is over
+//   await jobs.shutdown();                            // stop every child, kill the stubborn
+//
+// States: queued → starting → running ⇄ paused → stopping → finished | failed | interrupted |
+// cancelled. `finished` covers a stopped job too (its result says `stopped: true`). `interrupted`
+// means the process ended without a result (crash, kill -9, out of memory); its `reason` says
+// what happened and how to continue.
+//
+// The supervisor imports nothing from the engine: loading it does not load tfjs.
+import { randomUUID } from 'node:crypto';
+import { CHILD_ENTRY, forkLauncher, type ChildExit, type ChildHandle, type ChildLauncher } from './launcher.js';
+import {
+  parseChildMessage,
+  parseJobSpec,
+  partialFolderFor,
+  PROTOCOL_VERSION,
+  type ChildMessage,
+  type JobKind,
+  type JobResult,
+  type JobSpec,
+  type JobSpecInput,
+  type ParentMessageInput,
+  type WireTrainingProgress,
+} from './protocol.js';
+
+export type JobState = 'queued' | 'starting' | 'running' | 'paused' | 'stopping' | 'finished' | 'failed' | 'interrupted' | 'cancelled';
+
+export const FINAL_STATES: ReadonlySet<JobState> = new Set(['finished', 'failed', 'interrupted', 'cancelled']);
+const LIVE_STATES: ReadonlySet<JobState> = new Set(['starting', 'running', 'paused', 'stopping']);
+
+export interface JobInfo {
+  jobId: string;
+  kind: JobKind;
+  spec: JobSpec;
+  state: JobState;
+  /** The child's process id while it runs. */
+  pid?: number;
+  /** The backend the child chose, from its `ready`. */
+  backendLine?: string;
+  /** Training: the newest checkpoint this job knows of (saved now, or the one it resumed from). */
+  lastCheckpoint?: { file: string | null; progress: WireTrainingProgress };
+  /** finished: what the job reports. */
+  result?: JobResult;
+  /** failed, interrupted, cancelled: one line for the user. */
+  reason?: string;
+  /** failed: whether `reason` is written for the user (bad folder) or describes a bug. */
+  userFacing?: boolean;
+  enqueuedAt: number;
+  startedAt?: number;
+  endedAt?: number;
+}
+
+export type SupervisorEvent =
+  | { type: 'state'; jobId: string; state: JobState; previous: JobState | null; job: JobInfo }
+  /** Every message of a child, validated; the child's stdout/stderr lines come as `log` (info/warn). */
+  | { type: 'message'; jobId: string; message: ChildMessage }
+  /** A child sent something that is not a valid message; it was ignored. */
+  | { type: 'protocol-error'; jobId: string; error: string };
+
+export type SupervisorListener = (event: SupervisorEvent) => void;
+
+/** A job as a caller writes it; the job id is generated when absent. */
+export type EnqueueSpec = JobSpecInput extends infer S ? (S extends { jobId: string } ? Omit<S, 'jobId'> & { jobId?: string } : never) : never;
+
+export interface SupervisorOptions {
+  launcher?: ChildLauncher;
+  /** The child entry point (default: child-main.ts beside this file). */
+  entry?: string;
+  /** Heavy jobs at once (default 1: two trainings would fight over memory and cores). */
+  maxConcurrent?: number;
+  /** The children's environment (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+  /** A child that has not said hello by then is killed (default 60 s). */
+  helloTimeoutMs?: number;
+  /** After its last message, a child that has not exited by then is killed (default 10 s). */
+  exitGraceMs?: number;
+}
+
+/** A job the supervisor cannot accept, or a request it cannot carry out; the message says why. */
+export class JobRequestError extends Error {
+  override readonly name = 'JobRequestError';
+}
+
+interface JobRecord {
+  info: JobInfo;
+  child: ChildHandle | null;
+  /** `start` has been sent (after the child's hello). */
+  started: boolean;
+  /** Control messages asked for before the child could take them. */
+  outbox: ParentMessageInput[];
+  outcome: { kind: 'finished'; result: JobResult } | { kind: 'failed'; message: string; userFacing: boolean } | null;
+  cancelBeforeStart: boolean;
+  /** kill() was called: the end is no mystery to report. */
+  killRequested: boolean;
+  stderrTail: string[];
+  timers: Set<NodeJS.Timeout>;
+  settled: Array<(info: JobInfo) => void>;
+}
+
+const STDERR_LINES_KEPT = 40;
+
+export class JobSupervisor {
+  private readonly jobs = new Map<string, JobRecord>();
+  private readonly listeners = new Set<SupervisorListener>();
+  private readonly launcher: ChildLauncher;
+  private readonly entry: string;
+  private readonly maxConcurrent: number;
+  private readonly env: NodeJS.ProcessEnv | undefined;
+  private readonly helloTimeoutMs: number;
+  private readonly exitGraceMs: number;
+  private closed = false;
+
+  constructor(options: SupervisorOptions = {}) {
+    this.launcher = options.launcher ?? forkLauncher();
+    this.entry = options.entry ?? CHILD_ENTRY;
+    this.maxConcurrent = options.maxConcurrent ?? 1;
+    if (!Number.isInteger(this.maxConcurrent) || this.maxConcurrent < 1) throw new JobRequestError(`maxConcurrent must be a whole number ≥ 1; got ${options.maxConcurrent}`);
+    this.env = options.env;
+    this.helloTimeoutMs = options.helloTimeoutMs ?? 60_000;
+    this.exitGraceMs = options.exitGraceMs ?? 10_000;
+  }
+
+  /** Subscribes to every event; returns the unsubscribe function. */
+  on(listener: SupervisorListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Validates and queues a job; returns its id. Enqueuing a finished job's id again runs it again
+   * (an export then continues in its partial folder).
+   */
+  enqueue(spec: EnqueueSpec): string {
+    if (this.closed) throw new JobRequestError('the job supervisor has shut down');
+    const withId = { ...spec, jobId: spec.jobId ?? randomUUID() };
+    const parsed = parseJobSpec(withId);
+    if (!parsed.ok) throw new JobRequestError(parsed.error);
+    const job = parsed.value;
+    const existing = this.jobs.get(job.jobId);
+    if (existing && !FINAL_STATES.has(existing.info.state)) throw new JobRequestError(`job ${job.jobId} is already ${existing.info.state}`);
+    const record: JobRecord = {
+      info: { jobId: job.jobId, kind: job.kind, spec: job, state: 'queued', enqueuedAt: Date.now() },
+      child: null,
+      started: false,
+      outbox: [],
+      outcome: null,
+      cancelBeforeStart: false,
+      killRequested: false,
+      stderrTail: [],
+      timers: new Set(),
+      settled: [],
+    };
+    this.jobs.delete(job.jobId); // re-insert: list() keeps enqueue order
+    this.jobs.set(job.jobId, record);
+    this.emit({ type: 'state', jobId: job.jobId, state: 'queued', previous: existing?.info.state ?? null, job: snapshot(record.info) });
+    this.pump();
+    return job.jobId;
+  }
+
+  /** Pauses a training job before its next iteration; `paused` (event and state) confirms it. */
+  pause(jobId: string): void {
+    const job = this.live(jobId, 'pause');
+    if (job.info.kind === 'export') throw new JobRequestError('an export cannot be paused; stop it and run it again to continue where it left off');
+    if (job.info.state === 'stopping') throw new JobRequestError(`job ${jobId} is stopping`);
+    this.deliver(job, { type: 'pause' });
+  }
+
+  resume(jobId: string): void {
+    const job = this.live(jobId, 'resume');
+    if (job.info.kind === 'export' || job.info.state === 'stopping') return;
+    this.deliver(job, { type: 'resume' });
+  }
+
+  /**
+   * Cancels a queued job; asks a running one to stop (training saves a checkpoint first, then the
+   * job finishes with `stopped: true`). Does nothing to a job that is over.
+   */
+  stop(jobId: string): void {
+    const job = this.record(jobId);
+    const { state } = job.info;
+    if (FINAL_STATES.has(state) || state === 'stopping') return;
+    if (state === 'queued') {
+      job.info.reason = 'cancelled before it started';
+      this.settle(job, 'cancelled');
+      return;
+    }
+    this.setState(job, 'stopping');
+    if (!job.started) {
+      // The child is still loading: there is nothing to save, so end it now.
+      job.cancelBeforeStart = true;
+      job.child?.kill('SIGTERM');
+      return;
+    }
+    job.outbox = [];
+    this.send(job, { type: 'stop' });
+  }
+
+  /**
+   * Ends a job's process at once (SIGKILL), for a child that does not respond to stop. Training
+   * keeps its last checkpoint; the job ends `interrupted`. A queued job is cancelled instead.
+   */
+  kill(jobId: string): void {
+    const job = this.record(jobId);
+    if (job.info.state === 'queued') return this.stop(jobId);
+    if (!job.child || FINAL_STATES.has(job.info.state)) return;
+    job.killRequested = true;
+    job.child.kill('SIGKILL');
+  }
+
+  get(jobId: string): JobInfo | undefined {
+    const job = this.jobs.get(jobId);
+    return job ? snapshot(job.info) : undefined;
+  }
+
+  /** Every job this supervisor has seen, in the order they were enqueued. */
+  list(): JobInfo[] {
+    return [...this.jobs.values()].map((j) => snapshot(j.info));
+  }
+
+  /** Resolves with the job's final info once it is over (at once when it already is). */
+  settled(jobId: string): Promise<JobInfo> {
+    const job = this.record(jobId);
+    if (FINAL_STATES.has(job.info.state)) return Promise.resolve(snapshot(job.info));
+    return new Promise((resolve) => job.settled.push(resolve));
+  }
+
+  /**
+   * Cancels queued jobs and stops running ones (training saves a checkpoint); children still
+   * alive after `timeoutMs` are killed. Resolves when every child has exited.
+   */
+  async shutdown(options: { timeoutMs?: number } = {}): Promise<void> {
+    this.closed = true;
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    for (const job of this.jobs.values()) if (job.info.state === 'queued') this.stop(job.info.jobId);
+    const live = [...this.jobs.values()].filter((j) => LIVE_STATES.has(j.info.state));
+    for (const job of live) this.stop(job.info.jobId);
+    const all = Promise.all(live.map((j) => this.settled(j.info.jobId)));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    if ((await Promise.race([all, timedOut])) === 'timeout') {
+      for (const job of live) if (!FINAL_STATES.has(job.info.state)) job.child?.kill('SIGKILL');
+      await all;
+    }
+    clearTimeout(timer);
+  }
+
+  // ── internals ──────────────────────────────────────────────────────────────────────────────
+
+  private record(jobId: string): JobRecord {
+    const job = this.jobs.get(jobId);
+    if (!job) throw new JobRequestError(`there is no job ${jobId}`);
+    return job;
+  }
+
+  private live(jobId: string, action: string): JobRecord {
+    const job = this.record(jobId);
+    if (!LIVE_STATES.has(job.info.state)) throw new JobRequestError(`cannot ${action} job ${jobId}: it is ${job.info.state}`);
+    return job;
+  }
+
+  private emit(event: SupervisorEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch (e) {
+        // A listener's bug must not take the job bookkeeping down with it.
+        process.emitWarning(`a job supervisor listener threw: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  }
+
+  private setState(job: JobRecord, state: JobState): void {
+    const previous = job.info.state;
+    if (previous === state) return;
+    job.info.state = state;
+    this.emit({ type: 'state', jobId: job.info.jobId, state, previous, job: snapshot(job.info) });
+  }
+
+  private settle(job: JobRecord, state: JobState): void {
+    for (const t of job.timers) clearTimeout(t);
+    job.timers.clear();
+    job.child = null;
+    delete job.info.pid;
+    job.info.endedAt = Date.now();
+    this.setState(job, state);
+    const info = snapshot(job.info);
+    for (const resolve of job.settled.splice(0)) resolve(info);
+    this.pump();
+  }
+
+  private later(job: JobRecord, ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      job.timers.delete(t);
+      fn();
+    }, ms);
+    t.unref();
+    job.timers.add(t);
+  }
+
+  /** Starts queued jobs while there is room. */
+  private pump(): void {
+    if (this.closed) return;
+    const jobs = [...this.jobs.values()];
+    let running = jobs.filter((j) => LIVE_STATES.has(j.info.state)).length;
+    for (const job of jobs) {
+      if (running >= this.maxConcurrent) break;
+      if (job.info.state !== 'queued') continue;
+      this.launch(job);
+      running++;
+    }
+  }
+
+  private launch(job: JobRecord): void {
+    job.info.startedAt = Date.now();
+    this.setState(job, 'starting');
+    let child: ChildHandle;
+    try {
+      child = this.launcher.start(this.entry, [], this.env ? { env: this.env } : {});
+    } catch (e) {
+      job.info.reason = `the ${processName(job.info.kind)} could not be started: ${e instanceof Error ? e.message : String(e)}`;
+      this.settle(job, 'interrupted');
+      return;
+    }
+    job.child = child;
+    if (child.pid !== undefined) job.info.pid = child.pid;
+    child.on('message', (raw) => this.onChildMessage(job, child, raw));
+    child.on('output', (stream, line) => this.onChildOutput(job, child, stream, line));
+    child.on('exit', (exit) => this.onChildExit(job, child, exit));
+    this.later(job, this.helloTimeoutMs, () => {
+      if (job.child === child && !job.started && !job.cancelBeforeStart) {
+        job.outcome = { kind: 'failed', message: `the ${processName(job.info.kind)} did not start within ${Math.round(this.helloTimeoutMs / 1000)} s`, userFacing: true };
+        child.kill('SIGKILL');
+      }
+    });
+  }
+
+  private deliver(job: JobRecord, message: ParentMessageInput): void {
+    if (job.started) this.send(job, message);
+    else job.outbox.push(message);
+  }
+
+  private send(job: JobRecord, message: ParentMessageInput): void {
+    job.child?.send(message);
+  }
+
+  private onChildMessage(job: JobRecord, child: ChildHandle, raw: unknown): void {
+    if (job.child !== child) return; // a previous run of this job id
+    const parsed = parseChildMessage(raw);
+    if (!parsed.ok) {
+      this.emit({ type: 'protocol-error', jobId: job.info.jobId, error: parsed.error });
+      return;
+    }
+    const message = parsed.value;
+    this.emit({ type: 'message', jobId: job.info.jobId, message });
+    const info = job.info;
+    switch (message.type) {
+      case 'hello':
+        if (message.protocol !== PROTOCOL_VERSION) {
+          job.outcome = { kind: 'failed', message: `the job process speaks protocol ${message.protocol}, the studio ${PROTOCOL_VERSION}; reinstall Tandem`, userFacing: true };
+          child.kill('SIGKILL');
+          return;
+        }
+        if (job.cancelBeforeStart) return;
+        job.started = true;
+        this.send(job, { type: 'start', spec: info.spec });
+        for (const m of job.outbox.splice(0)) this.send(job, m);
+        return;
+      case 'ready':
+        info.backendLine = message.backendLine;
+        if (info.state === 'starting') this.setState(job, 'running');
+        return;
+      case 'started':
+        // On resume this is the checkpoint the run continues from.
+        if (message.resumed && !info.lastCheckpoint) info.lastCheckpoint = { file: null, progress: message.progress };
+        return;
+      case 'checkpoint':
+        info.lastCheckpoint = { file: message.file, progress: message.progress };
+        return;
+      case 'paused':
+        if (info.state === 'running') this.setState(job, 'paused');
+        return;
+      case 'resumed':
+        if (info.state === 'paused') this.setState(job, 'running');
+        return;
+      case 'finished':
+        job.outcome = { kind: 'finished', result: message.result };
+        this.later(job, this.exitGraceMs, () => child.kill('SIGKILL'));
+        return;
+      case 'failed':
+        job.outcome = { kind: 'failed', message: message.message, userFacing: message.userFacing };
+        this.later(job, this.exitGraceMs, () => child.kill('SIGKILL'));
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onChildOutput(job: JobRecord, child: ChildHandle, stream: 'stdout' | 'stderr', line: string): void {
+    if (job.child !== child) return;
+    if (stream === 'stderr') {
+      job.stderrTail.push(line);
+      if (job.stderrTail.length > STDERR_LINES_KEPT) job.stderrTail.shift();
+    }
+    this.emit({ type: 'message', jobId: job.info.jobId, message: { type: 'log', level: stream === 'stderr' ? 'warn' : 'info', line } });
+  }
+
+  private onChildExit(job: JobRecord, child: ChildHandle, exit: ChildExit): void {
+    if (job.child !== child) return;
+    const outcome = job.outcome;
+    if (outcome?.kind === 'finished') {
+      job.info.result = outcome.result;
+      this.settle(job, 'finished');
+    } else if (outcome?.kind === 'failed') {
+      job.info.reason = outcome.message;
+      job.info.userFacing = outcome.userFacing;
+      this.settle(job, 'failed');
+    } else if (job.cancelBeforeStart) {
+      job.info.reason = 'cancelled before it started';
+      this.settle(job, 'cancelled');
+    } else {
+      job.info.reason = interruptionReason(job.info, exit, job.stderrTail, job.killRequested);
+      this.settle(job, 'interrupted');
+    }
+  }
+}
+
+function processName(kind: JobKind): string {
+  return kind === 'train' ? 'trainer process' : 'export process';
+}
+
+/** Says what ended the process and how to carry on, in words a user understands. */
+export function interruptionReason(info: Pick<JobInfo, 'kind' | 'spec' | 'lastCheckpoint'>, exit: ChildExit, stderrTail: readonly string[] = [], onRequest = false): string {
+  const who = `the ${processName(info.kind)}`;
+  const heapExhausted = stderrTail.some((l) => /heap out of memory|Reached heap limit|Allocation failed/i.test(l));
+  let what: string;
+  if (onRequest) what = `${who} was ended on request`;
+  else if (exit.error && exit.code === null && exit.signal === null) what = `${who} could not be started (${exit.error})`;
+  else if (heapExhausted) what = `${who} ran out of memory`;
+  else if (exit.signal === 'SIGKILL') what = `${who} was killed (SIGKILL) — possibly out of memory`;
+  else if (exit.signal) what = `${who} was ended by ${exit.signal}`;
+  else if (exit.code === 0) what = `${who} ended without reporting a result`;
+  else what = `${who} exited unexpectedly (code ${exit.code})`;
+
+  if (info.spec.kind === 'export') {
+    return `${what}; run the export again to continue — finished images are kept in ${partialFolderFor(info.spec.output, info.spec.jobId)}`;
+  }
+  const at = info.lastCheckpoint?.progress.totalIters;
+  if (at !== undefined) return `${what}; resume continues from the last checkpoint at iteration ${at}`;
+  if (info.spec.resume) return `${what}; resume continues from the run's last checkpoint`;
+  return `${what}; no checkpoint was saved yet, so the run has to start again`;
+}
+
+function snapshot(info: JobInfo): JobInfo {
+  return structuredClone(info);
+}

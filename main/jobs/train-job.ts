@@ -1,0 +1,72 @@
+// A training job inside the child process: the same assembly as `tandem train`, with the
+// trainer's events turned into protocol messages and its batches passing the pause gate.
+import path from 'node:path';
+import { initBackend } from '../gan/backend/index.js';
+import { formatDuration } from '../gan/training/eta.js';
+import { LATEST } from '../gan/training/trainer.js';
+import { assembleTraining } from './assemble-training.js';
+import { throttle, type JobContext } from './job-context.js';
+import { pausableSource } from './pause-gate.js';
+import type { TrainJobSpec, TrainResultMessage } from './protocol.js';
+
+/** Progress messages at most this often (metrics go out every iteration; the parent throttles those). */
+const PROGRESS_INTERVAL_MS = 200;
+
+export async function runTrainJob(spec: TrainJobSpec, ctx: JobContext): Promise<TrainResultMessage> {
+  const backend = await initBackend(spec.backend);
+  ctx.send({ type: 'ready', backendLine: backend.line });
+
+  const progressDue = throttle(PROGRESS_INTERVAL_MS);
+  const run = await assembleTraining(
+    {
+      runDir: spec.runDir,
+      data: spec.data,
+      options: spec.options,
+      resume: spec.resume,
+      schedule: spec.schedule,
+      numSamples: spec.numSamples,
+      serialBatches: spec.serialBatches,
+    },
+    {
+      onNote: (line) => ctx.send({ type: 'log', level: 'info', line }),
+      onSkip: (file, reason) => ctx.send({ type: 'skipped', path: file, reason }),
+      wrapSource: (source) => pausableSource(source, ctx.gate),
+      events: {
+        onIteration: (i) => {
+          ctx.send({ type: 'metrics', totalIters: i.totalIters, epoch: i.epoch, losses: finiteOrNull(i.losses), lr: i.lr, secondsPerIter: i.secondsPerIter });
+          if (progressDue(i.epochIter >= i.epochSize)) {
+            const { epoch, epochIter, epochSize, totalIters, lastEpoch, secondsPerIter, etaEpochSeconds, etaRunSeconds } = i;
+            ctx.send({ type: 'progress', job: 'train', epoch, epochIter, epochSize, totalIters, lastEpoch, secondsPerIter, etaEpochSeconds, etaRunSeconds });
+          }
+        },
+        onSample: (s) => ctx.send({ type: 'sample', file: s.file, totalIters: s.totalIters }),
+        onCheckpoint: (c) => ctx.send({ type: 'checkpoint', file: c.file, progress: c.progress, reason: c.reason }),
+        onEpochEnd: (e) =>
+          ctx.send({
+            type: 'log',
+            level: 'info',
+            line: `epoch ${e.epoch} done in ${formatDuration(e.seconds)}; learning rate ${e.lrBefore.toExponential(3)} → ${e.lrAfter.toExponential(3)}`,
+          }),
+      },
+    },
+  );
+  try {
+    ctx.send({ type: 'started', progress: run.progress, resumed: run.resumed, lastEpoch: run.lastEpoch, epochSize: run.epochSize, lossNames: [...run.model.lossNames] });
+    if (ctx.signal.aborted) {
+      // Stopped while loading: nothing trained, nothing to save.
+      return { kind: 'train', stopped: true, progress: run.progress, latestCheckpoint: run.resumed ? path.join(spec.runDir, LATEST) : null };
+    }
+    if (run.hasSamples) await run.trainer.writeSample(run.progress.totalIters);
+    const result = await run.trainer.run(run.progress, ctx.signal);
+    return { kind: 'train', stopped: result.stopped, progress: result.progress, latestCheckpoint: result.latestCheckpoint };
+  } finally {
+    run.dispose();
+  }
+}
+
+/** JSON cannot carry NaN or ∞ (a diverged run); they travel as null. */
+function finiteOrNull(losses: Record<string, number>): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const [k, v] of Object.entries(losses)) out[k] = Number.isFinite(v) ? v : null;
+  return out;
+}
