@@ -4,10 +4,8 @@
 // malformed message becomes a clear error (`parseChildMessage` / `parseParentMessage` return it),
 // never a crash.
 //
-// This module is loaded by the main process, which must stay free of tfjs. It therefore imports
-// only *types* from the engine (erased at runtime). The one consequence: `options` of a training
-// spec is checked here for shape only (an object naming its model); the child resolves it fully
-// with `resolveOptions` and fails the job with the option's name when it is wrong.
+// This module is loaded by the main process, which must stay free of tfjs: from the engine it
+// imports only the option schema, which is zod-only, so a bad option is refused at enqueue time.
 //
 // Conversation:
 //   child  → hello {pid, protocol}            as soon as it can listen (messages sent earlier would be lost)
@@ -19,7 +17,7 @@
 //   child  → finished {result} | failed {message, userFacing}, then exits
 import { z } from 'zod';
 import type { LayoutSpec } from '../data/layout.js';
-import type { ModelOptionsInput } from '../gan/models/options.js';
+import { modelOptionsSchema, type ModelOptionsInput } from '../gan/models/options.js';
 
 /** Bumped when a message changes incompatibly; the child announces its own in `hello`. */
 export const PROTOCOL_VERSION = 1;
@@ -44,8 +42,6 @@ export const layoutSpecSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('single'), dir: path }),
 ]);
 
-// See the header: the full option schema lives with the engine; here only its discriminant.
-const trainOptionsShape = z.looseObject({ model: z.enum(['pix2pix', 'cyclegan']) });
 
 export const trainingProgressSchema = z.object({ epoch: z.number().int().min(1), epochIter: count, totalIters: count });
 export type WireTrainingProgress = z.infer<typeof trainingProgressSchema>;
@@ -60,7 +56,7 @@ export const trainJobSpecSchema = z.object({
    * own options except n_epochs and n_epochs_decay, which are taken from here (to lengthen or
    * shorten a run); other differences are reported in a log line and ignored.
    */
-  options: trainOptionsShape,
+  options: modelOptionsSchema,
   data: layoutSpecSchema,
   /** Continue from <runDir>/latest.tandem (which must exist); false refuses to overwrite a run. */
   resume: z.boolean().default(false),

@@ -5,7 +5,7 @@ import { DISCRIMINATORS, GENERATORS } from '../networks/names.js';
 // The reference's option names (base_options + train_options + each model's
 // modify_commandline_options), so its users' commands and checkpoints carry over.
 const common = {
-  name: z.string().min(1).default('experiment_name'),
+  name: z.string().min(1).max(200).default('experiment_name'),
   // Images are gray (1) or colour (3); alpha is composited away when reading.
   input_nc: z.union([z.literal(1), z.literal(3)]).default(3),
   output_nc: z.union([z.literal(1), z.literal(3)]).default(3),
@@ -33,7 +33,8 @@ const common = {
   seed: z.number().int().min(0).default(0),
 };
 
-export const pix2pixOptionsSchema = z.object({
+// strictObject: a misspelt option ("lambda_l1") is an error, not silently the default.
+export const pix2pixOptionsSchema = z.strictObject({
   model: z.literal('pix2pix'),
   ...common,
   netG: z.enum(GENERATORS).default('unet_256'),
@@ -44,7 +45,7 @@ export const pix2pixOptionsSchema = z.object({
   lambda_L1: z.number().min(0).default(100),
 });
 
-export const cycleganOptionsSchema = z.object({
+export const cycleganOptionsSchema = z.strictObject({
   model: z.literal('cyclegan'),
   ...common,
   netG: z.enum(GENERATORS).default('resnet_9blocks'),
@@ -57,7 +58,15 @@ export const cycleganOptionsSchema = z.object({
   lambda_identity: z.number().min(0).default(0.5),
 });
 
-export const modelOptionsSchema = z.discriminatedUnion('model', [pix2pixOptionsSchema, cycleganOptionsSchema]);
+export const modelOptionsSchema = z.discriminatedUnion('model', [pix2pixOptionsSchema, cycleganOptionsSchema]).superRefine((o, ctx) => {
+  if (o.crop_size > o.load_size && (o.preprocess === 'resize_and_crop' || o.preprocess === 'scale_width_and_crop')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['crop_size'],
+      message: `crop_size ${o.crop_size} is larger than load_size ${o.load_size}: the crop must fit in the loaded image`,
+    });
+  }
+});
 
 export type Pix2PixOptions = z.infer<typeof pix2pixOptionsSchema>;
 export type CycleGanOptions = z.infer<typeof cycleganOptionsSchema>;
@@ -71,9 +80,5 @@ export function resolveOptions(input: ModelOptionsInput): ModelOptions {
     const issues = parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`invalid training options: ${issues}`);
   }
-  const o = parsed.data;
-  if (o.crop_size > o.load_size && (o.preprocess === 'resize_and_crop' || o.preprocess === 'scale_width_and_crop')) {
-    throw new Error(`--crop_size ${o.crop_size} is larger than --load_size ${o.load_size}: the crop must fit in the loaded image`);
-  }
-  return o;
+  return parsed.data;
 }

@@ -154,12 +154,10 @@ describe('training in a child process', () => {
     expect(existsSync(partialFolderFor(output, exportId))).toBe(false);
   });
 
-  it('fails a job with bad options with a message naming the option', async () => {
+  it('refuses a job with bad options at enqueue time, naming the option', () => {
     const spec = trainSpec('train-bad', false);
-    const id = supervisor.enqueue({ ...spec, runDir: path.join(dir, 'runs', 'bad'), options: { ...spec.options, ngf: 'many' } as never });
-    const info = await supervisor.settled(id);
-    expect(info).toMatchObject({ state: 'failed', userFacing: true });
-    expect(info.reason).toMatch(/invalid training options: --ngf: /);
+    expect(() => supervisor.enqueue({ ...spec, runDir: path.join(dir, 'runs', 'bad'), options: { ...spec.options, ngf: 'many' } as never })).toThrow(/ngf/);
+    expect(supervisor.get('train-bad')).toBeUndefined();
   });
 });
 

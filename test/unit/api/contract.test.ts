@@ -11,11 +11,22 @@ import { modelOptionsSchema, resolveOptions, type ModelOptionsInput } from '../.
 const apiDir = fileURLToPath(new URL('../../../main/api/', import.meta.url));
 
 describe('main/api', () => {
-  it('imports only zod and its own modules', () => {
-    for (const f of readdirSync(apiDir).filter((n) => n.endsWith('.ts'))) {
-      const src = readFileSync(join(apiDir, f), 'utf8');
+  it('imports only zod, its own modules and the zod-only engine option schema', () => {
+    // The engine modules the contract shares must themselves stay zod-only.
+    const shared = { '../gan/models/options.js': '../gan/models/options.ts', '../gan/networks/names.js': '../gan/networks/names.ts' };
+    const files = [
+      ...readdirSync(apiDir)
+        .filter((n) => n.endsWith('.ts'))
+        .map((n) => join(apiDir, n)),
+      ...Object.values(shared).map((p) => join(apiDir, p)),
+    ];
+    for (const f of files) {
+      const src = readFileSync(f, 'utf8');
       const specifiers = [...src.matchAll(/\bfrom\s+'([^']+)'/g)].map((m) => m[1]!);
-      for (const s of specifiers) expect(s === 'zod' || /^\.\/[\w-]+\.js$/.test(s), `${f} imports ${s}`).toBe(true);
+      for (const s of specifiers) {
+        const ok = s === 'zod' || /^\.\/[\w-]+\.js$/.test(s) || s in shared || s === '../networks/names.js';
+        expect(ok, `${f} imports ${s}`).toBe(true);
+      }
     }
   });
 
