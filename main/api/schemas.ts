@@ -24,6 +24,7 @@ export const nameSchema = z
   .trim()
   .min(1, 'give it a name')
   .max(LIMITS.name, `names are at most ${LIMITS.name} characters`)
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   .refine((s) => !/[\u0000-\u001f]/.test(s), 'names cannot contain control characters');
 
 /** Folders are given as absolute paths (the UI's folder picker returns those). */

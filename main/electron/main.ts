@@ -43,6 +43,8 @@ async function start(): Promise<void> {
       allowRunningInsecureContent: false,
       webviewTag: false,
       spellcheck: false,
+      // Middle-click opens links in new windows, bypassing the window-open handler.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   const unwire = wireIpc(studio, window);

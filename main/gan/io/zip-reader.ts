@@ -159,8 +159,14 @@ export class ZipArchive {
         const len = this.view.getUint16(q + 2, true);
         if (id === 0x0001) {
           let r = q + 4;
-          if (size === U32_MAX) (size = this.u64(r)), (r += 8);
-          if (compressedSize === U32_MAX) (compressedSize = this.u64(r)), (r += 8);
+          if (size === U32_MAX) {
+            size = this.u64(r);
+            r += 8;
+          }
+          if (compressedSize === U32_MAX) {
+            compressedSize = this.u64(r);
+            r += 8;
+          }
           if (localHeaderOffset === U32_MAX) localHeaderOffset = this.u64(r);
         }
         q += 4 + len;

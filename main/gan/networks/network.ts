@@ -1,4 +1,4 @@
-import { tf } from '../tf.js';
+import { type tf } from '../tf.js';
 import type { ForwardContext } from '../layers/context.js';
 import type { Layer } from '../layers/layer.js';
 import type { ParamRegistry } from '../layers/params.js';

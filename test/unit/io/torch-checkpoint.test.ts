@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PickleFormatError, unpickle, UnsafePickleError } from '../../../main/gan/io/pickle.js';
-import { extractStateDict, halfToFloat, LoadedTensor, readTorchCheckpoint } from '../../../main/gan/io/torch-checkpoint.js';
+import { extractStateDict, halfToFloat, type LoadedTensor, readTorchCheckpoint } from '../../../main/gan/io/torch-checkpoint.js';
 import { crc32, ZipArchive, ZipFormatError } from '../../../main/gan/io/zip-reader.js';
 import { deflateRawSync } from 'node:zlib';
 import { makeLegacyCheckpoint, makeZip, makeZipCheckpoint, PTH_DIR, type FakeTensor } from './helpers.js';

@@ -1,6 +1,6 @@
 // Each migration on a real database file: create it at the previous version, put data in,
 // upgrade, and check the data survived and the new schema works.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../main/store/database.js';
