@@ -1,0 +1,27 @@
+// Server-side folder listing for the folder browser under `tandem serve`. The contract has no such
+// method yet; the renderer probes for 'fs.listFolders' (shape below) and falls back to a text
+// field when the studio answers 'unknown-method'.
+import type { StudioClient } from './client/types.js';
+
+export interface FolderListing {
+  path: string;
+  parent: string | null;
+  roots: Array<{ label: string; path: string }>;
+  entries: Array<{ name: string; path: string; images: number | null }>;
+  truncated: boolean;
+}
+
+let supported: Promise<boolean> | null = null;
+
+export function listFolders(client: StudioClient, path?: string): Promise<{ ok: true; result: FolderListing } | { ok: false; message: string; unsupported: boolean }> {
+  return client.callUnknown('fs.listFolders', path ? { path } : {}).then((r) => {
+    if (r.ok) return { ok: true as const, result: r.result as FolderListing };
+    return { ok: false as const, message: r.error.message, unsupported: r.error.code === 'unknown-method' };
+  });
+}
+
+export function folderBrowserSupported(client: StudioClient): Promise<boolean> {
+  if (client.transport === 'ipc' && client.shell?.pickFolder) return Promise.resolve(true);
+  supported ??= listFolders(client).then((r) => r.ok || !r.unsupported);
+  return supported;
+}

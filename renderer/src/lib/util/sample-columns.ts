@@ -1,0 +1,20 @@
+// What the columns of a sample grid PNG show (the model's visual names, in the trainer's order).
+import type { ResolvedRunOptions } from '../../../../main/api/run-options.js';
+
+const LABELS: Record<string, string> = {
+  real_A: 'real A',
+  fake_B: 'fake B',
+  rec_A: 'reconstructed A',
+  idt_B: 'identity B',
+  real_B: 'real B',
+  fake_A: 'fake A',
+  rec_B: 'reconstructed B',
+  idt_A: 'identity A',
+};
+
+export function sampleColumns(o: Pick<ResolvedRunOptions, 'model'> & { lambda_identity?: number; direction?: 'AtoB' | 'BtoA' }): string[] {
+  if (o.model === 'pix2pix') return ['input', 'output', 'target'];
+  const idt = (o.lambda_identity ?? 0.5) > 0;
+  const names = ['real_A', 'fake_B', 'rec_A', ...(idt ? ['idt_B'] : []), 'real_B', 'fake_A', 'rec_B', ...(idt ? ['idt_A'] : [])];
+  return names.map((n) => LABELS[n] ?? n);
+}

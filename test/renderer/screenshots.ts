@@ -1,0 +1,68 @@
+// Screenshots of every view at 1280×800 in headless Chromium, against the fake studio
+// (helpers/fake-studio.ts) and against no studio at all. Run: npx tsx test/renderer/screenshots.ts
+// after `npm run build:renderer`. Output: test-artifacts/screenshots/*.png
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { startFakeStudio } from './helpers/fake-studio.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const dist = join(root, 'renderer/dist');
+const out = join(root, 'test-artifacts/screenshots');
+await mkdir(out, { recursive: true });
+
+const studio = await startFakeStudio({ dist });
+const offline = await startFakeStudio({ dist, websocket: false, live: false });
+const userDataDir = await mkdtemp(join(tmpdir(), 'tandem-chromium-'));
+const context = await chromium.launchPersistentContext(userDataDir, {
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  viewport: { width: 1280, height: 800 },
+});
+const page = await context.newPage();
+const errors: string[] = [];
+page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`));
+
+const base = `http://127.0.0.1:${studio.port}/`;
+const shots: Array<[string, string, (() => Promise<void>)?]> = [
+  ['01-projects', '#/'],
+  ['02-new-project', '#/new'],
+  ['03-dataset-pairs', '#/p/p_facades01/dataset'],
+  ['04-train', '#/p/p_facades01/train'],
+  ['05-live', '#/p/p_facades01/live/r_live00001'],
+  ['06-runs', '#/p/p_facades01/runs'],
+  ['07-export', '#/p/p_facades01/export'],
+  ['08-shortcuts', '#/p/p_facades01/live/r_live00001', async () => void (await page.keyboard.press('Shift+Slash'))],
+  ['09-dataset-unreadable', '#/p/p_facades01/dataset', async () => void (await page.getByLabel('Only unreadable').check())],
+  ['10-train-unpaired', '#/p/p_horses001/train'],
+  ['11-focus-ring', '#/p/p_facades01/train', async () => { for (let i = 0; i < 9; i++) await page.keyboard.press('Tab'); }],
+];
+for (const [name, hash, action] of shots) {
+  await page.goto(base + hash);
+  await page.waitForTimeout(1200);
+  if (action) {
+    await action();
+    await page.waitForTimeout(500);
+  }
+  await page.screenshot({ path: join(out, `${name}.png`) });
+  await page.keyboard.press('Escape');
+}
+// Reload survival: reload the live view mid-training and check the chart is rebuilt.
+await page.goto(base + '#/p/p_facades01/live/r_live00001');
+await page.waitForTimeout(800);
+await page.reload();
+await page.waitForTimeout(1500);
+await page.screenshot({ path: join(out, '12-live-after-reload.png') });
+
+await page.goto(`http://127.0.0.1:${offline.port}/#/`);
+await page.waitForTimeout(1500);
+await page.screenshot({ path: join(out, '00-cannot-reach.png') });
+
+await context.close();
+await studio.close();
+await offline.close();
+console.log(errors.length ? errors.join('\n') : 'no page errors');
+console.log(`screenshots in ${out}`);
