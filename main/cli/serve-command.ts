@@ -19,7 +19,7 @@ interface ServeFlags {
   host: string;
   data?: string;
   ui?: string;
-  requireToken?: boolean;
+  require_token?: boolean;
 }
 
 export function serveCommand(): Command {
@@ -29,7 +29,7 @@ export function serveCommand(): Command {
     .option('--host <address>', 'address to bind; anything but loopback requires the printed token', DEFAULT_HOST)
     .option('--data <folder>', 'the studio data folder (default: TANDEM_DATA, or the platform user-data folder)')
     .option('--ui <folder>', 'a built renderer to serve (default: renderer/dist)')
-    .option('--require-token', 'require the access token even on loopback')
+    .option('--require_token', 'require the access token even on loopback')
     .action(async (flags: ServeFlags) => {
       const dataDir = resolve(flags.data ?? defaultDataDir());
       let studio: Studio;
@@ -42,7 +42,7 @@ export function serveCommand(): Command {
       const uiDir = flags.ui ? resolve(flags.ui) : RENDERER_DIST;
       let server;
       try {
-        server = await startStudioServer({ studio, host: flags.host, port: flags.port, uiDir, ...(flags.requireToken ? { requireToken: true } : {}) });
+        server = await startStudioServer({ studio, host: flags.host, port: flags.port, uiDir, ...(flags.require_token ? { requireToken: true } : {}) });
       } catch (e) {
         await studio.close();
         const code = (e as NodeJS.ErrnoException).code;

@@ -1,0 +1,143 @@
+// End to end, as an artist uses it: Debian's Chromium (playwright-core) against a real
+// `tandem serve` with real child processes. Screenshots of each view go to test-artifacts/e2e/.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeDemoDatasets } from '../../main/data/demo.js';
+import { REPO } from '../helpers/run-cli.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const shots = path.join(REPO, 'test-artifacts', 'e2e');
+const work = mkdtempSync(path.join(tmpdir(), 'tandem-e2e-'));
+let server: ChildProcess | null = null;
+let context: BrowserContext | null = null;
+let page: Page;
+let url = '';
+const pageErrors: string[] = [];
+
+async function buildRenderer(): Promise<void> {
+  if (existsSync(path.join(REPO, 'renderer', 'dist', 'index.html'))) return;
+  await new Promise<void>((resolve, reject) => {
+    const p = spawn(process.execPath, [path.join(REPO, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: REPO, stdio: 'inherit' });
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`renderer build failed (${code})`))));
+  });
+}
+
+async function startServer(): Promise<string> {
+  const child = spawn(process.execPath, [path.join(REPO, 'bin/tandem.mjs'), 'serve', '--port', '0', '--data', path.join(work, 'data')], {
+    cwd: work,
+    env: { ...process.env, TANDEM_WASM_THREADS: '1', TANDEM_BACKEND: 'wasm' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  server = child;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('tandem serve did not print its URL')), 60_000);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const m = /Tandem studio: (\S+)/.exec(line);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`tandem serve exited (${code})`)));
+  });
+}
+
+const shot = (name: string) => page.screenshot({ path: path.join(shots, `${name}.png`) });
+const text = async (selector: string) => (await page.locator(selector).first().textContent()) ?? '';
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`the end-to-end tests drive Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium`);
+  mkdirSync(shots, { recursive: true });
+  await writeDemoDatasets(path.join(work, 'demo'), { trainCount: 10, testCount: 3, size: 64 });
+  await buildRenderer();
+  url = await startServer();
+  context = await chromium.launchPersistentContext(mkdtempSync(path.join(tmpdir(), 'tandem-chromium-')), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1280, height: 800 },
+  });
+  page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+}, 180_000);
+
+afterAll(async () => {
+  await context?.close();
+  if (server && server.exitCode === null) {
+    server.kill('SIGINT');
+    await new Promise((r) => server!.once('exit', r));
+  }
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('the studio in a browser', () => {
+  it('project → Quick draft → live chart and samples → stop → export a folder', async () => {
+    try {
+      await journey();
+    } catch (e) {
+      await shot('failure').catch(() => undefined);
+      throw e;
+    }
+  }, 600_000);
+});
+
+async function journey(): Promise<void> {
+  {
+    await page.goto(url);
+    await page.getByRole('link', { name: /new project/i }).first().waitFor();
+    await shot('01-projects');
+
+    // A paired project from the demo's side-by-side images.
+    await page.goto(`${url.split('?')[0]}#/new`);
+    await page.getByRole('radio', { name: /One folder of side-by-side/ }).check();
+    await page.getByRole('textbox', { name: 'Folder of side-by-side images' }).fill(path.join(work, 'demo', 'paired', 'train'));
+    await page.getByRole('textbox', { name: 'Project name' }).fill('E2E shapes');
+    await shot('02-new-project');
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await page.getByText(/10 usable for training/).first().waitFor({ timeout: 30_000 });
+    await shot('03-dataset');
+
+    // A Quick draft, shortened so the test stays quick.
+    await page.getByRole('link', { name: 'Train' }).first().click();
+    await page.getByRole('radio', { name: /Quick draft/ }).check();
+    await page.getByRole('spinbutton', { name: 'Epochs', exact: true }).fill('1');
+    await page.getByRole('spinbutton', { name: 'Decay epochs' }).fill('2');
+    await page.getByRole('spinbutton', { name: 'Sample every' }).fill('3');
+    await shot('04-train');
+    await page.getByRole('button', { name: /Start training/ }).click();
+
+    // The chart gains points and the sample grid appears, then changes.
+    const chart = page.locator('[data-points]').first();
+    await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 120_000 }).toBeGreaterThanOrEqual(3);
+    const sample = page.getByRole('button', { name: /^Sample at iteration/ }).first();
+    await sample.waitFor({ timeout: 120_000 });
+    const firstSample = await sample.getAttribute('aria-label');
+    await expect.poll(async () => page.getByRole('button', { name: /^Sample at iteration/ }).first().getAttribute('aria-label'), { timeout: 120_000 }).not.toBe(firstSample);
+    const pointsBefore = Number(await chart.getAttribute('data-points'));
+    await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThan(pointsBefore);
+    await shot('05-live');
+
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await expect.poll(async () => text('.live'), { timeout: 120_000 }).toMatch(/stopped|finished/);
+    await shot('06-live-stopped');
+
+    await page.getByRole('link', { name: 'Runs' }).first().click();
+    await page.waitForTimeout(1000);
+    await shot('07-runs');
+
+    // Export a folder with the run's checkpoint and find the files on disk.
+    const out = path.join(work, 'translated');
+    await page.getByRole('link', { name: 'Export' }).first().click();
+    await page.getByRole('textbox', { name: 'Input folder' }).fill(path.join(work, 'demo', 'unpaired', 'testA'));
+    await page.getByRole('textbox', { name: /Output folder/ }).fill(out);
+    await page.getByRole('button', { name: 'Translate folder' }).click();
+    await expect.poll(() => (existsSync(out) ? readdirSync(out).filter((f) => f.endsWith('.png')).length : 0), { timeout: 120_000 }).toBe(3);
+    await shot('08-export');
+    expect(pageErrors).toEqual([]);
+  }
+}
