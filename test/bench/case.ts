@@ -8,6 +8,8 @@ import { DatasetLoader } from '../../main/data/loader.js';
 import { initBackend } from '../../main/gan/backend/index.js';
 import { defineG, type GeneratorArch } from '../../main/gan/networks/define.js';
 import { createModel } from '../../main/gan/models/create-model.js';
+import { assertFits } from '../../main/gan/models/memory-plan.js';
+import { resolveOptions } from '../../main/gan/models/options.js';
 import { saveGeneratorFile } from '../../main/gan/models/generator-file.js';
 import { translateBatch } from '../../main/gan/models/inference.js';
 import { tf } from '../../main/gan/tf.js';
@@ -82,7 +84,12 @@ async function main(): Promise<void> {
   const scratch = await mkdtemp(path.join(tmpdir(), 'tandem-bench-'));
   try {
     if (c.kind === 'train') {
-      const model = createModel({ ...c.options, crop_size: c.size });
+      // A configuration that cannot fit is refused here (reported as cannot-run), never left to hang.
+      const options = resolveOptions({ ...c.options, crop_size: c.size });
+      const plan = assertFits(options, c.size, backend.name);
+      extra.checkpointing = plan.checkpointing;
+      extra.estimated_peak_mb = plan.estimatedPeakMB;
+      const model = createModel(options);
       const batch = {
         A: tf.randomUniform([1, c.size, c.size, 3], -1, 1, 'float32', 1) as tf.Tensor4D,
         B: tf.randomUniform([1, c.size, c.size, 3], -1, 1, 'float32', 2) as tf.Tensor4D,
@@ -128,10 +135,18 @@ async function main(): Promise<void> {
       reference_seconds: c.reference,
       ratio_to_reference: c.kind === 'data' ? null : seconds / c.reference,
       tensor_peak_mb: Math.round(peakBytes / 2 ** 20),
+      wasm_heap_mb: wasmHeapMB(),
       peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
       ...extra,
     }),
   );
+}
+
+/** The wasm heap only grows, so its size now is its peak: what the 4 GiB ceiling applies to. */
+function wasmHeapMB(): number | null {
+  const b = tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } };
+  const bytes = b.wasm?.HEAPU8?.buffer.byteLength;
+  return bytes ? Math.round(bytes / 2 ** 20) : null;
 }
 
 main().catch((e: unknown) => {

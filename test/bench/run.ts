@@ -17,20 +17,30 @@ interface CaseResult {
   data_loading_share?: number;
 }
 
+/** A case still running after this long is killed and reported as cannot-run (BENCH_TIMEOUT_S). */
+const CASE_TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_S ?? 1800) * 1000;
+
 function runCase(name: string): Promise<CaseResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', new URL('./case.ts', import.meta.url).pathname, name], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, CASE_TIMEOUT_MS);
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('close', (code, signal) => {
+      clearTimeout(timer);
       const line = out.trim().split('\n').pop() ?? '';
       try {
         resolve(JSON.parse(line) as CaseResult);
       } catch {
-        // Killed by the OS or out of memory in wasm before it could report.
-        resolve({ case: name, status: 'cannot-run', reason: `process ended (${signal ?? `exit ${code}`}) without a result` });
+        // Killed by the OS, out of memory in wasm, or over the time limit before it could report.
+        const why = timedOut ? `no result within ${CASE_TIMEOUT_MS / 1000} s (killed)` : `process ended (${signal ?? `exit ${code}`}) without a result`;
+        resolve({ case: name, status: 'cannot-run', reason: why });
       }
     });
   });

@@ -8,6 +8,11 @@ export interface ForwardContext {
   readonly dropout: boolean;
   /** A seed per dropout mask, drawn from the run's RNG so runs are reproducible. */
   nextSeed(): number;
+  /**
+   * Gradient checkpointing: blocks that support it keep only their input for the backward and
+   * recompute their insides there (layers/checkpoint.ts). Absent means off.
+   */
+  readonly checkpoint?: boolean;
 }
 
 export function trainContext(nextSeed: () => number): ForwardContext {

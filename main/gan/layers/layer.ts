@@ -1,4 +1,4 @@
-import type { tf } from '../tf.js';
+import { tf } from '../tf.js';
 import type { ForwardContext } from './context.js';
 
 /** A network piece. Parameters live in the network's ParamRegistry, not in the layer. */
@@ -10,9 +10,17 @@ export interface Layer {
 export class Sequential implements Layer {
   constructor(readonly children: readonly Layer[]) {}
 
+  /**
+   * Each child runs in its own tidy scope. Under a gradient tape this frees a layer's internals
+   * as soon as it returns: the backward only reads the tensors ops saved for it (kept clones), so
+   * everything else would otherwise live until the end of the whole backward pass.
+   */
   forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
     let y = x;
-    for (const child of this.children) y = child.forward(y, ctx);
+    for (const child of this.children) {
+      const input = y;
+      y = tf.tidy(() => child.forward(input, ctx));
+    }
     return y;
   }
 }

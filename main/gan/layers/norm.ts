@@ -2,6 +2,7 @@ import { tf } from '../tf.js';
 import type { ForwardContext } from './context.js';
 import type { Layer } from './layer.js';
 import type { ParamRegistry } from './params.js';
+import { firstOrderOnly } from './tape-depth.js';
 
 const EPS = 1e-5;
 const MOMENTUM = 0.1;
@@ -26,10 +27,26 @@ export class BatchNorm2d implements Layer {
     if (!ctx.batchStats) {
       return tf.batchNorm4d(x, this.runningMean as tf.Tensor1D, this.runningVar as tf.Tensor1D, this.beta as tf.Tensor1D, this.gamma as tf.Tensor1D, EPS);
     }
-    const { mean, variance } = tf.moments(x, [0, 1, 2]);
-    if (ctx.updateStats) this.updateRunningStats(mean, variance, x.size / x.shape[3]);
-    // Normalised with the biased batch variance, as PyTorch does in train mode.
-    return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, EPS))), this.gamma), this.beta);
+    if (!firstOrderOnly()) {
+      const { mean, variance } = tf.moments(x, [0, 1, 2]);
+      if (ctx.updateStats) this.updateRunningStats(mean, variance, x.size / x.shape[3]);
+      return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, EPS))), this.gamma), this.beta);
+    }
+    const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+      const [input, gamma, beta] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
+      const save = args[3] as tf.GradSaveFunc;
+      const { xhat, rstd, value } = tf.tidy(() => {
+        const { mean, variance } = tf.moments(input, [0, 1, 2]);
+        if (ctx.updateStats) this.updateRunningStats(mean, variance, input.size / input.shape[3]);
+        // Normalised with the biased batch variance, as PyTorch does in train mode.
+        const r = tf.rsqrt(tf.add(variance, EPS));
+        const h = tf.mul(tf.sub(input, mean), r) as tf.Tensor4D;
+        return { xhat: h, rstd: r, value: tf.add(tf.mul(h, gamma), beta) as tf.Tensor4D };
+      });
+      save([xhat, rstd, gamma]);
+      return { value, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => releasing(dy, batchNormGrad(dy as tf.Tensor4D, saved)) };
+    });
+    return op(x, this.gamma, this.beta) as tf.Tensor4D;
   }
 
   private updateRunningStats(mean: tf.Tensor, variance: tf.Tensor, n: number): void {
@@ -49,9 +66,61 @@ export class BatchNorm2d implements Layer {
 /** nn.InstanceNorm2d(affine=False, track_running_stats=False): no parameters, same in train and eval. */
 export class InstanceNorm2d implements Layer {
   forward(x: tf.Tensor4D, _ctx: ForwardContext): tf.Tensor4D {
-    const { mean, variance } = tf.moments(x, [1, 2], true);
-    return tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, EPS)));
+    if (!firstOrderOnly()) {
+      const { mean, variance } = tf.moments(x, [1, 2], true);
+      return tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, EPS)));
+    }
+    const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+      const input = args[0] as tf.Tensor4D;
+      const save = args[1] as tf.GradSaveFunc;
+      const { y, rstd } = tf.tidy(() => {
+        const { mean, variance } = tf.moments(input, [1, 2], true);
+        const r = tf.rsqrt(tf.add(variance, EPS));
+        return { y: tf.mul(tf.sub(input, mean), r) as tf.Tensor4D, rstd: r };
+      });
+      save([y, rstd]);
+      return {
+        value: y,
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => releasing(dy, normalisedGrad(dy as tf.Tensor4D, saved[0] as tf.Tensor4D, saved[1]!, [1, 2])),
+      };
+    });
+    return op(x) as tf.Tensor4D;
   }
+}
+
+/**
+ * Frees a custom op's incoming gradient once its own gradients are computed. tfjs keeps every
+ * intermediate gradient until the whole backward ends; this one is never read again (all users
+ * of the op's output were differentiated before it), so dropping it lowers the backward's peak.
+ */
+export function releasing<T>(dy: tf.Tensor, result: T): T {
+  dy.dispose();
+  return result;
+}
+
+/**
+ * The input gradient of y = (x − mean)·rstd with mean and variance taken over `axes`:
+ * dx = rstd·(dy − mean(dy) − y·mean(dy·y)). Normalisation layers are custom-gradient ops so the
+ * tape keeps only y and the per-channel rstd, not the half-dozen full-size intermediates
+ * (x − mean, its square, …) that differentiating the composed ops would hold until the backward.
+ */
+function normalisedGrad(dy: tf.Tensor4D, y: tf.Tensor4D, rstd: tf.Tensor, axes: number[]): tf.Tensor4D {
+  return tf.tidy(() => {
+    const meanDy = tf.mean(dy, axes, true);
+    const meanDyY = tf.mean(tf.mul(dy, y), axes, true);
+    return tf.mul(tf.sub(tf.sub(dy, meanDy), tf.mul(y, meanDyY)), rstd) as tf.Tensor4D;
+  });
+}
+
+/** Batch norm (train mode): the normalised gradient over N,H,W of dy·γ, plus γ's and β's gradients. */
+function batchNormGrad(dy: tf.Tensor4D, saved: tf.Tensor[]): tf.Tensor[] {
+  const [xhat, rstd, gamma] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
+  return tf.tidy(() => {
+    const dBeta = tf.sum(dy, [0, 1, 2]);
+    const dGamma = tf.sum(tf.mul(dy, xhat), [0, 1, 2]);
+    const dx = normalisedGrad(tf.mul(dy, gamma) as tf.Tensor4D, xhat, rstd, [0, 1, 2]);
+    return [dx, dGamma, dBeta];
+  });
 }
 
 export class Identity implements Layer {

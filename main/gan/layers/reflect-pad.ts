@@ -1,4 +1,18 @@
 import { tf } from '../tf.js';
+import { REFLECT_PAD_GRAD } from '../backend/kernels/reflect-pad-grad.js';
+import { underGradientTape } from './tape-depth.js';
+
+/**
+ * The one-pass gradient kernel where the active backend has it (wasm), else the composition below.
+ * The kernel has no gradient of its own, so a gradient that may be differentiated again (computed
+ * under a tape) uses the composition.
+ */
+function reflectPadGrad(dy: tf.Tensor4D, pad: number, h: number, w: number): tf.Tensor4D {
+  if (!underGradientTape() && tf.getKernel(REFLECT_PAD_GRAD, tf.getBackend())) {
+    return tf.engine().runKernel(REFLECT_PAD_GRAD, { dy }, { pad } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+  }
+  return foldReflectedAxis(foldReflectedAxis(dy, 1, pad, h), 2, pad, w);
+}
 
 // tfjs 4.22's MirrorPad gradient only slices the centre of dy, dropping the gradient that flows
 // through the reflected border. PyTorch's ReflectionPad2d folds it back, so we do too.
@@ -36,7 +50,7 @@ export function reflectPad2d(x: tf.Tensor4D, pad: number): tf.Tensor4D {
     const value = tf.mirrorPad(input, [[0, 0], [pad, pad], [pad, pad], [0, 0]], 'reflect');
     return {
       value,
-      gradFunc: (dy: tf.Tensor) => foldReflectedAxis(foldReflectedAxis(dy as tf.Tensor4D, 1, pad, h), 2, pad, w),
+      gradFunc: (dy: tf.Tensor) => reflectPadGrad(dy as tf.Tensor4D, pad, h, w),
     };
   });
   return op(x) as tf.Tensor4D;

@@ -3,6 +3,7 @@ import { defineD, defineG } from '../networks/define.js';
 import type { Network } from '../networks/network.js';
 import { ganLoss, gradientPenalty, l1Loss } from '../losses/gan-loss.js';
 import { BaseModel } from './base-model.js';
+import { checkpointingFor } from './memory-plan.js';
 import { ImagePool } from './image-pool.js';
 import type { GanModel, ModelTrainingState } from './model.js';
 import { accumulateGrads, disposeGrads, gradsOf, namedTrainables } from './named-grads.js';
@@ -18,6 +19,8 @@ export class CycleGanModel extends BaseModel<CycleGanOptions> implements GanMode
   readonly visualNames: readonly string[];
   private readonly nets: Record<'G_A' | 'G_B' | 'D_A' | 'D_B', Network>;
   private pools: { fakeA: ImagePool; fakeB: ImagePool };
+  /** Whether the generators' ResNet blocks are recomputed in the backward (memory-plan.ts). */
+  readonly checkpointing: boolean;
 
   constructor(options: CycleGanOptions) {
     super(options);
@@ -36,6 +39,7 @@ export class CycleGanModel extends BaseModel<CycleGanOptions> implements GanMode
       D_B: disc('D_B', o.input_nc),
     };
     this.pools = this.createPools();
+    this.checkpointing = checkpointingFor(o, o.crop_size, tf.getBackend());
     this.visualNames = ['real_A', 'fake_B', 'rec_A', ...(o.lambda_identity > 0 ? ['idt_B'] : []), 'real_B', 'fake_A', 'rec_B', ...(o.lambda_identity > 0 ? ['idt_A'] : [])];
     this.createOptimizers({
       G: [
@@ -65,7 +69,8 @@ export class CycleGanModel extends BaseModel<CycleGanOptions> implements GanMode
     const { realA, realB } = this.inputs();
     const o = this.options;
     const { G_A, G_B, D_A, D_B } = this.nets;
-    const ctx = this.trainCtx();
+    // Checkpointing (when the memory plan asks for it) changes memory, not values.
+    const ctx = { ...this.trainCtx(), checkpoint: this.checkpointing };
     const losses: Record<string, tf.Scalar> = {};
     // A kept clone (shared data) for reading later; the original flows on, even as a tape's result.
     const keep = (name: string, t: tf.Scalar): tf.Scalar => {

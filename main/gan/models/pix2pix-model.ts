@@ -3,6 +3,7 @@ import { defineD, defineG } from '../networks/define.js';
 import type { Network } from '../networks/network.js';
 import { ganLoss, gradientPenalty, l1Loss } from '../losses/gan-loss.js';
 import { BaseModel } from './base-model.js';
+import { checkpointingFor } from './memory-plan.js';
 import type { GanModel } from './model.js';
 import { gradsOf, namedTrainables, disposeGrads } from './named-grads.js';
 import type { Pix2PixOptions } from './options.js';
@@ -16,6 +17,8 @@ export class Pix2PixModel extends BaseModel<Pix2PixOptions> implements GanModel 
   readonly visualNames = ['real_A', 'fake_B', 'real_B'] as const;
   private readonly netG: Network;
   private readonly netD: Network;
+  /** Whether the generator's ResNet blocks are recomputed in the backward (memory-plan.ts). */
+  readonly checkpointing: boolean;
 
   constructor(options: Pix2PixOptions) {
     super(options);
@@ -31,6 +34,7 @@ export class Pix2PixModel extends BaseModel<Pix2PixOptions> implements GanModel 
       this.initSpec(),
     );
     this.createOptimizers({ G: [['G', this.netG]], D: [['D', this.netD]] });
+    this.checkpointing = checkpointingFor(o, o.crop_size, tf.getBackend());
   }
 
   networks(): Map<string, Network> {
@@ -48,7 +52,8 @@ export class Pix2PixModel extends BaseModel<Pix2PixOptions> implements GanModel 
   optimizeParameters(): void {
     const { realA, realB } = this.inputs();
     const o = this.options;
-    const ctx = this.trainCtx();
+    // Checkpointing (when the memory plan asks for it) changes memory, not values.
+    const ctx = { ...this.trainCtx(), checkpoint: this.checkpointing };
     const gVars = namedTrainables([['G', this.netG]]);
     const dVars = namedTrainables([['D', this.netD]]);
     const d = (x: tf.Tensor4D) => this.netD.forward(x, ctx);

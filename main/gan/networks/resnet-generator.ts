@@ -1,5 +1,6 @@
 import { tf } from '../tf.js';
 import { Conv2d, ConvTranspose2d } from '../layers/conv.js';
+import { checkpointed } from '../layers/checkpoint.js';
 import type { ForwardContext } from '../layers/context.js';
 import { type Layer, sequential } from '../layers/layer.js';
 import { convBiasFor, normFactory, type NormType } from '../layers/norm.js';
@@ -21,8 +22,11 @@ export interface ResnetGeneratorSpec {
 /** x + conv_block(x), with the reference's numbering inside conv_block. */
 class ResnetBlock implements Layer {
   private readonly block: Layer;
+  /** This block's trainable variables: explicit inputs of its checkpointed op (see checkpoint.ts). */
+  private readonly vars: tf.Variable[];
 
   constructor(params: ParamRegistry, prefix: string, dim: number, norm: NormType, useDropout: boolean, padding: PaddingType) {
+    const firstParam = params.all().length;
     const makeNorm = normFactory(params, norm);
     const bias = convBiasFor(norm);
     const pad = (): ((p: string) => Layer)[] =>
@@ -40,10 +44,12 @@ class ResnetBlock implements Layer {
       conv,
       (p) => makeNorm(p, dim),
     ]);
+    this.vars = params.all().slice(firstParam).filter((e) => e.trainable).map((e) => e.variable);
   }
 
   forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
-    return tf.add(x, this.block.forward(x, ctx));
+    const body = (input: tf.Tensor4D, c: ForwardContext) => tf.add(input, this.block.forward(input, c)) as tf.Tensor4D;
+    return ctx.checkpoint ? checkpointed(body, x, this.vars, ctx) : body(x, ctx);
   }
 }
 

@@ -55,6 +55,10 @@ const CASES: Case[] = [
   { x: [1, 11, 10, 3], filter: [4, 4, 3, 5], stride: 1, pad: 'same' },
   { x: [4, 6, 6, 7], filter: [3, 3, 7, 9], stride: 1, pad: 'valid' },
   { x: [2, 8, 8, 3], filter: [3, 3, 3, 12], stride: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  // Few output pixels, many output channels: the input gradient takes the GEMM + col2im path.
+  { x: [1, 4, 4, 3], filter: [4, 4, 3, 40], stride: 2, pad: 1 },
+  { x: [2, 3, 5, 4], filter: [3, 3, 4, 33], stride: 2, pad: 'same' },
+  { x: [1, 2, 2, 5], filter: [4, 4, 5, 9], stride: 2, pad: 1 },
 ];
 
 const name = (c: Case) => `x${c.x.join('x')} f${c.filter.join('x')} s${c.stride} pad ${JSON.stringify(c.pad)}`;
@@ -88,6 +92,9 @@ describe('Tandem wasm conv kernels match the cpu backend', () => {
     { x: [1, 7, 6, 9], k: 3, cin: 9, cout: 4 },
     { x: [3, 4, 4, 3], k: 4, cin: 3, cout: 10 },
     { x: [2, 6, 6, 10], k: 3, cin: 10, cout: 3 },
+    // The U-Net's innermost up-convs: 1×1 and 2×2 inputs with more channels than pixels (GEMM path).
+    { x: [1, 1, 1, 16], k: 4, cin: 16, cout: 6 },
+    { x: [2, 2, 2, 20], k: 4, cin: 20, cout: 7 },
   ];
   for (const t of TRANSPOSED) {
     it(`conv2dTranspose k${t.k} s2 p1 to 2n, x${t.x.join('x')} -> ${t.cout}: forward and gradients`, () => {
@@ -114,5 +121,19 @@ describe('Tandem wasm conv kernels match the cpu backend', () => {
     const chunked = conv2dBackpropFilter(x, dy, [3, 3, 5, 7], attrs, 100);
     expect(relativeError(chunked, reference)).toBeLessThan(1e-4);
     tf.dispose([x, dy, w, chunked]);
+  });
+
+  it('chunks the stride-1 (wide-row) filter gradient too', () => {
+    const x = tf.randomNormal([2, 9, 11, 5]) as tf.Tensor4D;
+    const dy = tf.randomNormal([2, 9, 11, 7]) as tf.Tensor4D;
+    const attrs = { strides: 1, pad: 1, dataFormat: 'NHWC' } as const;
+    const w = tf.zeros([3, 3, 5, 7]);
+    const reference = onCpu(() => tf.grad((f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, f as tf.Tensor4D, 1, 1), dy)))(w));
+    for (const budget of [100, 2000]) {
+      const chunked = conv2dBackpropFilter(x, dy, [3, 3, 5, 7], attrs, budget);
+      expect(relativeError(chunked, reference)).toBeLessThan(1e-4);
+      chunked.dispose();
+    }
+    tf.dispose([x, dy, w]);
   });
 });

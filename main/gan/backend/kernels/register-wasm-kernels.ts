@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInput } from './conv2d-backprop-input.js';
 import { type ConvAttrs, asTensor } from './conv-geometry.js';
+import { reflectPadGradKernel } from './reflect-pad-grad.js';
 
 type KernelFunc = tf.KernelConfig['kernelFunc'];
 type Shape4 = [number, number, number, number];
@@ -22,6 +23,7 @@ const backpropInputKernel: KernelFunc = ({ inputs, attrs }) => {
 export const TANDEM_WASM_KERNELS: readonly tf.KernelConfig[] = [
   { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: backpropFilterKernel },
   { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: backpropInputKernel },
+  reflectPadGradKernel,
 ];
 
 /** The stock kernels ours displaced, remembered on first registration (for benchmarks). */
