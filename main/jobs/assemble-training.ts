@@ -8,6 +8,7 @@ import { assertTrainable, formatHealthReport, inspectDataset } from '../data/hea
 import { detectLayout, resolveLayout, type DatasetLayout, type LayoutSpec } from '../data/layout.js';
 import { DatasetLoader } from '../data/loader.js';
 import { createModel } from '../gan/models/create-model.js';
+import { assertFits } from '../gan/models/memory-plan.js';
 import type { GanModel, TrainingBatch } from '../gan/models/model.js';
 import { loadModelCheckpoint, type TrainingProgress } from '../gan/models/model-checkpoint.js';
 import { resolveOptions, type ModelOptions, type ModelOptionsInput } from '../gan/models/options.js';
@@ -127,6 +128,8 @@ export async function assembleTraining(req: TrainingRequest, hooks: AssemblyHook
 
 async function newModel(req: TrainingRequest): Promise<{ model: GanModel; progress: TrainingProgress }> {
   const options = resolveOptions(req.options as ModelOptionsInput);
+  // Said before anything is built or written: a configuration that cannot fit never starts.
+  assertFits(options, options.crop_size, tf.getBackend());
   const model = createModel(options);
   try {
     await mkdir(req.runDir, { recursive: true });

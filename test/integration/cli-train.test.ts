@@ -78,5 +78,9 @@ describe('tandem train', () => {
     const badFlag = await runCli(['train', '--model', 'pix2pix', '--dataroot', 'data/paired', '--ngf', 'many'], dir);
     expect(badFlag.code).toBe(1);
     expect(badFlag.stderr).toMatch(/--ngf expects a whole number/);
+    const tooBig = await runCli(['train', '--model', 'cyclegan', '--dataroot', 'data/unpaired', '--name', 'big', '--crop_size', '512', '--load_size', '542'], dir);
+    expect(tooBig.code).toBe(1);
+    expect(tooBig.stderr).toMatch(/needs ~[\d.]+ GB; the wasm backend has 4 GB: use --crop_size \d+ or smaller/);
+    expect(existsSync(path.join(dir, 'checkpoints', 'big', 'options.json'))).toBe(false);
   });
 });
