@@ -177,6 +177,19 @@ export interface Settings {
   schedule: RunSchedule;
 }
 
+/** One folder's sub-folders, for picking dataset and output folders in a browser. */
+export interface FolderListing {
+  path: string;
+  /** Null at a filesystem root. */
+  parent: string | null;
+  /** Places to jump to: home, the filesystem root(s). */
+  roots: Array<{ label: string; path: string }>;
+  /** Sub-folders, sorted by name; `images` counts the images directly inside (null when unreadable). */
+  entries: Array<{ name: string; path: string; images: number | null }>;
+  /** True when the folder had more sub-folders than are listed. */
+  truncated: boolean;
+}
+
 export interface BackendInfo {
   /** The backend new runs ask for (a setting). */
   requested: BackendName;

@@ -7,6 +7,7 @@ import type {
   DatasetHealth,
   DatasetPage,
   ExportJob,
+  FolderListing,
   Project,
   Run,
   RunMetrics,
@@ -22,6 +23,7 @@ import {
   exportRef,
   listDatasetInput,
   listExportsInput,
+  listFoldersInput,
   metricsInput,
   projectRef,
   renameProjectInput,
@@ -54,6 +56,7 @@ export const METHOD_SCHEMAS = {
   'settings.get': emptyInput,
   'settings.set': setSettingsInput,
   'backend.info': emptyInput,
+  'fs.listFolders': listFoldersInput,
 } as const;
 
 export type MethodName = keyof typeof METHOD_SCHEMAS;
@@ -82,6 +85,7 @@ export interface MethodOutputs {
   'settings.get': Settings;
   'settings.set': Settings;
   'backend.info': BackendInfo;
+  'fs.listFolders': FolderListing;
 }
 
 /** What a caller passes (defaults may be left out). */

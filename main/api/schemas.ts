@@ -100,3 +100,10 @@ export const setSettingsInput = z.strictObject({
 });
 
 export { empty as emptyInput };
+
+/** The folder browser of the browser studio: sub-folders of one folder on the studio's machine. */
+export const listFoldersInput = z.strictObject({
+  /** Absent: the user's home folder. */
+  path: absolutePathSchema.optional(),
+  showHidden: z.boolean().default(false),
+});

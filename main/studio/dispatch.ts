@@ -5,6 +5,7 @@ import { fail, ok, type ApiResult } from '../api/errors.js';
 import { isMethodName, METHOD_SCHEMAS, type MethodName, type MethodOutput, type MethodParams } from '../api/methods.js';
 import type { StudioContext } from './context.js';
 import { getExport, listExports, startExport } from './exports-service.js';
+import { listFolders } from './folder-listing.js';
 import { createProject, deleteProject, getProject, listDataset, listProjects, projectHealth, renameProject } from './projects-service.js';
 import { getRun, listCheckpoints, listRuns, pauseRun, resumeRun, runMetrics, runSamples, startRun, stopRun } from './runs-service.js';
 import { backendInfo, getSettings, setSettings } from './settings-service.js';
@@ -35,6 +36,7 @@ const HANDLERS: Handlers = {
   'settings.get': (ctx) => getSettings(ctx),
   'settings.set': setSettings,
   'backend.info': (ctx) => backendInfo(ctx),
+  'fs.listFolders': listFolders,
 };
 
 /** "name: Too big: expected string to have <=200 characters" — the first issue, with its field. */

@@ -1,6 +1,5 @@
-// Server-side folder listing for the folder browser under `tandem serve`. The contract has no such
-// method yet; the renderer probes for 'fs.listFolders' (shape below) and falls back to a text
-// field when the studio answers 'unknown-method'.
+// Server-side folder listing for the folder browser under `tandem serve` ('fs.listFolders'). An
+// older studio answers 'unknown-method'; the renderer then falls back to a text field.
 import type { StudioClient } from './client/types.js';
 
 export interface FolderListing {
