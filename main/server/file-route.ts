@@ -2,9 +2,12 @@
 import type { ServerResponse } from 'node:http';
 import type { Studio } from '../studio/studio.js';
 import { StudioError } from '../studio/studio-error.js';
+import path from 'node:path';
 import { sendFile } from './static-files.js';
+import { thumbnailFor } from './thumbnails.js';
 
-export async function serveProjectFile(studio: Studio, rawPath: string, res: ServerResponse, headOnly: boolean): Promise<void> {
+/** `thumb`: the longest side wanted (?thumb=N), served from a cache of small WebPs. */
+export async function serveProjectFile(studio: Studio, rawPath: string, res: ServerResponse, headOnly: boolean, thumb: number | null = null): Promise<void> {
   // Split before decoding: an encoded slash (%2F) must stay inside its segment, where the
   // resolver refuses it, rather than becoming a separator.
   let segments: string[];
@@ -15,6 +18,16 @@ export async function serveProjectFile(studio: Studio, rawPath: string, res: Ser
   }
   try {
     const file = await studio.resolveFile(segments);
+    if (thumb !== null) {
+      let small: string;
+      try {
+        small = await thumbnailFor(file, thumb, path.join(studio.dataDir.root, 'thumbs'));
+      } catch {
+        // Unreadable as an image (the grid flags those): the original's bytes are the honest answer.
+        return await sendFile(res, file, headOnly, { 'cache-control': 'no-cache' });
+      }
+      return await sendFile(res, small, headOnly, { 'cache-control': 'private, max-age=3600' });
+    }
     await sendFile(res, file, headOnly, { 'cache-control': 'no-cache' });
   } catch (e) {
     if (e instanceof StudioError) return sendError(res, e.code === 'not-found' ? 404 : 403, e.message);

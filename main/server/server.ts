@@ -54,7 +54,11 @@ async function handleHttp(studio: Studio, policy: AccessPolicy, uiDir: string | 
     policy.token !== null && url.searchParams.has('token')
       ? { 'set-cookie': `${TOKEN_COOKIE}=${encodeURIComponent(requestToken(req) ?? '')}; HttpOnly; SameSite=Strict; Path=/` }
       : {};
-  if (url.pathname.startsWith('/files/')) return serveProjectFile(studio, url.pathname.slice('/files/'.length), res, headOnly);
+  if (url.pathname.startsWith('/files/')) {
+    const thumb = Number(url.searchParams.get('thumb'));
+    const wanted = Number.isInteger(thumb) && thumb >= 16 && thumb <= 2048 ? thumb : null;
+    return serveProjectFile(studio, url.pathname.slice('/files/'.length), res, headOnly, wanted);
+  }
   const file = await staticFileFor(uiDir, url.pathname);
   if (file) return sendFile(res, file, headOnly, cookie);
   if (url.pathname === '/' || url.pathname === '/index.html') {

@@ -122,6 +122,14 @@ describe('HTTP', () => {
     expect(ok.headers['content-type']).toBe('image/png');
     expect(ok.body.slice(1, 4)).toBe('PNG');
 
+    // ?thumb=N: a small WebP from the thumbnail cache, for dataset grids.
+    const thumb = await get(server.port, `/files/${projectId}/A/sub/dog.png?thumb=64`);
+    expect(thumb.status).toBe(200);
+    expect(thumb.headers['content-type']).toBe('image/webp');
+    expect(thumb.body.slice(0, 4)).toBe('RIFF');
+    const traversalThumb = await get(server.port, `/files/${projectId}/A/../../secret.png?thumb=64`);
+    expect(traversalThumb.status).toBe(403);
+
     const page = unwrap(await studio.request('datasets.list', { projectId, role: 'A' }));
     for (const item of page.items.filter((i) => i.status === 'ok' && i.relPath !== 'link.png')) expect((await get(server.port, item.url)).status).toBe(200);
 
