@@ -5,12 +5,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoDatasets } from '../../main/data/demo.js';
+import { CHROMIUM, launchChromium } from '../helpers/chromium.js';
 import { REPO } from '../helpers/run-cli.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const shots = path.join(REPO, 'test-artifacts', 'e2e');
 const work = mkdtempSync(path.join(tmpdir(), 'tandem-e2e-'));
 let server: ChildProcess | null = null;
@@ -56,12 +56,7 @@ beforeAll(async () => {
   await writeDemoDatasets(path.join(work, 'demo'), { trainCount: 10, testCount: 3, size: 64 });
   await buildRenderer();
   url = await startServer();
-  context = await chromium.launchPersistentContext(mkdtempSync(path.join(tmpdir(), 'tandem-chromium-')), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 800 },
-  });
+  context = await launchChromium();
   page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
 }, 180_000);

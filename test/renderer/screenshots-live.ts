@@ -2,10 +2,9 @@
 // artist would: create the demo projects from folders, start a Quick draft, watch it, open Runs and
 // Export. Run: tandem demo /tmp/tandem-demo && tandem serve --data /tmp/tandem-data, then
 //   npx tsx test/renderer/screenshots-live.ts [url] [demo-folder]
-import { mkdir, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium.js';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:4873/';
 const demo = process.argv[3] ?? '/tmp/tandem-demo';
@@ -14,12 +13,7 @@ const root = resolve(import.meta.dirname, '../..');
 const out = join(root, 'test-artifacts/screenshots/live');
 await mkdir(out, { recursive: true });
 
-const context = await chromium.launchPersistentContext(await mkdtemp(join(tmpdir(), 'tandem-chromium-')), {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  viewport: { width: 1280, height: 800 },
-});
+const context = await launchChromium();
 const page = await context.newPage();
 const errors: string[] = [];
 page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));

@@ -1,10 +1,9 @@
 // Screenshots of every view at 1280×800 in headless Chromium, against the fake studio
 // (helpers/fake-studio.ts) and against no studio at all. Run: npx tsx test/renderer/screenshots.ts
 // after `npm run build:renderer`. Output: test-artifacts/screenshots/*.png
-import { mkdir, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium.js';
 import { startFakeStudio } from './helpers/fake-studio.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -14,13 +13,7 @@ await mkdir(out, { recursive: true });
 
 const studio = await startFakeStudio({ dist });
 const offline = await startFakeStudio({ dist, websocket: false, live: false });
-const userDataDir = await mkdtemp(join(tmpdir(), 'tandem-chromium-'));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  viewport: { width: 1280, height: 800 },
-});
+const context = await launchChromium();
 const page = await context.newPage();
 const errors: string[] = [];
 page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));

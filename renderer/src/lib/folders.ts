@@ -1,14 +1,9 @@
 // Server-side folder listing for the folder browser under `tandem serve` ('fs.listFolders'). An
 // older studio answers 'unknown-method'; the renderer then falls back to a text field.
+import type { FolderListing } from '../../../main/api/entities.js';
 import type { StudioClient } from './client/types.js';
 
-export interface FolderListing {
-  path: string;
-  parent: string | null;
-  roots: Array<{ label: string; path: string }>;
-  entries: Array<{ name: string; path: string; images: number | null }>;
-  truncated: boolean;
-}
+export type { FolderListing };
 
 let supported: Promise<boolean> | null = null;
 
