@@ -86,50 +86,43 @@ export class CycleGanModel extends BaseModel<CycleGanOptions> implements GanMode
       ['G_B', G_B],
     ]);
     const gGrads = new Map<string, tf.Tensor>();
-    accumulateGrads(
-      gGrads,
-      gradsOf(() => {
-        const fakeB = G_A.forward(realA, ctx);
-        const recA = G_B.forward(fakeB, ctx);
-        visual('fake_B', fakeB);
-        visual('rec_A', recA);
-        const lossG = keep('G_A', ganLoss(o.gan_mode, D_A.forward(fakeB, ctx), true));
-        const lossCycle = keep('cycle_A', tf.mul(l1Loss(recA, realA), o.lambda_A) as tf.Scalar);
-        return tf.add(lossG, lossCycle);
-      }, gVars),
-    );
-    accumulateGrads(
-      gGrads,
-      gradsOf(() => {
-        const fakeA = G_B.forward(realB, ctx);
-        const recB = G_A.forward(fakeA, ctx);
-        visual('fake_A', fakeA);
-        visual('rec_B', recB);
-        const lossG = keep('G_B', ganLoss(o.gan_mode, D_B.forward(fakeA, ctx), true));
-        const lossCycle = keep('cycle_B', tf.mul(l1Loss(recB, realB), o.lambda_B) as tf.Scalar);
-        return tf.add(lossG, lossCycle);
-      }, gVars),
-    );
-    if (o.lambda_identity > 0) {
+    // Side A: real_A → G_A → fake_B (judged by D_A) → G_B → rec_A; side B mirrors it.
+    const sides = [
+      { side: 'A', real: realA, there: G_A, back: G_B, judge: D_A, fake: 'fake_B', rec: 'rec_A', lambda: o.lambda_A },
+      { side: 'B', real: realB, there: G_B, back: G_A, judge: D_B, fake: 'fake_A', rec: 'rec_B', lambda: o.lambda_B },
+    ] as const;
+    for (const x of sides) {
       accumulateGrads(
         gGrads,
         gradsOf(() => {
-          const idtA = G_A.forward(realB, ctx);
-          visual('idt_A', idtA);
-          return keep('idt_A', tf.mul(l1Loss(idtA, realB), o.lambda_B * o.lambda_identity) as tf.Scalar);
+          const fake = x.there.forward(x.real, ctx);
+          const rec = x.back.forward(fake, ctx);
+          visual(x.fake, fake);
+          visual(x.rec, rec);
+          const lossG = keep(`G_${x.side}`, ganLoss(o.gan_mode, x.judge.forward(fake, ctx), true));
+          const lossCycle = keep(`cycle_${x.side}`, tf.mul(l1Loss(rec, x.real), x.lambda) as tf.Scalar);
+          return tf.add(lossG, lossCycle);
         }, gVars),
       );
+    }
+    // Identity: G_A should leave B images alone (weighted by λ_B·λ_idt), G_B the A images (λ_A·λ_idt).
+    const identities = [
+      { name: 'idt_A', net: G_A, real: realB, weight: o.lambda_B * o.lambda_identity },
+      { name: 'idt_B', net: G_B, real: realA, weight: o.lambda_A * o.lambda_identity },
+    ] as const;
+    for (const x of identities) {
+      if (o.lambda_identity <= 0) {
+        tf.dispose(keep(x.name, tf.scalar(0)));
+        continue;
+      }
       accumulateGrads(
         gGrads,
         gradsOf(() => {
-          const idtB = G_B.forward(realA, ctx);
-          visual('idt_B', idtB);
-          return keep('idt_B', tf.mul(l1Loss(idtB, realA), o.lambda_A * o.lambda_identity) as tf.Scalar);
+          const idt = x.net.forward(x.real, ctx);
+          visual(x.name, idt);
+          return keep(x.name, tf.mul(l1Loss(idt, x.real), x.weight) as tf.Scalar);
         }, gVars),
       );
-    } else {
-      keep('idt_A', tf.scalar(0));
-      keep('idt_B', tf.scalar(0));
     }
     this.optimizer('G').step(gGrads);
     disposeGrads(gGrads);

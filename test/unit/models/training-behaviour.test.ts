@@ -43,6 +43,7 @@ function maxWeightDiff(a: Map<string, Float32Array>, b: Map<string, Float32Array
 
 describe.each([
   ['cyclegan (pools, dropout)', tinyCycle, 32],
+  ['cyclegan (no identity loss, no pool)', { ...tinyCycle, lambda_identity: 0, pool_size: 0 }, 32],
   ['pix2pix (batch norm, dropout)', tinyPix2pix, 128],
 ] as const)('%s', (_name, options, size) => {
   it('resumes exactly: N steps straight = N/2 + save + load + N/2', async () => {
