@@ -29,23 +29,12 @@ export function conv2dBackpropFilter(
   const colsPerPixel = Math.max(kh * kw * ci, co);
   const rowsPerChunk = Math.max(1, Math.min(oh, Math.floor(tempBufferFloats / (n * ow * colsPerPixel))));
   const xT = tf.transpose(x, [0, 3, 1, 2]) as tf.Tensor4D;
-  let sum: tf.Tensor2D | null = null;
   try {
-    for (let oy0 = 0; oy0 < oh; oy0 += rowsPerChunk) {
-      const rows = Math.min(rowsPerChunk, oh - oy0);
-      const part = tf.tidy(() => tf.matMul(gatherColsT(xT, g, oy0, rows), outputRows(dy, oy0, rows)) as tf.Tensor2D);
-      if (sum === null) {
-        sum = part;
-      } else {
-        const previous: tf.Tensor2D = sum;
-        sum = tf.add(previous, part) as tf.Tensor2D;
-        tf.dispose([previous, part]);
-      }
-    }
-    return tf.reshape(sum!, [kh, kw, ci, co]) as tf.Tensor4D;
+    return sumOverRowChunks(oh, rowsPerChunk, [kh, kw, ci, co], (oy0, rows) =>
+      tf.matMul(gatherColsT(xT, g, oy0, rows), outputRows(dy, oy0, rows)) as tf.Tensor2D,
+    );
   } finally {
     xT.dispose();
-    sum?.dispose();
   }
 }
 
@@ -126,11 +115,30 @@ function wideRowsBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry
   const k = kh * kw * ci;
   const rowsPerChunk = Math.max(1, Math.min(oh, Math.floor(tempBufferFloats / (n * wd * Math.max(k, co)))));
   const xp = paddedPlanes(x, g, hp, wd);
+  try {
+    return sumOverRowChunks(oh, rowsPerChunk, [kh, kw, ci, co], (oy0, rows) =>
+      tf.matMul(wideColsT(xp, g, hp, wd, oy0, rows), wideOutputRows(dy, wd, oy0, rows)) as tf.Tensor2D,
+    );
+  } finally {
+    xp.dispose();
+  }
+}
+
+/**
+ * Sums one matMul per chunk of output rows, so no temporary grows with the image; the partial
+ * products are freed as they are added. Returns the sum reshaped to the filter's shape.
+ */
+function sumOverRowChunks(
+  outRows: number,
+  rowsPerChunk: number,
+  filterShape: [number, number, number, number],
+  chunk: (firstRow: number, rows: number) => tf.Tensor2D,
+): tf.Tensor4D {
   let sum: tf.Tensor2D | null = null;
   try {
-    for (let oy0 = 0; oy0 < oh; oy0 += rowsPerChunk) {
-      const rows = Math.min(rowsPerChunk, oh - oy0);
-      const part = tf.tidy(() => tf.matMul(wideColsT(xp, g, hp, wd, oy0, rows), wideOutputRows(dy, wd, oy0, rows)) as tf.Tensor2D);
+    for (let oy0 = 0; oy0 < outRows; oy0 += rowsPerChunk) {
+      const rows = Math.min(rowsPerChunk, outRows - oy0);
+      const part = tf.tidy(() => chunk(oy0, rows));
       if (sum === null) {
         sum = part;
       } else {
@@ -139,10 +147,9 @@ function wideRowsBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry
         tf.dispose([previous, part]);
       }
     }
-    return tf.reshape(sum!, [kh, kw, ci, co]) as tf.Tensor4D;
+    return tf.reshape(sum!, filterShape) as tf.Tensor4D;
   } finally {
-    xp.dispose();
-    sum?.dispose();
+    (sum as tf.Tensor2D | null)?.dispose();
   }
 }
 
