@@ -5,5 +5,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-cpu';
 
+// Production mode: tfjs's console hints (e.g. "install tfjs-node" on every cpu-backend start) would
+// reach users on every command; Tandem prints its own one-line backend report instead.
+tf.env().set('PROD', true);
+
 export { tf };
 export type { Tensor, Tensor1D, Tensor4D, Variable, Scalar, Rank } from '@tensorflow/tfjs-core';
