@@ -3,9 +3,8 @@
 import type { FolderRole } from '../api/entities.js';
 import type { Db } from './database.js';
 
-export interface IndexedFile {
-  role: FolderRole;
-  relPath: string;
+/** What reading one file found. */
+export interface ImageFacts {
   size: number;
   mtimeMs: number;
   width: number | null;
@@ -13,6 +12,11 @@ export interface IndexedFile {
   contentHash: string | null;
   status: 'ok' | 'unreadable';
   reason: string | null;
+}
+
+export interface IndexedFile extends ImageFacts {
+  role: FolderRole;
+  relPath: string;
   indexedAt: number;
 }
 

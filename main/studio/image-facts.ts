@@ -3,16 +3,9 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { ImageReadError, verifyDecodes } from '../data/image-io.js';
+import type { ImageFacts } from '../store/dataset-index.js';
 
-export interface ImageFacts {
-  size: number;
-  mtimeMs: number;
-  width: number | null;
-  height: number | null;
-  contentHash: string | null;
-  status: 'ok' | 'unreadable';
-  reason: string | null;
-}
+export type { ImageFacts };
 
 /** null when the file is gone (deleted between the event and now). */
 export async function readImageFacts(path: string): Promise<ImageFacts | null> {

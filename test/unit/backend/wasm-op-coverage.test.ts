@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../main/gan/backend/index.js';
+import { maxRelDiff } from '../../helpers/max-rel-diff.js';
 
 /**
  * Every op the pix2pix/CycleGAN networks use, forward and backward on wasm: a kernel missing on
@@ -59,16 +60,6 @@ function gradOn(backend: string, op: (x: tf.Tensor4D) => tf.Tensor): { y: Float3
 /** Non-uniform upstream gradient: with a constant one, e.g. d(sum(normalised x))/dx is ~0 and only noise is compared. */
 function fixedWeights(shape: number[]): tf.Tensor {
   return tf.reshape(tf.cos(tf.range(0, shape.reduce((a, b) => a * b, 1))), shape);
-}
-
-function maxRelDiff(a: Float32Array, b: Float32Array): number {
-  let d = 0;
-  let s = 0;
-  for (let i = 0; i < b.length; i++) {
-    d = Math.max(d, Math.abs(a[i]! - b[i]!));
-    s = Math.max(s, Math.abs(b[i]!));
-  }
-  return d / Math.max(s, 1e-12);
 }
 
 describe('ops used by the networks run forward and backward on wasm', () => {

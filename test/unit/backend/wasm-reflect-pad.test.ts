@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../main/gan/backend/index.js';
 import { REFLECT_PAD_GRAD } from '../../../main/gan/backend/kernels/reflect-pad-grad.js';
 import { reflectPad2d } from '../../../main/gan/layers/reflect-pad.js';
+import { maxRelDiff } from '../../helpers/max-rel-diff.js';
 
 /** On cpu the gradient is composed from slices/reverses; on wasm it is Tandem's one-pass kernel. */
 function onBackend(backend: string, x: tf.Tensor4D, pad: number, dyWeights: tf.Tensor4D): { y: Float32Array; dx: Float32Array } {
@@ -15,16 +16,6 @@ function onBackend(backend: string, x: tf.Tensor4D, pad: number, dyWeights: tf.T
   } finally {
     tf.setBackend('wasm');
   }
-}
-
-function maxRelDiff(a: Float32Array, b: Float32Array): number {
-  let d = 0;
-  let s = 0;
-  for (let i = 0; i < b.length; i++) {
-    d = Math.max(d, Math.abs(a[i]! - b[i]!));
-    s = Math.max(s, Math.abs(b[i]!));
-  }
-  return d / Math.max(s, 1e-12);
 }
 
 describe('reflection pad gradient kernel on wasm matches the cpu composition', () => {
