@@ -86,11 +86,35 @@ export interface RunProgress {
   etaSeconds: number | null;
 }
 
+/** trained: a training run of this studio; imported: weights brought in from PyTorch .pth files. */
+export type RunOrigin = 'trained' | 'imported';
+
+/** What an import found in the .pth file(s). */
+export interface ImportedModelInfo {
+  /** The .pth files as the user picked them: [G] or [G_A, G_B]. */
+  files: string[];
+  /** PyTorch's zip format (torch ≥ 1.6) or the legacy pickle format of the model zoo. */
+  format: 'zip' | 'legacy';
+  netG: 'resnet_9blocks' | 'resnet_6blocks' | 'unet_128' | 'unet_256';
+  ngf: number;
+  norm: 'batch' | 'instance' | 'none';
+  inputNc: number;
+  outputNc: number;
+  /** 1: one generator (translates A→B only); 2: a CycleGAN pair (both directions; can be fine-tuned). */
+  generators: 1 | 2;
+  params: number;
+  /** What the import adjusted, for people ("removed the 'module.' prefix …"). */
+  notes: string[];
+}
+
 export interface RunSummary {
   id: string;
   projectId: string;
   name: string;
   model: 'pix2pix' | 'cyclegan';
+  origin: RunOrigin;
+  /** Set once an import has read its files; null for trained runs and while importing. */
+  imported: ImportedModelInfo | null;
   status: RunStatus;
   statusReason: string | null;
   backend: BackendName;
@@ -140,13 +164,13 @@ export interface Sample {
 export interface Checkpoint {
   id: number;
   runId: string;
-  /** latest.tandem or epoch_N.tandem */
+  /** latest.tandem, epoch_N.tandem, or model.tandem (an imported model) */
   fileName: string;
-  kind: 'latest' | 'epoch';
+  kind: 'latest' | 'epoch' | 'imported';
   epoch: number;
   epochIter: number;
   totalIters: number;
-  reason: 'interval' | 'epoch' | 'stopped';
+  reason: 'interval' | 'epoch' | 'stopped' | 'imported';
   createdAt: number;
 }
 
@@ -172,6 +196,26 @@ export interface ExportJob {
   endedAt: number | null;
 }
 
+/** A generator written for use outside Tandem: ONNX (onnxruntime, TouchDesigner, …) or a TF.js graph model. */
+export type ModelFormat = 'onnx' | 'tfjs';
+
+export interface ModelExport {
+  id: string;
+  projectId: string;
+  runId: string;
+  checkpointId: number;
+  format: ModelFormat;
+  direction: 'AtoB' | 'BtoA';
+  /** The .onnx file, or the folder of the TF.js model (model.json, weights, example page). */
+  outputPath: string;
+  status: ExportStatus;
+  statusReason: string | null;
+  /** What was written, once finished. */
+  files: string[];
+  createdAt: number;
+  endedAt: number | null;
+}
+
 export interface Settings {
   backend: BackendName;
   schedule: RunSchedule;
@@ -186,6 +230,8 @@ export interface FolderListing {
   roots: Array<{ label: string; path: string }>;
   /** Sub-folders, sorted by name; `images` counts the images directly inside (null when unreadable). */
   entries: Array<{ name: string; path: string; images: number | null }>;
+  /** Files with one of the requested extensions (empty unless asked for), sorted by name. */
+  files: Array<{ name: string; path: string; size: number }>;
   /** True when the folder had more sub-folders than are listed. */
   truncated: boolean;
 }
@@ -201,11 +247,14 @@ export interface BackendInfo {
   jobsAvailable: boolean;
 }
 
+export type JobKind = 'train' | 'export' | 'import' | 'model-export';
+
 export interface JobInfo {
   id: string;
-  kind: 'train' | 'export';
+  kind: JobKind;
   runId: string | null;
   exportId: string | null;
+  modelExportId: string | null;
   state: JobState;
   reason: string | null;
 }

@@ -2,7 +2,7 @@
 // deltas in order. High-rate sources are throttled at the source: losses and progress at most
 // EVENT_THROTTLE_MS apart per run, carrying every point since the last event so charts stay
 // complete.
-import type { Checkpoint, DatasetHealth, ExportJob, JobInfo, MetricPoint, Project, RunProgress, RunSummary, Sample } from './entities.js';
+import type { Checkpoint, DatasetHealth, ExportJob, JobInfo, ModelExport, MetricPoint, Project, RunProgress, RunSummary, Sample } from './entities.js';
 
 export const EVENT_THROTTLE_MS = 250;
 
@@ -28,6 +28,7 @@ export interface StudioEvents {
   'run.checkpoint': { runId: string; checkpoint: Checkpoint };
   'run.log': { runId: string; level: 'info' | 'warn' | 'error'; line: string; at: number };
   'export.changed': { export: ExportJob };
+  'modelExport.changed': { modelExport: ModelExport };
   'job.state': JobInfo;
 }
 
@@ -44,6 +45,7 @@ export const EVENT_NAMES: readonly EventName[] = [
   'run.checkpoint',
   'run.log',
   'export.changed',
+  'modelExport.changed',
   'job.state',
 ];
 

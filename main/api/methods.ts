@@ -8,6 +8,7 @@ import type {
   DatasetPage,
   ExportJob,
   FolderListing,
+  ModelExport,
   Project,
   Run,
   RunMetrics,
@@ -20,11 +21,14 @@ import {
   createProjectInput,
   deleteProjectInput,
   emptyInput,
+  exportModelInput,
   exportRef,
+  importModelInput,
   listDatasetInput,
   listExportsInput,
   listFoldersInput,
   metricsInput,
+  modelExportRef,
   projectRef,
   renameProjectInput,
   runRef,
@@ -53,6 +57,11 @@ export const METHOD_SCHEMAS = {
   'exports.start': startExportInput,
   'exports.list': listExportsInput,
   'exports.get': exportRef,
+  'exports.stop': exportRef,
+  'models.import': importModelInput,
+  'models.export': exportModelInput,
+  'models.exports': projectRef,
+  'models.getExport': modelExportRef,
   'settings.get': emptyInput,
   'settings.set': setSettingsInput,
   'backend.info': emptyInput,
@@ -82,6 +91,11 @@ export interface MethodOutputs {
   'exports.start': ExportJob;
   'exports.list': ExportJob[];
   'exports.get': ExportJob;
+  'exports.stop': ExportJob;
+  'models.import': Run;
+  'models.export': ModelExport;
+  'models.exports': ModelExport[];
+  'models.getExport': ModelExport;
   'settings.get': Settings;
   'settings.set': Settings;
   'backend.info': BackendInfo;

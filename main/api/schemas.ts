@@ -18,6 +18,7 @@ const id = (prefix: string, what: string) =>
 export const projectIdSchema = id('p', 'project');
 export const runIdSchema = id('r', 'run');
 export const exportIdSchema = id('e', 'export');
+export const modelExportIdSchema = id('x', 'model export');
 
 export const nameSchema = z
   .string()
@@ -66,6 +67,11 @@ export const startRunInput = z.strictObject({
   options: z.record(z.string().max(64), z.unknown()).default({}),
   schedule: runScheduleSchema.partial().default({}),
   backend: z.enum(BACKEND_NAMES).optional(),
+  /**
+   * Fine-tune: start from the weights of another run of this project (an imported model or a
+   * trained run), with fresh optimisers and this run's options. The architecture comes from it.
+   */
+  initFrom: z.strictObject({ runId: runIdSchema, checkpointId: z.number().int().positive().optional() }).optional(),
 });
 /** The options part of startRunInput, checked once the model is known. */
 export { runOptionsSchema };
@@ -92,6 +98,34 @@ export const startExportInput = z.strictObject({
   direction: z.enum(['AtoB', 'BtoA']).default('AtoB'),
 });
 export const exportRef = z.strictObject({ exportId: exportIdSchema });
+
+/** A PyTorch file to import; the same path rules as folders, and it must name a .pth/.pt file. */
+const pthPathSchema = absolutePathSchema.refine((s) => /\.(pth|pt)$/i.test(s), 'give a PyTorch checkpoint file (.pth or .pt)');
+
+export const importModelInput = z.strictObject({
+  projectId: projectIdSchema,
+  /** The generator (latest_net_G.pth), or G_A of a CycleGAN pair. */
+  file: pthPathSchema,
+  /** G_B of a CycleGAN pair: both directions, and the pair can be fine-tuned. */
+  pairWith: pthPathSchema.optional(),
+  name: nameSchema.optional(),
+  /** Only when the file does not tell (the import says so). */
+  netG: z.enum(['resnet_9blocks', 'resnet_6blocks', 'unet_128', 'unet_256']).optional(),
+  norm: z.enum(['batch', 'instance', 'none']).optional(),
+  ngf: z.number().int().min(1).max(1024).optional(),
+});
+
+export const exportModelInput = z.strictObject({
+  runId: runIdSchema,
+  /** Absent: the run's latest checkpoint (or its imported model). */
+  checkpointId: z.number().int().positive().optional(),
+  format: z.enum(['onnx', 'tfjs']),
+  /** CycleGAN: AtoB exports G_A, BtoA exports G_B. */
+  direction: z.enum(['AtoB', 'BtoA']).default('AtoB'),
+  /** The .onnx file or the TF.js folder; absent: under the project's models/ folder. */
+  outputPath: absolutePathSchema.optional(),
+});
+export const modelExportRef = z.strictObject({ modelExportId: modelExportIdSchema });
 export const listExportsInput = z.strictObject({ projectId: projectIdSchema });
 
 export const setSettingsInput = z.strictObject({
@@ -106,4 +140,6 @@ export const listFoldersInput = z.strictObject({
   /** Absent: the user's home folder. */
   path: absolutePathSchema.optional(),
   showHidden: z.boolean().default(false),
+  /** Also list files with these extensions (".pth"), for picking a file rather than a folder. */
+  fileExtensions: z.array(z.string().regex(/^\.[A-Za-z0-9]{1,10}$/, 'an extension such as ".pth"')).max(8).default([]),
 });

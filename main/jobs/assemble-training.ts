@@ -10,6 +10,7 @@ import { DatasetLoader } from '../data/loader.js';
 import { createModel } from '../gan/models/create-model.js';
 import { assertFits } from '../gan/models/memory-plan.js';
 import type { GanModel, TrainingBatch } from '../gan/models/model.js';
+import { initWeightsFrom } from '../gan/models/init-from.js';
 import { loadModelCheckpoint, type TrainingProgress } from '../gan/models/model-checkpoint.js';
 import { resolveOptions, type ModelOptions, type ModelOptionsInput } from '../gan/models/options.js';
 import { tf } from '../gan/tf.js';
@@ -29,6 +30,8 @@ export interface TrainingRequest {
   /** Images in the fixed sample grid; 0 = none. */
   numSamples: number;
   serialBatches?: boolean;
+  /** A new run starts from this model's weights (fine-tuning); ignored on resume. */
+  initFrom?: { file: string; generatorsOnly: boolean };
 }
 
 export interface AssemblyHooks {
@@ -80,7 +83,7 @@ export async function assembleTraining(req: TrainingRequest, hooks: AssemblyHook
   if (!req.resume && existsSync(latest)) throw new RunStateError('run-exists', req.runDir);
 
   const layout = await resolveLayout(req.data);
-  const { model, progress } = req.resume ? await resumeModel(latest, req, note) : await newModel(req);
+  const { model, progress } = req.resume ? await resumeModel(latest, req, note) : await newModel(req, note);
   let samples: TrainingBatch | null = null;
   try {
     const o = model.options;
@@ -126,12 +129,13 @@ export async function assembleTraining(req: TrainingRequest, hooks: AssemblyHook
   }
 }
 
-async function newModel(req: TrainingRequest): Promise<{ model: GanModel; progress: TrainingProgress }> {
+async function newModel(req: TrainingRequest, note: (line: string) => void): Promise<{ model: GanModel; progress: TrainingProgress }> {
   const options = resolveOptions(req.options as ModelOptionsInput);
   // Said before anything is built or written: a configuration that cannot fit never starts.
   assertFits(options, options.crop_size, tf.getBackend());
   const model = createModel(options);
   try {
+    if (req.initFrom) note(await initWeightsFrom(model, req.initFrom.file, { generatorsOnly: req.initFrom.generatorsOnly }));
     await mkdir(req.runDir, { recursive: true });
     await writeFile(path.join(req.runDir, 'options.json'), `${JSON.stringify(options, null, 2)}\n`);
   } catch (e) {

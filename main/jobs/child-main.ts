@@ -60,13 +60,13 @@ port.onMessage((raw) => {
       void run(message.spec);
       return;
     case 'pause':
-      if (spec?.kind === 'export') log('warn', 'an export cannot be paused; stop it and run it again to continue where it left off');
-      else gate.pause();
+      if (spec?.kind === 'train') gate.pause();
+      else log('warn', 'only training can be paused');
       return;
     case 'resume':
       gate.open();
       // Also when the pause had not taken hold yet: the parent then knows the run goes on.
-      if (spec?.kind !== 'export') send({ type: 'resumed' });
+      if (spec?.kind === 'train') send({ type: 'resumed' });
       return;
     case 'stop':
       if (!spec) process.exit(0);
@@ -94,12 +94,19 @@ async function run(job: JobSpec): Promise<void> {
   const ctx: JobContext = { send, signal: abort.signal, gate };
   let result: JobResult;
   try {
-    if (job.kind === 'train') {
-      const { runTrainJob } = await import('./train-job.js');
-      result = await runTrainJob(job, ctx);
-    } else {
-      const { runExportJob } = await import('./export-job.js');
-      result = await runExportJob(job, ctx);
+    switch (job.kind) {
+      case 'train':
+        result = await (await import('./train-job.js')).runTrainJob(job, ctx);
+        break;
+      case 'export':
+        result = await (await import('./export-job.js')).runExportJob(job, ctx);
+        break;
+      case 'import':
+        result = await (await import('./import-job.js')).runImportJob(job, ctx);
+        break;
+      case 'model-export':
+        result = await (await import('./model-export-job.js')).runModelExportJob(job, ctx);
+        break;
     }
   } catch (e) {
     fail(e);

@@ -18,6 +18,7 @@
 import { z } from 'zod';
 import type { LayoutSpec } from '../data/layout.js';
 import { modelOptionsSchema, type ModelOptionsInput } from '../gan/models/options.js';
+import { GENERATORS } from '../gan/networks/names.js';
 
 /** Bumped when a message changes incompatibly; the child announces its own in `hello`. */
 export const PROTOCOL_VERSION = 1;
@@ -72,6 +73,11 @@ export const trainJobSpecSchema = z.object({
   numSamples: count.default(4),
   /** Take images in order instead of shuffling. */
   serialBatches: z.boolean().default(false),
+  /**
+   * A new run starts from these weights (fine-tuning): a training checkpoint (every network it
+   * holds) or a generator file (pix2pix's G). Optimisers, schedule and counters start fresh.
+   */
+  initFrom: z.object({ file: path, generatorsOnly: z.boolean().default(false) }).optional(),
   /** auto | gpu | node | wasm | cpu; default: auto (or TANDEM_BACKEND). */
   backend,
 });
@@ -95,18 +101,50 @@ export const exportJobSpecSchema = z.object({
   backend,
 });
 
-export const jobSpecSchema = z.discriminatedUnion('kind', [trainJobSpecSchema, exportJobSpecSchema]);
+/** Reads PyTorch .pth file(s) (parsed, never executed) and writes a Tandem model. */
+export const importJobSpecSchema = z.object({
+  kind: z.literal('import'),
+  jobId: jobIdSchema,
+  file: path,
+  /** G_B of a CycleGAN pair: the result is a training checkpoint that translates both ways and fine-tunes. */
+  pairWith: path.optional(),
+  /** The Tandem model to write; an existing file is refused. */
+  out: path,
+  /** Architecture facts the files cannot tell. */
+  overrides: z
+    .object({ netG: z.enum(GENERATORS).optional(), norm: z.enum(['batch', 'instance', 'none']).optional(), ngf: z.number().int().min(1).max(1024).optional() })
+    .default({}),
+  backend,
+});
+
+/** Writes one generator of a Tandem model as ONNX or a TF.js graph model. */
+export const modelExportJobSpecSchema = z.object({
+  kind: z.literal('model-export'),
+  jobId: jobIdSchema,
+  model: path,
+  direction: z.enum(['AtoB', 'BtoA']).default('AtoB'),
+  format: z.enum(['onnx', 'tfjs']),
+  /** The .onnx file or the TF.js folder; written beside it first and renamed when complete. */
+  out: path,
+  backend,
+});
+
+export const jobSpecSchema = z.discriminatedUnion('kind', [trainJobSpecSchema, exportJobSpecSchema, importJobSpecSchema, modelExportJobSpecSchema]);
+/** Short jobs that do not wait behind a training or a batch export. */
+export const LIGHT_JOB_KINDS: ReadonlySet<string> = new Set(['import', 'model-export']);
 
 // The engine's own types for the parts checked loosely here (type-only imports: nothing loads).
 type WithEngineTypes<T> = T extends { kind: 'train' } ? Omit<T, 'options' | 'data'> & { options: ModelOptionsInput; data: LayoutSpec } : T;
 /** A job as validated (defaults filled in). */
 export type TrainJobSpec = WithEngineTypes<z.output<typeof trainJobSpecSchema>>;
 export type ExportJobSpec = z.output<typeof exportJobSpecSchema>;
-export type JobSpec = TrainJobSpec | ExportJobSpec;
+export type ImportJobSpec = z.output<typeof importJobSpecSchema>;
+export type ModelExportJobSpec = z.output<typeof modelExportJobSpecSchema>;
+export type JobSpec = TrainJobSpec | ExportJobSpec | ImportJobSpec | ModelExportJobSpec;
 /** A job as callers write it (defaults optional). */
 export type TrainJobSpecInput = WithEngineTypes<z.input<typeof trainJobSpecSchema>>;
 export type ExportJobSpecInput = z.input<typeof exportJobSpecSchema>;
-export type JobSpecInput = TrainJobSpecInput | ExportJobSpecInput;
+export type JobSpecInput = TrainJobSpecInput | ExportJobSpecInput | z.input<typeof importJobSpecSchema> | z.input<typeof modelExportJobSpecSchema>;
 export type JobKind = JobSpec['kind'];
 
 // ── child → parent ───────────────────────────────────────────────────────────────────────────
@@ -134,9 +172,37 @@ export const exportResultSchema = z.object({
   failed: z.array(z.object({ file: z.string(), reason: z.string() })),
 });
 
-export const jobResultSchema = z.discriminatedUnion('kind', [trainResultSchema, exportResultSchema]);
+export const importResultSchema = z.object({
+  kind: z.literal('import'),
+  /** The Tandem model written. */
+  file: z.string(),
+  /** The .pth files read: [G] or [G_A, G_B]. */
+  sources: z.array(z.string()).min(1).max(2),
+  format: z.enum(['zip', 'legacy']),
+  arch: z.object({
+    netG: z.enum(GENERATORS),
+    ngf: z.number().int().min(1),
+    norm: z.enum(['batch', 'instance', 'none']),
+    inputNc: z.number().int().min(1).max(4),
+    outputNc: z.number().int().min(1).max(4),
+    useDropout: z.boolean(),
+  }),
+  generators: z.union([z.literal(1), z.literal(2)]),
+  params: count,
+  notes: z.array(z.string()),
+});
+
+export const modelExportResultSchema = z.object({
+  kind: z.literal('model-export'),
+  /** Every file written (the .onnx file, or model.json, its weight shards and the example page). */
+  files: z.array(z.string()).min(1),
+});
+
+export const jobResultSchema = z.discriminatedUnion('kind', [trainResultSchema, exportResultSchema, importResultSchema, modelExportResultSchema]);
 export type TrainResultMessage = z.infer<typeof trainResultSchema>;
 export type ExportResultMessage = z.infer<typeof exportResultSchema>;
+export type ImportResultMessage = z.infer<typeof importResultSchema>;
+export type ModelExportResultMessage = z.infer<typeof modelExportResultSchema>;
 export type JobResult = z.infer<typeof jobResultSchema>;
 
 export const childMessageSchema = z.discriminatedUnion('type', [

@@ -20,6 +20,7 @@ import { CHILD_ENTRY, forkLauncher, type ChildExit, type ChildHandle, type Child
 import {
   parseChildMessage,
   parseJobSpec,
+  LIGHT_JOB_KINDS,
   partialFolderFor,
   PROTOCOL_VERSION,
   type ChildMessage,
@@ -106,6 +107,7 @@ interface JobRecord {
 }
 
 const STDERR_LINES_KEPT = 40;
+const MAX_LIGHT_JOBS = 2;
 
 export class JobSupervisor {
   private readonly jobs = new Map<string, JobRecord>();
@@ -168,14 +170,14 @@ export class JobSupervisor {
   /** Pauses a training job before its next iteration; `paused` (event and state) confirms it. */
   pause(jobId: string): void {
     const job = this.live(jobId, 'pause');
-    if (job.info.kind === 'export') throw new JobRequestError('an export cannot be paused; stop it and run it again to continue where it left off');
+    if (job.info.kind !== 'train') throw new JobRequestError(`only training can be paused; ${job.info.kind === 'export' ? 'stop the export and run it again to continue where it left off' : 'this job takes seconds'}`);
     if (job.info.state === 'stopping') throw new JobRequestError(`job ${jobId} is stopping`);
     this.deliver(job, { type: 'pause' });
   }
 
   resume(jobId: string): void {
     const job = this.live(jobId, 'resume');
-    if (job.info.kind === 'export' || job.info.state === 'stopping') return;
+    if (job.info.kind !== 'train' || job.info.state === 'stopping') return;
     this.deliver(job, { type: 'resume' });
   }
 
@@ -305,16 +307,21 @@ export class JobSupervisor {
     job.timers.add(t);
   }
 
-  /** Starts queued jobs while there is room. */
+  /**
+   * Starts queued jobs while there is room. Light jobs (an import, a model export: seconds, a few
+   * hundred MB) have their own small allowance, so they never wait hours behind a training.
+   */
   private pump(): void {
     if (this.closed) return;
     const jobs = [...this.jobs.values()];
-    let running = jobs.filter((j) => LIVE_STATES.has(j.info.state)).length;
+    const live = jobs.filter((j) => LIVE_STATES.has(j.info.state));
+    const running = { heavy: live.filter((j) => !LIGHT_JOB_KINDS.has(j.info.kind)).length, light: live.filter((j) => LIGHT_JOB_KINDS.has(j.info.kind)).length };
     for (const job of jobs) {
-      if (running >= this.maxConcurrent) break;
       if (job.info.state !== 'queued') continue;
+      const lane = LIGHT_JOB_KINDS.has(job.info.kind) ? 'light' : 'heavy';
+      if (running[lane] >= (lane === 'light' ? MAX_LIGHT_JOBS : this.maxConcurrent)) continue;
       this.launch(job);
-      running++;
+      running[lane]++;
     }
   }
 
@@ -433,7 +440,7 @@ export class JobSupervisor {
 }
 
 function processName(kind: JobKind): string {
-  return kind === 'train' ? 'trainer process' : 'export process';
+  return { train: 'trainer process', export: 'export process', import: 'import process', 'model-export': 'model export process' }[kind];
 }
 
 /** Says what ended the process and how to carry on, in words a user understands. */
@@ -452,6 +459,7 @@ export function interruptionReason(info: Pick<JobInfo, 'kind' | 'spec' | 'lastCh
   if (info.spec.kind === 'export') {
     return `${what}; run the export again to continue — finished images are kept in ${partialFolderFor(info.spec.output, info.spec.jobId)}`;
   }
+  if (info.spec.kind !== 'train') return `${what}; nothing was written — try again`;
   const at = info.lastCheckpoint?.progress.totalIters;
   if (at !== undefined) return `${what}; resume continues from the last checkpoint at iteration ${at}`;
   if (info.spec.resume) return `${what}; resume continues from the run's last checkpoint`;

@@ -26,6 +26,7 @@ export async function runTrainJob(spec: TrainJobSpec, ctx: JobContext): Promise<
       schedule: spec.schedule,
       numSamples: spec.numSamples,
       serialBatches: spec.serialBatches,
+      ...(spec.initFrom ? { initFrom: spec.initFrom } : {}),
     },
     {
       onNote: (line) => ctx.send({ type: 'log', level: 'info', line }),

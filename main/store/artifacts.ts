@@ -14,11 +14,11 @@ interface CheckpointRow {
   id: number;
   run_id: string;
   file_name: string;
-  kind: 'latest' | 'epoch';
+  kind: Checkpoint['kind'];
   epoch: number;
   epoch_iter: number;
   total_iters: number;
-  reason: 'interval' | 'epoch' | 'stopped';
+  reason: Checkpoint['reason'];
   created_at: number;
 }
 

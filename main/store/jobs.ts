@@ -1,31 +1,41 @@
 // Jobs: the child processes the studio asked for. Kept so a restart can tell which were cut off.
-import type { JobInfo, JobState } from '../api/entities.js';
+import type { JobInfo, JobKind, JobState } from '../api/entities.js';
 import type { Db } from './database.js';
 
 export const LIVE_JOB_STATES: readonly JobState[] = ['queued', 'starting', 'running', 'paused', 'stopping'];
 
 interface Row {
   id: string;
-  kind: 'train' | 'export';
+  kind: JobKind;
   run_id: string | null;
   export_id: string | null;
+  model_export_id: string | null;
   state: JobState;
   reason: string | null;
 }
 
-const fromRow = (r: Row): JobInfo => ({ id: r.id, kind: r.kind, runId: r.run_id, exportId: r.export_id, state: r.state, reason: r.reason });
+const fromRow = (r: Row): JobInfo => ({
+  id: r.id,
+  kind: r.kind,
+  runId: r.run_id,
+  exportId: r.export_id,
+  modelExportId: r.model_export_id,
+  state: r.state,
+  reason: r.reason,
+});
+const SELECT = 'SELECT id, kind, run_id, export_id, model_export_id, state, reason FROM jobs';
 
 export class JobsRepo {
   constructor(private readonly db: Db) {}
 
   insert(j: JobInfo, now: number): void {
     this.db
-      .prepare('INSERT INTO jobs (id, kind, run_id, export_id, state, reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(j.id, j.kind, j.runId, j.exportId, j.state, j.reason, now, now);
+      .prepare('INSERT INTO jobs (id, kind, run_id, export_id, model_export_id, state, reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(j.id, j.kind, j.runId, j.exportId, j.modelExportId, j.state, j.reason, now, now);
   }
 
   get(id: string): JobInfo | null {
-    const r = this.db.prepare('SELECT id, kind, run_id, export_id, state, reason FROM jobs WHERE id = ?').get(id) as Row | undefined;
+    const r = this.db.prepare(`${SELECT} WHERE id = ?`).get(id) as Row | undefined;
     return r ? fromRow(r) : null;
   }
 
@@ -35,6 +45,6 @@ export class JobsRepo {
 
   live(): JobInfo[] {
     const marks = LIVE_JOB_STATES.map(() => '?').join(', ');
-    return (this.db.prepare(`SELECT id, kind, run_id, export_id, state, reason FROM jobs WHERE state IN (${marks}) ORDER BY created_at`).all(...LIVE_JOB_STATES) as Row[]).map(fromRow);
+    return (this.db.prepare(`${SELECT} WHERE state IN (${marks}) ORDER BY created_at`).all(...LIVE_JOB_STATES) as Row[]).map(fromRow);
   }
 }

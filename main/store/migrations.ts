@@ -6,6 +6,12 @@ import type { Database } from 'better-sqlite3';
 export interface Migration {
   version: number;
   description: string;
+  /**
+   * The migration rebuilds tables that others reference (SQLite cannot alter a CHECK constraint in
+   * place), so foreign keys are off while it runs — else dropping the old table would cascade —
+   * and checked before it commits.
+   */
+  rebuildsTables?: boolean;
   up(db: Database): void;
 }
 
@@ -147,6 +153,67 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: 'imported models, model exports, job kinds for both',
+    rebuildsTables: true,
+    up(db) {
+      db.exec(`
+        ALTER TABLE runs ADD COLUMN origin TEXT NOT NULL DEFAULT 'trained' CHECK (origin IN ('trained', 'imported'));
+        ALTER TABLE runs ADD COLUMN imported_json TEXT;
+
+        CREATE TABLE checkpoints_v3 (
+          id          INTEGER PRIMARY KEY,
+          run_id      TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          file_name   TEXT NOT NULL,
+          kind        TEXT NOT NULL CHECK (kind IN ('latest', 'epoch', 'imported')),
+          epoch       INTEGER NOT NULL,
+          epoch_iter  INTEGER NOT NULL,
+          total_iters INTEGER NOT NULL,
+          reason      TEXT NOT NULL,
+          created_at  INTEGER NOT NULL,
+          UNIQUE (run_id, file_name)
+        );
+        INSERT INTO checkpoints_v3 (id, run_id, file_name, kind, epoch, epoch_iter, total_iters, reason, created_at)
+          SELECT id, run_id, file_name, kind, epoch, epoch_iter, total_iters, reason, created_at FROM checkpoints;
+        DROP TABLE checkpoints;
+        ALTER TABLE checkpoints_v3 RENAME TO checkpoints;
+
+        CREATE TABLE model_exports (
+          id            TEXT PRIMARY KEY,
+          project_id    TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+          run_id        TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          checkpoint_id INTEGER NOT NULL REFERENCES checkpoints(id) ON DELETE CASCADE,
+          format        TEXT NOT NULL CHECK (format IN ('onnx', 'tfjs')),
+          direction     TEXT NOT NULL CHECK (direction IN ('AtoB', 'BtoA')),
+          output_path   TEXT NOT NULL,
+          status        TEXT NOT NULL,
+          status_reason TEXT,
+          files_json    TEXT NOT NULL DEFAULT '[]',
+          created_at    INTEGER NOT NULL,
+          ended_at      INTEGER
+        );
+        CREATE INDEX model_exports_project ON model_exports(project_id, created_at);
+
+        CREATE TABLE jobs_v3 (
+          id              TEXT PRIMARY KEY,
+          kind            TEXT NOT NULL CHECK (kind IN ('train', 'export', 'import', 'model-export')),
+          run_id          TEXT REFERENCES runs(id) ON DELETE CASCADE,
+          export_id       TEXT REFERENCES exports(id) ON DELETE CASCADE,
+          model_export_id TEXT REFERENCES model_exports(id) ON DELETE CASCADE,
+          state           TEXT NOT NULL,
+          reason          TEXT,
+          created_at      INTEGER NOT NULL,
+          updated_at      INTEGER NOT NULL
+        );
+        INSERT INTO jobs_v3 (id, kind, run_id, export_id, state, reason, created_at, updated_at)
+          SELECT id, kind, run_id, export_id, state, reason, created_at, updated_at FROM jobs;
+        DROP TABLE jobs;
+        ALTER TABLE jobs_v3 RENAME TO jobs;
+        CREATE INDEX jobs_state ON jobs(state);
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
@@ -167,10 +234,21 @@ export function migrate(db: Database, target: number = LATEST_VERSION): number {
   }
   for (const m of MIGRATIONS) {
     if (m.version <= current || m.version > target) continue;
-    db.transaction(() => {
-      m.up(db);
-      db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)').run(m.version, Date.now());
-    })();
+    // The pragma is a no-op inside a transaction, so it is switched around it.
+    const enforced = m.rebuildsTables && (db.pragma('foreign_keys', { simple: true }) as number) === 1;
+    if (enforced) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        m.up(db);
+        if (m.rebuildsTables) {
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length) throw new Error(`migration ${m.version} would break ${broken.length} references; the database is left at version ${m.version - 1}`);
+        }
+        db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)').run(m.version, Date.now());
+      })();
+    } finally {
+      if (enforced) db.pragma('foreign_keys = ON');
+    }
   }
   return schemaVersion(db);
 }

@@ -1,7 +1,7 @@
 // Runs: the full resolved options (what the checkpoints carry too), where the run stands, and why
 // it is in the state it is in.
 import type { BackendName, ResolvedRunOptions, RunSchedule } from '../api/run-options.js';
-import type { RunStatus } from '../api/entities.js';
+import type { ImportedModelInfo, RunOrigin, RunStatus } from '../api/entities.js';
 import type { Db } from './database.js';
 
 export interface RunRecord {
@@ -9,6 +9,8 @@ export interface RunRecord {
   projectId: string;
   name: string;
   model: 'pix2pix' | 'cyclegan';
+  origin: RunOrigin;
+  imported: ImportedModelInfo | null;
   options: ResolvedRunOptions;
   schedule: RunSchedule;
   backend: BackendName;
@@ -30,6 +32,8 @@ interface Row {
   project_id: string;
   name: string;
   model: 'pix2pix' | 'cyclegan';
+  origin: RunOrigin;
+  imported_json: string | null;
   options_json: string;
   schedule_json: string;
   backend: BackendName;
@@ -51,6 +55,8 @@ const fromRow = (r: Row): RunRecord => ({
   projectId: r.project_id,
   name: r.name,
   model: r.model,
+  origin: r.origin,
+  imported: r.imported_json === null ? null : (JSON.parse(r.imported_json) as ImportedModelInfo),
   options: JSON.parse(r.options_json) as ResolvedRunOptions,
   schedule: JSON.parse(r.schedule_json) as RunSchedule,
   backend: r.backend,
@@ -68,10 +74,11 @@ const fromRow = (r: Row): RunRecord => ({
 });
 
 export type RunUpdate = Partial<
-  Pick<RunRecord, 'status' | 'statusReason' | 'backendUsed' | 'totalIters' | 'epoch' | 'lastCheckpoint' | 'startedAt' | 'endedAt'>
+  Pick<RunRecord, 'status' | 'statusReason' | 'backendUsed' | 'totalIters' | 'epoch' | 'lastCheckpoint' | 'startedAt' | 'endedAt' | 'options' | 'imported'>
 >;
 
-const COLUMNS: Record<keyof RunUpdate, string> = {
+type ScalarUpdate = Omit<RunUpdate, 'options' | 'imported'>;
+const COLUMNS: Record<keyof ScalarUpdate, string> = {
   status: 'status',
   statusReason: 'status_reason',
   backendUsed: 'backend_used',
@@ -88,12 +95,17 @@ export class RunsRepo {
   insert(r: RunRecord): void {
     this.db
       .prepare(
-        `INSERT INTO runs (id, project_id, name, model, options_json, schedule_json, backend, backend_used, status, status_reason,
+        `INSERT INTO runs (id, project_id, name, model, origin, imported_json, options_json, schedule_json, backend, backend_used, status, status_reason,
                            run_dir, total_iters, epoch, last_epoch, last_checkpoint, created_at, started_at, ended_at)
-         VALUES (@id, @projectId, @name, @model, @optionsJson, @scheduleJson, @backend, @backendUsed, @status, @statusReason,
+         VALUES (@id, @projectId, @name, @model, @origin, @importedJson, @optionsJson, @scheduleJson, @backend, @backendUsed, @status, @statusReason,
                  @runDir, @totalIters, @epoch, @lastEpoch, @lastCheckpoint, @createdAt, @startedAt, @endedAt)`,
       )
-      .run({ ...r, optionsJson: JSON.stringify(r.options), scheduleJson: JSON.stringify(r.schedule) });
+      .run({
+        ...r,
+        importedJson: r.imported === null ? null : JSON.stringify(r.imported),
+        optionsJson: JSON.stringify(r.options),
+        scheduleJson: JSON.stringify(r.schedule),
+      });
   }
 
   get(id: string): RunRecord | null {
@@ -112,9 +124,19 @@ export class RunsRepo {
   }
 
   update(id: string, u: RunUpdate): void {
-    const keys = (Object.keys(u) as Array<keyof RunUpdate>).filter((k) => u[k] !== undefined);
-    if (keys.length === 0) return;
-    const sets = keys.map((k) => `${COLUMNS[k]} = @${k}`).join(', ');
-    this.db.prepare(`UPDATE runs SET ${sets} WHERE id = @id`).run({ ...u, id });
+    const { options, imported, ...scalars } = u;
+    const keys = (Object.keys(scalars) as Array<keyof ScalarUpdate>).filter((k) => scalars[k] !== undefined);
+    const sets = keys.map((k) => `${COLUMNS[k]} = @${k}`);
+    const values: Record<string, unknown> = { ...scalars, id };
+    if (options !== undefined) {
+      sets.push('options_json = @optionsJson');
+      values.optionsJson = JSON.stringify(options);
+    }
+    if (imported !== undefined) {
+      sets.push('imported_json = @importedJson');
+      values.importedJson = imported === null ? null : JSON.stringify(imported);
+    }
+    if (sets.length === 0) return;
+    this.db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = @id`).run(values);
   }
 }

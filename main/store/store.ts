@@ -4,6 +4,7 @@ import { openDatabase, type Db, type OpenOptions } from './database.js';
 import { DatasetIndexRepo } from './dataset-index.js';
 import { ExportsRepo } from './exports.js';
 import { JobsRepo } from './jobs.js';
+import { ModelExportsRepo } from './model-exports.js';
 import { MetricsRepo, MetricsWriter, type MetricsWriterOptions } from './metrics.js';
 import { ProjectsRepo } from './projects.js';
 import { RunsRepo } from './runs.js';
@@ -17,6 +18,7 @@ export class Store {
   readonly metricsWriter: MetricsWriter;
   readonly artifacts: ArtifactsRepo;
   readonly exports: ExportsRepo;
+  readonly modelExports: ModelExportsRepo;
   readonly jobs: JobsRepo;
   readonly settings: SettingsRepo;
 
@@ -31,6 +33,7 @@ export class Store {
     this.metricsWriter = new MetricsWriter(this.metrics, writerOptions);
     this.artifacts = new ArtifactsRepo(db);
     this.exports = new ExportsRepo(db);
+    this.modelExports = new ModelExportsRepo(db);
     this.jobs = new JobsRepo(db);
     this.settings = new SettingsRepo(db);
   }

@@ -1,7 +1,7 @@
 // What the studio's parts share, and how stored records become API entities (URLs added, live
 // progress merged in).
 import { basename } from 'node:path';
-import type { Checkpoint, ExportJob, FolderRole, Project, Run, RunProgress, RunSummary, Sample } from '../api/entities.js';
+import type { Checkpoint, ExportJob, FolderRole, JobKind, Project, Run, RunProgress, RunSummary, Sample } from '../api/entities.js';
 import { fileUrl } from '../api/urls.js';
 import type { ProjectRecord } from '../store/projects.js';
 import type { RunRecord } from '../store/runs.js';
@@ -15,9 +15,11 @@ import type { ProjectWatch } from './project-watch.js';
 import { notFound } from './studio-error.js';
 
 export interface JobLink {
-  kind: 'train' | 'export';
+  kind: JobKind;
+  /** train and import jobs work on a run. */
   runId: string | null;
   exportId: string | null;
+  modelExportId: string | null;
   stopRequested: boolean;
 }
 
@@ -32,6 +34,7 @@ export interface StudioContext {
   /** runId → its live job id. */
   runJobs: Map<string, string>;
   exportJobs: Map<string, string>;
+  modelExportJobs: Map<string, string>;
   progress: Map<string, RunProgress>;
   lastBackendLine: { line: string; at: number } | null;
   now: () => number;
@@ -75,6 +78,8 @@ export function presentRunSummary(ctx: StudioContext, r: RunRecord): RunSummary 
     projectId: r.projectId,
     name: r.name,
     model: r.model,
+    origin: r.origin,
+    imported: r.imported,
     status: r.status,
     statusReason: r.statusReason,
     backend: r.backend,
@@ -115,6 +120,11 @@ export function emitProject(ctx: StudioContext, projectId: string): void {
 export function emitExport(ctx: StudioContext, exportId: string): void {
   const e = ctx.store.exports.get(exportId);
   if (e) ctx.hub.emit('export.changed', { export: e as ExportJob });
+}
+
+export function emitModelExport(ctx: StudioContext, modelExportId: string): void {
+  const e = ctx.store.modelExports.get(modelExportId);
+  if (e) ctx.hub.emit('modelExport.changed', { modelExport: e });
 }
 
 export function checkpointFileName(file: string): string {

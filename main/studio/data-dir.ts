@@ -24,4 +24,8 @@ export class DataDir {
   export(projectId: string, exportId: string): string {
     return join(this.project(projectId), 'exports', exportId);
   }
+  /** Where a model export goes unless the user picks a place: models/<run name>-<id>.onnx or …-tfjs/. */
+  modelExport(projectId: string, stem: string, format: 'onnx' | 'tfjs'): string {
+    return join(this.project(projectId), 'models', format === 'onnx' ? `${stem}.onnx` : `${stem}-tfjs`);
+  }
 }

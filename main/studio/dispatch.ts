@@ -4,8 +4,9 @@ import type { ZodError } from 'zod';
 import { fail, ok, type ApiResult } from '../api/errors.js';
 import { isMethodName, METHOD_SCHEMAS, type MethodName, type MethodOutput, type MethodParams } from '../api/methods.js';
 import type { StudioContext } from './context.js';
-import { getExport, listExports, startExport } from './exports-service.js';
+import { getExport, listExports, startExport, stopExport } from './exports-service.js';
 import { listFolders } from './folder-listing.js';
+import { exportModel, getModelExport, importModel, listModelExports } from './models-service.js';
 import { createProject, deleteProject, getProject, listDataset, listProjects, projectHealth, renameProject } from './projects-service.js';
 import { getRun, listCheckpoints, listRuns, pauseRun, resumeRun, runMetrics, runSamples, startRun, stopRun } from './runs-service.js';
 import { backendInfo, getSettings, setSettings } from './settings-service.js';
@@ -33,6 +34,11 @@ const HANDLERS: Handlers = {
   'exports.start': startExport,
   'exports.list': (ctx, p) => listExports(ctx, p.projectId),
   'exports.get': (ctx, p) => getExport(ctx, p.exportId),
+  'exports.stop': (ctx, p) => stopExport(ctx, p.exportId),
+  'models.import': importModel,
+  'models.export': exportModel,
+  'models.exports': (ctx, p) => listModelExports(ctx, p.projectId),
+  'models.getExport': (ctx, p) => getModelExport(ctx, p.modelExportId),
   'settings.get': (ctx) => getSettings(ctx),
   'settings.set': setSettings,
   'backend.info': (ctx) => backendInfo(ctx),

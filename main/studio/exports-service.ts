@@ -5,6 +5,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import type { ExportJob } from '../api/entities.js';
 import type { MethodParams } from '../api/methods.js';
 import { newId } from '../store/ids.js';
+import { launchJob } from './job-launch.js';
 import { emitExport, requireProject, requireRun, type StudioContext } from './context.js';
 import { projectFolders } from './dataset-health.js';
 import { getSettings } from './settings-service.js';
@@ -65,12 +66,10 @@ export async function startExport(ctx: StudioContext, input: MethodParams<'expor
     endedAt: null,
   };
   ctx.store.exports.insert(record);
-  const jobId = newId('j');
-  ctx.store.jobs.insert({ id: jobId, kind: 'export', runId: null, exportId: id, state: 'queued', reason: null }, ctx.now());
-  ctx.jobs.set(jobId, { kind: 'export', runId: null, exportId: id, stopRequested: false });
-  ctx.exportJobs.set(id, jobId);
-  try {
-    ctx.runner.enqueue(jobId, {
+  launchJob(
+    ctx,
+    { exportId: id },
+    {
       kind: 'export',
       exportId: id,
       checkpoint: checkpointFile,
@@ -80,15 +79,10 @@ export async function startExport(ctx: StudioContext, input: MethodParams<'expor
       tile: input.tile,
       direction: input.direction,
       backend: getSettings(ctx).backend,
-    });
-  } catch (e) {
-    const why = `Could not start the exporter: ${(e as Error).message}`;
-    ctx.jobs.delete(jobId);
-    ctx.exportJobs.delete(id);
-    ctx.store.jobs.setState(jobId, 'failed', why, ctx.now());
-    ctx.store.exports.update(id, { status: 'failed', statusReason: why, endedAt: ctx.now() });
-    throw new StudioError('unavailable', why);
-  }
+    },
+    'exporter',
+    (why) => ctx.store.exports.update(id, { status: 'failed', statusReason: why, endedAt: ctx.now() }),
+  );
   emitExport(ctx, id);
   return ctx.store.exports.get(id)!;
 }
@@ -102,4 +96,19 @@ export function getExport(ctx: StudioContext, exportId: string): ExportJob {
   const e = ctx.store.exports.get(exportId);
   if (!e) throw notFound('export', exportId);
   return e;
+}
+
+/** Stops a running export (translated images stay in its partial folder; starting it again continues). */
+export function stopExport(ctx: StudioContext, exportId: string): ExportJob {
+  const e = getExport(ctx, exportId);
+  const jobId = ctx.exportJobs.get(e.id);
+  if (!jobId) throw new StudioError('conflict', `This export is ${e.status}; there is nothing to stop.`);
+  const link = ctx.jobs.get(jobId);
+  if (link) link.stopRequested = true;
+  try {
+    ctx.runner.stop(jobId);
+  } catch (err) {
+    throw new StudioError('conflict', `${(err as Error).message}; reload the export to see its state.`);
+  }
+  return ctx.store.exports.get(e.id)!;
 }

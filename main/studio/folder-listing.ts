@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { FolderListing } from '../api/entities.js';
@@ -31,7 +31,7 @@ function roots(): FolderListing['roots'] {
 
 /**
  * Sub-folders of one folder, with how many images each holds directly, so a browser user can pick
- * dataset folders without typing paths. The studio binds loopback (or requires a token), so this
+ * dataset folders without typing paths; and, when asked, its files of some types (a .pth to import). The studio binds loopback (or requires a token), so this
  * shows the machine's folders only to its own user.
  */
 export async function listFolders(_ctx: StudioContext, p: MethodParams<'fs.listFolders'>): Promise<FolderListing> {
@@ -50,12 +50,22 @@ export async function listFolders(_ctx: StudioContext, p: MethodParams<'fs.listF
     .map((e) => e.name)
     .sort((a, b) => a.localeCompare(b));
   const listed = folders.slice(0, MAX_ENTRIES);
+  const wanted = new Set(p.fileExtensions.map((x) => x.toLowerCase()));
+  const fileNames = wanted.size
+    ? entries
+        .filter((e) => e.isFile() && wanted.has(path.extname(e.name).toLowerCase()) && (p.showHidden || !e.name.startsWith('.')))
+        .map((e) => e.name)
+        .sort((a, b) => a.localeCompare(b))
+        .slice(0, MAX_ENTRIES)
+    : [];
+  const files = await Promise.all(fileNames.map(async (name) => ({ name, path: path.join(dir, name), size: (await stat(path.join(dir, name)).catch(() => null))?.size ?? 0 })));
   const parent = path.dirname(dir);
   return {
     path: dir,
     parent: parent === dir ? null : parent,
     roots: roots(),
     entries: await Promise.all(listed.map(async (name) => ({ name, path: path.join(dir, name), images: await countImages(path.join(dir, name)) }))),
+    files,
     truncated: folders.length > listed.length,
   };
 }

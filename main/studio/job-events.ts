@@ -2,8 +2,9 @@
 // messages and state changes move a run or an export along.
 import { basename, relative, sep } from 'node:path';
 import type { ExportStatus, JobState, RunStatus } from '../api/entities.js';
-import { emitExport, emitRun, presentSample, type StudioContext } from './context.js';
-import type { JobMessage } from './job-runner.js';
+import { runOptionsSchema } from '../api/run-options.js';
+import { emitExport, emitModelExport, emitRun, presentSample, type StudioContext } from './context.js';
+import type { ImportOutcome, JobMessage } from './job-runner.js';
 
 const ENDED: readonly JobState[] = ['finished', 'failed', 'interrupted', 'cancelled'];
 
@@ -60,7 +61,7 @@ export class JobEvents {
     const now = ctx.now();
     const why = reasonFor(state, reason, this.failures.get(jobId));
     ctx.store.jobs.setState(jobId, state, why, now);
-    ctx.hub.emit('job.state', { id: jobId, kind: link.kind, runId: link.runId, exportId: link.exportId, state, reason: why });
+    ctx.hub.emit('job.state', { id: jobId, kind: link.kind, runId: link.runId, exportId: link.exportId, modelExportId: link.modelExportId, state, reason: why });
     const ended = ENDED.includes(state);
     if (link.runId) {
       const runId = link.runId;
@@ -68,13 +69,15 @@ export class JobEvents {
         ctx.store.metricsWriter.flushRun(runId);
         ctx.hub.flush(runId);
       }
-      const status = runStatusFor(state, link.stopRequested, this.stoppedByChild.has(jobId));
+      let status = runStatusFor(state, link.stopRequested, this.stoppedByChild.has(jobId));
       const run = ctx.store.runs.get(runId);
       if (!run) return;
+      // An import either produced its model or did not: there is no half-imported run to resume.
+      if (link.kind === 'import' && (status === 'stopped' || status === 'interrupted')) status = 'failed';
       const live = ctx.progress.get(runId);
       ctx.store.runs.update(runId, {
         status,
-        statusReason: status === 'failed' || status === 'interrupted' || status === 'stopped' ? why : null,
+        statusReason: status === 'failed' || status === 'interrupted' || status === 'stopped' ? (why ?? (link.kind === 'import' ? 'The import was stopped.' : null)) : null,
         ...(state === 'running' && run.startedAt === null ? { startedAt: now } : {}),
         ...(ended ? { endedAt: now } : {}),
         ...(live && ended ? { totalIters: Math.max(run.totalIters, live.totalIters), epoch: live.epoch } : {}),
@@ -90,6 +93,15 @@ export class JobEvents {
       });
       if (ended) ctx.exportJobs.delete(link.exportId);
       emitExport(ctx, link.exportId);
+    } else if (link.modelExportId) {
+      const status = exportStatusFor(state, link.stopRequested);
+      ctx.store.modelExports.update(link.modelExportId, {
+        status,
+        statusReason: status === 'failed' || status === 'interrupted' ? why : null,
+        ...(ended ? { endedAt: now } : {}),
+      });
+      if (ended) ctx.modelExportJobs.delete(link.modelExportId);
+      emitModelExport(ctx, link.modelExportId);
     }
     if (ended) {
       ctx.jobs.delete(jobId);
@@ -195,6 +207,8 @@ export class JobEvents {
         return;
       case 'finished':
         if (m.stopped) this.stoppedByChild.add(jobId);
+        if (m.imported && link.runId) this.recordImport(link.runId, m.imported);
+        if (m.modelFiles && link.modelExportId) ctx.store.modelExports.update(link.modelExportId, { files: m.modelFiles });
         if (m.export && link.exportId) {
           ctx.store.exports.update(link.exportId, { done: m.export.translated + m.export.skippedExisting, total: m.export.total, failed: m.export.failed });
         }
@@ -203,6 +217,37 @@ export class JobEvents {
         this.failures.set(jobId, m.message);
         return;
     }
+  }
+
+  /** The import's model becomes the run's one checkpoint, and its architecture the run's options. */
+  private recordImport(runId: string, r: ImportOutcome): void {
+    const ctx = this.ctx;
+    const run = ctx.store.runs.get(runId);
+    if (!run) return;
+    const file = this.inRunDir(run.runDir, r.file);
+    if (!file) return;
+    const arch = { netG: r.arch.netG, ngf: r.arch.ngf, norm: r.arch.norm, input_nc: r.arch.inputNc, output_nc: r.arch.outputNc, no_dropout: !r.arch.useDropout };
+    // Channel counts the trainer cannot read (not 1 or 3) keep the defaults; the import info says the truth.
+    const options = runOptionsSchema.safeParse({ ...run.options, ...arch });
+    ctx.store.transaction(() => {
+      ctx.store.artifacts.upsertCheckpoint({ runId, fileName: file, kind: 'imported', epoch: 1, epochIter: 0, totalIters: 0, reason: 'imported', createdAt: ctx.now() });
+      ctx.store.runs.update(runId, {
+        lastCheckpoint: file,
+        imported: {
+          files: r.sources,
+          format: r.format,
+          netG: r.arch.netG,
+          ngf: r.arch.ngf,
+          norm: r.arch.norm,
+          inputNc: r.arch.inputNc,
+          outputNc: r.arch.outputNc,
+          generators: r.generators,
+          params: r.params,
+          notes: r.notes,
+        },
+        ...(options.success ? { options: options.data } : {}),
+      });
+    });
   }
 
   /** A path the child reports, as a path below the run folder; null (ignored) when outside it. */

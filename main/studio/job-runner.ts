@@ -15,6 +15,8 @@ export interface TrainJobSpec {
   backend: BackendName;
   /** Continue from runDir/latest.tandem (iteration numbering continues from its progress). */
   resume: boolean;
+  /** A new run's starting weights (fine-tuning): a model file of another run. */
+  initFrom?: { file: string; generatorsOnly: boolean };
 }
 
 export interface ExportJobSpec {
@@ -29,7 +31,39 @@ export interface ExportJobSpec {
   backend: BackendName;
 }
 
-export type JobSpec = TrainJobSpec | ExportJobSpec;
+export interface ImportJobSpec {
+  kind: 'import';
+  runId: string;
+  file: string;
+  pairWith: string | null;
+  /** The Tandem model to write (in the run folder). */
+  out: string;
+  overrides: { netG?: 'resnet_9blocks' | 'resnet_6blocks' | 'unet_128' | 'unet_256'; norm?: 'batch' | 'instance' | 'none'; ngf?: number };
+  backend: BackendName;
+}
+
+export interface ModelExportJobSpec {
+  kind: 'model-export';
+  modelExportId: string;
+  checkpoint: string;
+  direction: 'AtoB' | 'BtoA';
+  format: 'onnx' | 'tfjs';
+  out: string;
+  backend: BackendName;
+}
+
+export type JobSpec = TrainJobSpec | ExportJobSpec | ImportJobSpec | ModelExportJobSpec;
+
+/** What an import read, as the child reports it. */
+export interface ImportOutcome {
+  file: string;
+  sources: string[];
+  format: 'zip' | 'legacy';
+  arch: { netG: 'resnet_9blocks' | 'resnet_6blocks' | 'unet_128' | 'unet_256'; ngf: number; norm: 'batch' | 'instance' | 'none'; inputNc: number; outputNc: number; useDropout: boolean };
+  generators: 1 | 2;
+  params: number;
+  notes: string[];
+}
 
 export interface TrainingProgressInfo {
   epoch: number;
@@ -62,7 +96,13 @@ export type JobMessage =
   | { type: 'skipped'; path: string; reason: string }
   | { type: 'paused' }
   | { type: 'resumed' }
-  | { type: 'finished'; stopped: boolean; export?: { folder: string; total: number; translated: number; skippedExisting: number; failed: number } }
+  | {
+      type: 'finished';
+      stopped: boolean;
+      export?: { folder: string; total: number; translated: number; skippedExisting: number; failed: number };
+      imported?: ImportOutcome;
+      modelFiles?: string[];
+    }
   | { type: 'failed'; message: string };
 
 export interface JobRunner {

@@ -7,6 +7,7 @@ import type { Store } from '../store/store.js';
 export interface RecoveryReport {
   runs: string[];
   exports: string[];
+  modelExports: string[];
   jobs: string[];
 }
 
@@ -14,6 +15,10 @@ export function recoverInterruptedWork(store: Store, now: number): RecoveryRepor
   return store.transaction(() => {
     const runs = store.runs.listByStatus(ACTIVE_RUN_STATUSES);
     for (const r of runs) {
+      if (r.origin === 'imported') {
+        store.runs.update(r.id, { status: 'failed', statusReason: 'Tandem stopped while this model was being imported; import it again.', endedAt: now });
+        continue;
+      }
       const where = r.lastCheckpoint
         ? `resume continues from the last checkpoint (${r.lastCheckpoint}, image ${r.totalIters})`
         : 'no checkpoint had been saved yet, so it has to start again';
@@ -31,8 +36,12 @@ export function recoverInterruptedWork(store: Store, now: number): RecoveryRepor
         endedAt: now,
       });
     }
+    const modelExports = store.modelExports.listByStatus(['queued', 'running']);
+    for (const e of modelExports) {
+      store.modelExports.update(e.id, { status: 'interrupted', statusReason: 'Tandem stopped while this model was being exported; nothing was written; export it again.', endedAt: now });
+    }
     const jobs = store.jobs.live();
     for (const j of jobs) store.jobs.setState(j.id, 'interrupted', 'Tandem stopped while the job was live.', now);
-    return { runs: runs.map((r) => r.id), exports: exports.map((e) => e.id), jobs: jobs.map((j) => j.id) };
+    return { runs: runs.map((r) => r.id), exports: exports.map((e) => e.id), modelExports: modelExports.map((e) => e.id), jobs: jobs.map((j) => j.id) };
   });
 }

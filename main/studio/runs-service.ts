@@ -8,6 +8,9 @@ import type { Checkpoint, Run, RunMetrics, RunSummary, Sample } from '../api/ent
 import type { MethodParams } from '../api/methods.js';
 import { runOptionsSchema, runScheduleSchema, type ResolvedRunOptions, type RunSchedule } from '../api/run-options.js';
 import { newId } from '../store/ids.js';
+import type { TrainJobSpec } from './job-runner.js';
+import { launchJob } from './job-launch.js';
+import { fineTuneSource } from './fine-tune.js';
 import type { RunRecord } from '../store/runs.js';
 import { emitRun, presentRun, presentRunSummary, presentSample, requireProject, requireRun, type StudioContext } from './context.js';
 import { projectHealth } from './projects-service.js';
@@ -41,7 +44,8 @@ export async function startRun(ctx: StudioContext, input: MethodParams<'runs.sta
   const model = p.kind === 'paired' ? 'pix2pix' : 'cyclegan';
   const runs = ctx.store.runs.listByProject(p.id);
   const name = input.name ?? `Run ${runs.length + 1}`;
-  const options = resolveRunOptions(model, input.options, name);
+  const source = input.initFrom ? fineTuneSource(ctx, p, model, input.initFrom, input.options) : null;
+  const options = resolveRunOptions(model, { ...input.options, ...(source?.options ?? {}) }, name);
   const settings = getSettings(ctx);
   const schedule: RunSchedule = runScheduleSchema.parse({ ...settings.schedule, ...input.schedule });
   if (p.status === 'ready') {
@@ -58,6 +62,8 @@ export async function startRun(ctx: StudioContext, input: MethodParams<'runs.sta
     projectId: p.id,
     name,
     model,
+    origin: 'trained',
+    imported: null,
     options,
     schedule,
     backend: input.backend ?? settings.backend,
@@ -74,38 +80,28 @@ export async function startRun(ctx: StudioContext, input: MethodParams<'runs.sta
     endedAt: null,
   };
   ctx.store.runs.insert(record);
-  launchTraining(ctx, record, false);
+  launchTraining(ctx, record, false, source ? { file: source.file, generatorsOnly: source.generatorsOnly } : undefined);
   return presentRun(ctx, ctx.store.runs.get(id)!);
 }
 
-function launchTraining(ctx: StudioContext, r: RunRecord, resume: boolean): void {
+function launchTraining(ctx: StudioContext, r: RunRecord, resume: boolean, initFrom?: TrainJobSpec['initFrom']): void {
   const p = requireProject(ctx, r.projectId);
-  const jobId = newId('j');
-  // Recorded before enqueue: the runner may report 'starting' before enqueue returns.
   ctx.store.runs.update(r.id, { status: 'queued', statusReason: null });
-  ctx.store.jobs.insert({ id: jobId, kind: 'train', runId: r.id, exportId: null, state: 'queued', reason: null }, ctx.now());
-  ctx.jobs.set(jobId, { kind: 'train', runId: r.id, exportId: null, stopRequested: false });
-  ctx.runJobs.set(r.id, jobId);
-  try {
-    ctx.runner.enqueue(jobId, {
-      kind: 'train',
-      runId: r.id,
-      runDir: r.runDir,
-      options: r.options,
-      dataset: { layout: p.layout, folderA: p.folderA, folderB: p.folderB },
-      schedule: r.schedule,
-      backend: r.backend,
-      resume,
-    });
-  } catch (e) {
-    const why = `Could not start the trainer: ${(e as Error).message}`;
-    ctx.jobs.delete(jobId);
-    ctx.runJobs.delete(r.id);
-    ctx.store.jobs.setState(jobId, 'failed', why, ctx.now());
+  const spec: TrainJobSpec = {
+    kind: 'train',
+    runId: r.id,
+    runDir: r.runDir,
+    options: r.options,
+    dataset: { layout: p.layout, folderA: p.folderA, folderB: p.folderB },
+    schedule: r.schedule,
+    backend: r.backend,
+    resume,
+    ...(initFrom ? { initFrom } : {}),
+  };
+  launchJob(ctx, { runId: r.id }, spec, 'trainer', (why) => {
     ctx.store.runs.update(r.id, { status: resume ? r.status : 'failed', statusReason: resume ? r.statusReason : why, ...(resume ? {} : { endedAt: ctx.now() }) });
     emitRun(ctx, r.id);
-    throw new StudioError('unavailable', why);
-  }
+  });
   emitRun(ctx, r.id);
 }
 
@@ -139,6 +135,7 @@ export function resumeRun(ctx: StudioContext, runId: string): Run {
     control(() => ctx.runner.resume(job));
     return presentRun(ctx, r);
   }
+  if (r.origin === 'imported') throw new StudioError('conflict', `"${r.name}" is an imported model, not a training run; fine-tune it by starting a new run from it.`);
   if (r.status === 'finished') throw new StudioError('conflict', `The run "${r.name}" has finished all its epochs; start a new run to train further.`);
   if (r.status !== 'stopped' && r.status !== 'interrupted' && r.status !== 'failed' && !(r.status === 'paused' && !job)) {
     throw new StudioError('conflict', `The run "${r.name}" is ${r.status}; only a paused, stopped, interrupted or failed run can be resumed.`);

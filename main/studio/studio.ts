@@ -63,6 +63,7 @@ export class Studio {
       jobs: new Map(),
       runJobs: new Map(),
       exportJobs: new Map(),
+      modelExportJobs: new Map(),
       progress: new Map(),
       lastBackendLine: null,
       now,

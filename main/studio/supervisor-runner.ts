@@ -19,8 +19,16 @@ function toSupervisorSpec(jobId: string, spec: JobSpec): EnqueueSpecForStudio {
       resume: spec.resume,
       schedule: { sampleEvery: spec.schedule.sampleEvery, checkpointEvery: spec.schedule.checkpointEvery, saveEpochFreq: spec.schedule.saveEpochFreq },
       numSamples: spec.schedule.numSamples,
+      ...(spec.initFrom ? { initFrom: spec.initFrom } : {}),
       ...(spec.backend !== 'auto' ? { backend: spec.backend } : {}),
     };
+  }
+  const backend = spec.backend !== 'auto' ? { backend: spec.backend } : {};
+  if (spec.kind === 'import') {
+    return { kind: 'import', jobId, file: spec.file, ...(spec.pairWith ? { pairWith: spec.pairWith } : {}), out: spec.out, overrides: spec.overrides, ...backend };
+  }
+  if (spec.kind === 'model-export') {
+    return { kind: 'model-export', jobId, model: spec.checkpoint, direction: spec.direction, format: spec.format, out: spec.out, ...backend };
   }
   return {
     kind: 'export',
@@ -31,7 +39,7 @@ function toSupervisorSpec(jobId: string, spec: JobSpec): EnqueueSpecForStudio {
     output: spec.outputDir,
     ...(spec.format !== 'keep' ? { format: spec.format } : {}),
     ...(spec.tile > 0 ? { tile: spec.tile } : {}),
-    ...(spec.backend !== 'auto' ? { backend: spec.backend } : {}),
+    ...backend,
   };
 }
 
@@ -47,14 +55,24 @@ export function toJobMessage(m: ChildMessage): JobMessage | null {
       return m.job === 'train'
         ? { type: 'progress', job: 'train', epoch: m.epoch, epochIter: m.epochIter, epochSize: m.epochSize, totalIters: m.totalIters, lastEpoch: m.lastEpoch, secondsPerIter: m.secondsPerIter, etaRunSeconds: m.etaRunSeconds }
         : { type: 'progress', job: 'export', done: m.done, total: m.total, etaSeconds: m.etaSeconds };
-    case 'finished':
-      return m.result.kind === 'train'
-        ? { type: 'finished', stopped: m.result.stopped }
-        : {
+    case 'finished': {
+      const r = m.result;
+      switch (r.kind) {
+        case 'train':
+          return { type: 'finished', stopped: r.stopped };
+        case 'export':
+          return {
             type: 'finished',
-            stopped: m.result.stopped,
-            export: { folder: m.result.folder, total: m.result.total, translated: m.result.translated, skippedExisting: m.result.skippedExisting, failed: m.result.failed.length },
+            stopped: r.stopped,
+            export: { folder: r.folder, total: r.total, translated: r.translated, skippedExisting: r.skippedExisting, failed: r.failed.length },
           };
+        case 'import':
+          return { type: 'finished', stopped: false, imported: { file: r.file, sources: r.sources, format: r.format, arch: r.arch, generators: r.generators, params: r.params, notes: r.notes } };
+        case 'model-export':
+          return { type: 'finished', stopped: false, modelFiles: r.files };
+      }
+      return null;
+    }
     case 'failed':
       return { type: 'failed', message: m.message };
     default:

@@ -94,6 +94,9 @@ export interface CycleGanPairResult {
   outPath: string;
   archA: GeneratorArch;
   archB: GeneratorArch;
+  format: TorchFormat;
+  /** Both generators' parameters. */
+  params: number;
   notes: string[];
 }
 
@@ -145,7 +148,14 @@ export async function importCycleGanPair(pathA: string, pathB: string, outPath: 
     } finally {
       model.dispose();
     }
-    return { outPath, archA: x, archB: y, notes: [...a.notes.map((n) => `G_A ${n}`), ...b.notes.map((n) => `G_B ${n}`)] };
+    return {
+      outPath,
+      archA: x,
+      archB: y,
+      format: a.format,
+      params: a.params + b.params,
+      notes: [...a.notes.map((n) => `G_A ${n}`), ...b.notes.map((n) => `G_B ${n}`)],
+    };
   } finally {
     a.net.dispose();
     b.net.dispose();

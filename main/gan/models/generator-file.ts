@@ -17,7 +17,7 @@ export const generatorArchSchema = z.object({
   useDropout: z.boolean(),
 });
 
-const generatorMetaSchema = z.object({
+export const generatorMetaSchema = z.object({
   kind: z.literal('tandem-generator'),
   version: z.literal(1),
   arch: generatorArchSchema,
@@ -27,7 +27,7 @@ const generatorMetaSchema = z.object({
 
 export type GeneratorMeta = z.infer<typeof generatorMetaSchema>;
 
-const NET_PREFIX = 'net.G.';
+export const NET_PREFIX = 'net.G.';
 
 export async function saveGeneratorFile(path: string, net: Network, arch: GeneratorArch, source: Record<string, unknown> = {}): Promise<void> {
   const tensors = [...net.torchStateDict()].map(([key, t]) => ({

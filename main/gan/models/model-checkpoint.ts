@@ -87,7 +87,8 @@ export async function saveModelCheckpoint(path: string, model: GanModel, progres
   }
 }
 
-function parseMeta(c: CheckpointContents, path: string): CheckpointMeta {
+/** The metadata of a training checkpoint, validated; throws for any other file. */
+export function parseMeta(c: CheckpointContents, path: string): CheckpointMeta {
   const m = c.meta as Partial<CheckpointMeta>;
   if (m.kind !== 'tandem-model') throw new Error(`${path} is not a Tandem model checkpoint`);
   if (m.version !== 1) throw new Error(`${path} was written by a newer Tandem (checkpoint version ${String(m.version)}); update Tandem to open it`);

@@ -90,6 +90,25 @@ describe('JobSupervisor', () => {
     expect(supervisor.get(c)!.state).toBe('queued');
   });
 
+  it('starts an import or a model export at once, even while a training holds the heavy slot', () => {
+    const { launcher, supervisor } = setup();
+    supervisor.enqueue(train('a'));
+    supervisor.enqueue(exportJob('b'));
+    supervisor.enqueue({ kind: 'import', jobId: 'c', file: '/zoo/latest_net_G.pth', out: '/runs/c/model.tandem' });
+    supervisor.enqueue({ kind: 'model-export', jobId: 'd', model: '/runs/c/model.tandem', format: 'onnx', out: '/out/m.onnx' });
+    supervisor.enqueue({ kind: 'model-export', jobId: 'e', model: '/runs/c/model.tandem', format: 'tfjs', out: '/out/m' });
+    // The heavy export waits for the training; two light jobs run beside it, the third waits.
+    expect(supervisor.list().map((j) => [j.jobId, j.state])).toEqual([
+      ['a', 'starting'],
+      ['b', 'queued'],
+      ['c', 'starting'],
+      ['d', 'starting'],
+      ['e', 'queued'],
+    ]);
+    expect(launcher.children).toHaveLength(3);
+    expect(() => supervisor.pause('c')).toThrow(/only training can be paused; this job takes seconds/);
+  });
+
   it('runs up to maxConcurrent jobs at once', () => {
     const { launcher, supervisor } = setup({ maxConcurrent: 2 });
     for (const id of ['a', 'b', 'c']) supervisor.enqueue(train(id));
@@ -200,7 +219,7 @@ describe('JobSupervisor', () => {
     const a = supervisor.enqueue(exportJob('a'));
     const b = supervisor.enqueue(train('b'));
     bringUp(launcher.last);
-    expect(() => supervisor.pause(a)).toThrow(/an export cannot be paused/);
+    expect(() => supervisor.pause(a)).toThrow(/only training can be paused; stop the export and run it again/);
     expect(() => supervisor.pause(b)).toThrow(/cannot pause job b: it is queued/);
     expect(() => supervisor.pause('nope')).toThrow(/there is no job nope/);
     expect(() => supervisor.enqueue(exportJob('a'))).toThrow(/job a is already running/);

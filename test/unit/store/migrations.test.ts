@@ -59,6 +59,28 @@ const fixtures: Record<number, { seed(db: Database.Database): void; check(store:
       expect(store.settings.get('backend')).toBe('wasm');
     },
   },
+  3: {
+    seed(db) {
+      fixtures[2]!.seed(db);
+      db.prepare(
+        `INSERT INTO runs (id, project_id, name, model, origin, imported_json, options_json, schedule_json, backend, status, run_dir, last_epoch, created_at)
+         VALUES ('r_bbbbbbbb', 'p_aaaaaaaa', 'horse2zebra', 'cyclegan', 'imported', '{"generators":1,"netG":"resnet_9blocks"}', '{"model":"cyclegan"}', '{}', 'auto', 'finished', '/data/p/runs/i', 1, ?)`,
+      ).run(now);
+      const info = db.prepare(`INSERT INTO checkpoints (run_id, file_name, kind, epoch, epoch_iter, total_iters, reason, created_at) VALUES ('r_bbbbbbbb', 'model.tandem', 'imported', 1, 0, 0, 'imported', ?)`).run(now);
+      db.prepare(
+        `INSERT INTO model_exports (id, project_id, run_id, checkpoint_id, format, direction, output_path, status, files_json, created_at)
+         VALUES ('x_aaaaaaaa', 'p_aaaaaaaa', 'r_bbbbbbbb', ?, 'onnx', 'AtoB', '/out/h2z.onnx', 'finished', '["/out/h2z.onnx"]', ?)`,
+      ).run(info.lastInsertRowid, now);
+      db.prepare(`INSERT INTO jobs (id, kind, model_export_id, state, created_at, updated_at) VALUES ('j_bbbbbbbb', 'model-export', 'x_aaaaaaaa', 'finished', ?, ?)`).run(now, now);
+    },
+    check(store) {
+      fixtures[2]!.check(store);
+      expect(store.runs.get('r_bbbbbbbb')).toMatchObject({ origin: 'imported', imported: { generators: 1 } });
+      expect(store.runs.get('r_aaaaaaaa')).toMatchObject({ origin: 'trained', imported: null });
+      expect(store.modelExports.get('x_aaaaaaaa')).toMatchObject({ format: 'onnx', files: ['/out/h2z.onnx'] });
+      expect(store.jobs.get('j_bbbbbbbb')).toMatchObject({ kind: 'model-export', modelExportId: 'x_aaaaaaaa' });
+    },
+  },
 };
 
 describe('migrations', () => {
@@ -79,6 +101,18 @@ describe('migrations', () => {
     });
   }
 
+  it('rebuilding tables keeps checkpoint ids, so exports still point at their checkpoints', () => {
+    const db = openDatabase(file, { version: 2 });
+    fixtures[2]!.seed(db);
+    const before = (db.prepare('SELECT id FROM checkpoints').get() as { id: number }).id;
+    db.close();
+    const store = Store.open(file);
+    expect(store.exports.get('e_aaaaaaaa')!.checkpointId).toBe(before);
+    expect(store.artifacts.checkpoint(before)).toMatchObject({ fileName: 'latest.tandem' });
+    expect(store.db.pragma('foreign_key_check')).toEqual([]);
+    store.close();
+  });
+
   it('opens in WAL mode with foreign keys enforced; reopening changes nothing', () => {
     const store = Store.open(file);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -96,7 +130,7 @@ describe('migrations', () => {
     db.close();
     const store = Store.open(file);
     store.projects.delete('p_aaaaaaaa');
-    for (const t of ['dataset_files', 'runs', 'metrics', 'samples', 'checkpoints', 'exports', 'jobs']) {
+    for (const t of ['dataset_files', 'runs', 'metrics', 'samples', 'checkpoints', 'exports', 'model_exports', 'jobs']) {
       expect((store.db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n, t).toBe(0);
     }
     store.close();

@@ -1,0 +1,71 @@
+// Fine-tuning: which model file a new run starts from, and the options it must share with it.
+// The weights decide the architecture, so those options come from the source run; what the user
+// chooses (epochs, learning rate, loss weights, crop) stays theirs.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Checkpoint } from '../api/entities.js';
+import type { ProjectRecord } from '../store/projects.js';
+import { requireRun, type StudioContext } from './context.js';
+import { notFound, StudioError } from './studio-error.js';
+
+/** Options that fix the shape of the generator's weights. */
+const GENERATOR_KEYS = ['netG', 'ngf', 'norm', 'input_nc', 'output_nc'] as const;
+/** ... and of the discriminator's, when the source's discriminator is trained. */
+const DISCRIMINATOR_KEYS = ['netD', 'ndf', 'n_layers_D'] as const;
+
+export interface FineTuneSource {
+  file: string;
+  /** An imported model's discriminators (if any) were never trained: they start fresh. */
+  generatorsOnly: boolean;
+  /** Options the new run takes from the source. */
+  options: Record<string, unknown>;
+}
+
+function pickCheckpoint(ctx: StudioContext, runId: string, checkpointId: number | undefined): Checkpoint | null {
+  if (checkpointId !== undefined) {
+    const c = ctx.store.artifacts.checkpoint(checkpointId);
+    if (!c || c.runId !== runId) throw notFound(`checkpoint of run ${runId}`, checkpointId);
+    return c;
+  }
+  const all = ctx.store.artifacts.checkpoints(runId);
+  return all.find((c) => c.kind === 'latest' || c.kind === 'imported') ?? all.at(-1) ?? null;
+}
+
+export function fineTuneSource(
+  ctx: StudioContext,
+  project: ProjectRecord,
+  model: 'pix2pix' | 'cyclegan',
+  from: { runId: string; checkpointId?: number | undefined },
+  given: Record<string, unknown>,
+): FineTuneSource {
+  const src = requireRun(ctx, from.runId);
+  if (src.projectId !== project.id) {
+    throw new StudioError('invalid-input', `"${src.name}" belongs to another project; import the model into this project to fine-tune it here.`, 'initFrom.runId');
+  }
+  if (src.origin === 'imported' && !src.imported) throw new StudioError('conflict', `"${src.name}" has not finished importing.`, 'initFrom.runId');
+  if (src.model !== model || (src.imported && src.imported.generators === 1 && model === 'cyclegan')) {
+    const why =
+      model === 'cyclegan'
+        ? src.imported?.generators === 1
+          ? 'it holds one generator, and a CycleGAN fine-tunes both directions: import the pair (G_A and G_B)'
+          : `it is a ${src.model} model`
+        : 'it is a CycleGAN pair; pix2pix fine-tunes one generator (import latest_net_G.pth on its own)';
+    throw new StudioError('invalid-input', `"${src.name}" cannot start a ${model} run in this project: ${why}.`, 'initFrom.runId');
+  }
+  const checkpoint = pickCheckpoint(ctx, src.id, from.checkpointId);
+  if (!checkpoint) throw new StudioError('conflict', `"${src.name}" has no saved model to start from yet.`, 'initFrom.runId');
+  const file = join(src.runDir, checkpoint.fileName);
+  if (!existsSync(file)) throw new StudioError('not-found', `The model file ${file} is gone from disk; pick another checkpoint.`, 'initFrom.checkpointId');
+
+  const generatorsOnly = src.origin === 'imported';
+  const keys = generatorsOnly ? GENERATOR_KEYS : [...GENERATOR_KEYS, ...DISCRIMINATOR_KEYS];
+  const own = src.options as unknown as Record<string, unknown>;
+  const options: Record<string, unknown> = {};
+  for (const k of keys) {
+    if (given[k] !== undefined && given[k] !== own[k]) {
+      throw new StudioError('invalid-input', `options.${k}: a fine-tuned run keeps the architecture of "${src.name}" (${k} ${String(own[k])}).`, `options.${k}`);
+    }
+    options[k] = own[k];
+  }
+  return { file, generatorsOnly, options };
+}
