@@ -3,6 +3,7 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { StudioEvent } from '../main/api/events.js';
 import { METHOD_NAMES } from '../main/api/methods.js';
+import { SHELL_CHANNELS } from '../main/api/shell-channels.js';
 
 const api: Record<string, unknown> = {};
 for (const name of METHOD_NAMES) {
@@ -13,6 +14,11 @@ api.onEvent = (listener: (e: StudioEvent) => void): (() => void) => {
   ipcRenderer.on('studio:event', handler);
   return () => ipcRenderer.removeListener('studio:event', handler);
 };
-api.pickFolder = (): Promise<string | null> => ipcRenderer.invoke('studio:pick-folder');
+// Native pickers and "show in folder", as the renderer's ShellBridge expects them.
+api.shell = Object.freeze({
+  pickFolder: (options?: unknown): Promise<string | null> => ipcRenderer.invoke(SHELL_CHANNELS.pickFolder, options),
+  pickFile: (options?: unknown): Promise<string | null> => ipcRenderer.invoke(SHELL_CHANNELS.pickFile, options),
+  showInFolder: (path: string): Promise<void> => ipcRenderer.invoke(SHELL_CHANNELS.showInFolder, path),
+});
 
 contextBridge.exposeInMainWorld('studio', Object.freeze(api));

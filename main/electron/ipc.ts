@@ -1,10 +1,11 @@
-import { dialog, ipcMain, type BrowserWindow } from 'electron';
+import { existsSync } from 'node:fs';
+import { dialog, ipcMain, shell, type BrowserWindow, type OpenDialogOptions } from 'electron';
 import { METHOD_NAMES } from '../api/methods.js';
+import { pickFileRequest, pickFolderRequest, SHELL_CHANNELS, showInFolderRequest } from '../api/shell.js';
 import type { Studio } from '../studio/index.js';
 import { isTrustedSender } from './security.js';
 
 export const EVENT_CHANNEL = 'studio:event';
-export const PICK_FOLDER_CHANNEL = 'studio:pick-folder';
 export const methodChannel = (name: string): string => `studio:${name}`;
 
 /**
@@ -19,10 +20,26 @@ export function wireIpc(studio: Studio, window: BrowserWindow): () => void {
       return studio.call(name, params);
     });
   }
-  ipcMain.handle(PICK_FOLDER_CHANNEL, async (event) => {
-    if (!isTrustedSender(event.senderFrame, window.webContents.mainFrame)) return null;
-    const r = await dialog.showOpenDialog(window, { properties: ['openDirectory'] });
+  const pick = async (options: OpenDialogOptions): Promise<string | null> => {
+    const r = await dialog.showOpenDialog(window, options);
     return r.canceled ? null : (r.filePaths[0] ?? null);
+  };
+  // Requests that fail their schema are answered like a cancelled dialog: nothing opens.
+  ipcMain.handle(SHELL_CHANNELS.pickFolder, async (event, raw: unknown) => {
+    const o = pickFolderRequest.safeParse(raw ?? undefined);
+    if (!isTrustedSender(event.senderFrame, window.webContents.mainFrame) || !o.success) return null;
+    return pick({ properties: ['openDirectory', 'createDirectory'], ...o.data });
+  });
+  ipcMain.handle(SHELL_CHANNELS.pickFile, async (event, raw: unknown) => {
+    const o = pickFileRequest.safeParse(raw ?? undefined);
+    if (!isTrustedSender(event.senderFrame, window.webContents.mainFrame) || !o.success) return null;
+    const { extensions, ...rest } = o.data;
+    return pick({ properties: ['openFile'], ...rest, ...(extensions ? { filters: [{ name: extensions.join(', '), extensions }] } : {}) });
+  });
+  ipcMain.handle(SHELL_CHANNELS.showInFolder, (event, raw: unknown) => {
+    const p = showInFolderRequest.safeParse(raw);
+    if (!isTrustedSender(event.senderFrame, window.webContents.mainFrame) || !p.success || !existsSync(p.data)) return;
+    shell.showItemInFolder(p.data);
   });
   const unsubscribe = studio.subscribe((e) => {
     if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, e);
@@ -30,6 +47,6 @@ export function wireIpc(studio: Studio, window: BrowserWindow): () => void {
   return () => {
     unsubscribe();
     for (const name of METHOD_NAMES) ipcMain.removeHandler(methodChannel(name));
-    ipcMain.removeHandler(PICK_FOLDER_CHANNEL);
+    for (const channel of Object.values(SHELL_CHANNELS)) ipcMain.removeHandler(channel);
   };
 }

@@ -13,6 +13,8 @@ export type ConnectionState =
 export interface ShellBridge {
   /** A native folder picker; null when cancelled. */
   pickFolder?(options?: { title?: string; defaultPath?: string }): Promise<string | null>;
+  /** A native file picker (extensions without the dot); null when cancelled. */
+  pickFile?(options?: { title?: string; defaultPath?: string; extensions?: string[] }): Promise<string | null>;
   /** Reveal a file or folder in the system file manager. */
   showInFolder?(path: string): Promise<void> | void;
 }
