@@ -37,7 +37,7 @@ export function importModelCommand(): Command {
       if (o.pair_with) {
         const r = await importCycleGanPair(file, o.pair_with, o.out, { overrides });
         console.error(`imported a CycleGAN pair (${r.archA.netG}, ngf ${r.archA.ngf}, ${r.archA.norm} norm) → ${r.outPath}`);
-        console.error(`continue training it with: tandem train --resume --model_file ${r.outPath} …`);
+        console.error(`fine-tune it on your images with: tandem train --model cyclegan --init_from ${r.outPath} --dataroot <folder> --name <run> …`);
         for (const n of r.notes) console.error(`  note: ${n}`);
         return;
       }

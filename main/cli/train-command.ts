@@ -20,6 +20,7 @@ interface TrainFlags extends Record<string, unknown> {
   checkpoints_dir: string;
   resume?: boolean;
   continue_train?: boolean;
+  init_from?: string;
   backend?: string;
   display_freq: number;
   save_latest_freq: number;
@@ -40,6 +41,7 @@ export function trainCommand(): Command {
     .option('--checkpoints_dir <folder>', 'where runs are kept', './checkpoints')
     .option('--resume', 'continue the run <name> from its latest checkpoint (alias: --continue_train)')
     .option('--continue_train', 'same as --resume')
+    .option('--init_from <model>', 'fine-tune: start a new run from the weights of a Tandem model (an imported .pth, or another run\'s checkpoint); its architecture is taken from it')
     .option('--backend <name>', 'auto, gpu, node, wasm or cpu (default: auto, or TANDEM_BACKEND)')
     .option('--display_freq <n>', 'write a sample grid every n images', parseIntOption('display_freq'), 400)
     .option('--save_latest_freq <n>', 'save latest.tandem every n images', parseIntOption('save_latest_freq'), 5000)
@@ -95,6 +97,7 @@ async function runTraining(f: TrainFlags): Promise<void> {
         schedule: { sampleEvery: f.display_freq, checkpointEvery: f.save_latest_freq, saveEpochFreq: f.save_epoch_freq },
         numSamples: f.num_samples,
         serialBatches: Boolean(f.serial_batches),
+        ...(f.init_from && !resume ? { initFrom: { file: path.resolve(f.init_from), generatorsOnly: false } } : {}),
       },
       {
         onNote: (line) => console.error(line),

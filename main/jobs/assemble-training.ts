@@ -10,7 +10,7 @@ import { DatasetLoader } from '../data/loader.js';
 import { createModel } from '../gan/models/create-model.js';
 import { assertFits } from '../gan/models/memory-plan.js';
 import type { GanModel, TrainingBatch } from '../gan/models/model.js';
-import { initWeightsFrom } from '../gan/models/init-from.js';
+import { architectureOf, initWeightsFrom } from '../gan/models/init-from.js';
 import { loadModelCheckpoint, type TrainingProgress } from '../gan/models/model-checkpoint.js';
 import { resolveOptions, type ModelOptions, type ModelOptionsInput } from '../gan/models/options.js';
 import { tf } from '../gan/tf.js';
@@ -130,7 +130,10 @@ export async function assembleTraining(req: TrainingRequest, hooks: AssemblyHook
 }
 
 async function newModel(req: TrainingRequest, note: (line: string) => void): Promise<{ model: GanModel; progress: TrainingProgress }> {
-  const options = resolveOptions(req.options as ModelOptionsInput);
+  // Fine-tuning: the starting weights decide the generator's shape unless the options say otherwise
+  // (then loading them fails and says which option differs).
+  const inherited = req.initFrom ? await architectureOf(req.initFrom.file) : {};
+  const options = resolveOptions({ ...inherited, ...req.options } as ModelOptionsInput);
   // Said before anything is built or written: a configuration that cannot fit never starts.
   assertFits(options, options.crop_size, tf.getBackend());
   const model = createModel(options);

@@ -9,7 +9,7 @@ import { requireRun, type StudioContext } from './context.js';
 import { notFound, StudioError } from './studio-error.js';
 
 /** Options that fix the shape of the generator's weights. */
-const GENERATOR_KEYS = ['netG', 'ngf', 'norm', 'input_nc', 'output_nc'] as const;
+const GENERATOR_KEYS = ['netG', 'ngf', 'norm', 'input_nc', 'output_nc', 'no_dropout'] as const;
 /** ... and of the discriminator's, when the source's discriminator is trained. */
 const DISCRIMINATOR_KEYS = ['netD', 'ndf', 'n_layers_D'] as const;
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpointOptions } from '../../main/gan/models/model-checkpoint.js';
+import { REFERENCE_DIR } from '../helpers/reference-fixtures.js';
 import { runCli, startCli } from '../helpers/run-cli.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tandem-cli-train-'));
@@ -41,6 +42,25 @@ describe('tandem train', () => {
     const { options, progress } = await readCheckpointOptions(path.join(run, 'latest.tandem'));
     expect(options).toMatchObject({ model: 'pix2pix', netG: 'resnet_6blocks', ngf: 4, crop_size: 32, gan_mode: 'vanilla', lambda_L1: 100 });
     expect(progress.totalIters).toBe(16);
+  });
+
+  it('fine-tunes pix2pix from an imported reference generator, taking its architecture from the file', async () => {
+    const pth = path.join(REFERENCE_DIR, 'pth', 'resnet6_ngf8_instance.pth');
+    const imported = await runCli(['import-model', pth, '--out', 'g.tandem'], dir);
+    expect(imported.code, imported.stderr).toBe(0);
+    // No --netG/--ngf/--norm: they come from the imported generator (resnet_6blocks, 8, instance).
+    const r = await runCli(
+      ['train', '--model', 'pix2pix', '--dataroot', 'data/paired', '--name', 'tuned', '--init_from', 'g.tandem', '--ndf', '4', '--load_size', '40', '--crop_size', '32', '--n_epochs', '1', '--n_epochs_decay', '0', '--display_freq', '0'],
+      dir,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/starting from the generator in g\.tandem; the discriminator starts fresh/);
+    const { options } = await readCheckpointOptions(path.join(dir, 'checkpoints', 'tuned', 'latest.tandem'));
+    expect(options).toMatchObject({ netG: 'resnet_6blocks', ngf: 8, norm: 'instance', ndf: 4 });
+
+    const clash = await runCli(['train', '--model', 'pix2pix', '--dataroot', 'data/paired', '--name', 'clash', '--init_from', 'g.tandem', '--ngf', '16', ...tiny.slice(2)], dir);
+    expect(clash.code).toBe(1);
+    expect(clash.stderr).toMatch(/g\.tandem cannot start this run: its weights are for ngf 8 \(not 16\)/);
   });
 
   it('refuses to overwrite a run, and says how to continue it', async () => {

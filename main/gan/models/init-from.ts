@@ -8,7 +8,8 @@ import type { GanModel } from './model.js';
 import { parseMeta } from './model-checkpoint.js';
 
 /** Options that decide the shape of the weights; they must agree for the weights to load. */
-const G_SHAPE_KEYS = ['netG', 'ngf', 'norm', 'input_nc', 'output_nc'] as const;
+// no_dropout too: a ResNet block's dropout layer shifts the indices in its weights' names.
+const G_SHAPE_KEYS = ['netG', 'ngf', 'norm', 'input_nc', 'output_nc', 'no_dropout'] as const;
 const D_SHAPE_KEYS = ['netD', 'ndf', 'n_layers_D'] as const;
 const isDiscriminator = (netName: string) => netName.startsWith('D');
 
@@ -16,11 +17,23 @@ function mismatch(file: string, diffs: string[]): Error {
   return new Error(`${path.basename(file)} cannot start this run: its weights are for ${diffs.join(', ')}; fine-tune with the same architecture`);
 }
 
+/** The options that fix the shape of `file`'s generator(s), in the reference's names. */
+export async function architectureOf(file: string): Promise<Record<string, unknown>> {
+  const c = await loadCheckpoint(file);
+  if ((c.meta as { kind?: unknown }).kind === 'tandem-generator') {
+    const { arch } = generatorMetaSchema.parse(c.meta);
+    return { netG: arch.netG, ngf: arch.ngf, norm: arch.norm, input_nc: arch.inputNc, output_nc: arch.outputNc, no_dropout: !arch.useDropout };
+  }
+  const o = parseMeta(c, file).options as unknown as Record<string, unknown>;
+  return Object.fromEntries(G_SHAPE_KEYS.map((k) => [k, o[k]]));
+}
+
 /**
  * Loads `file`'s weights into the freshly built `model`; returns a line saying what was taken.
  * `generatorsOnly`: the discriminators start fresh (an imported pair's were never trained).
  */
-export async function initWeightsFrom(model: GanModel, file: string, { generatorsOnly = false } = {}): Promise<string> {
+export async function initWeightsFrom(model: GanModel, file: string, opts: { generatorsOnly?: boolean } = {}): Promise<string> {
+  let generatorsOnly = opts.generatorsOnly ?? false;
   const c = await loadCheckpoint(file);
   const kind = (c.meta as { kind?: unknown }).kind;
   const o = model.options;
@@ -34,11 +47,14 @@ export async function initWeightsFrom(model: GanModel, file: string, { generator
     if (arch.ngf !== o.ngf) diffs.push(`ngf ${arch.ngf} (not ${o.ngf})`);
     if (arch.norm !== o.norm) diffs.push(`norm ${arch.norm} (not ${o.norm})`);
     if (arch.inputNc !== o.input_nc || arch.outputNc !== o.output_nc) diffs.push(`${arch.inputNc}→${arch.outputNc} channels (not ${o.input_nc}→${o.output_nc})`);
+    if (arch.useDropout === o.no_dropout) diffs.push(arch.useDropout ? 'a generator with dropout (not --no_dropout)' : 'a generator without dropout (--no_dropout)');
     if (diffs.length) throw mismatch(file, diffs);
     g.loadTorchStateDict(stateDictWithPrefix(c, NET_PREFIX));
     return `starting from the generator in ${path.basename(file)}; the discriminator starts fresh`;
   }
   const meta = parseMeta(c, file);
+  // At iteration 0 nothing was trained (an imported pair): its discriminators are only initialised.
+  generatorsOnly ||= meta.progress.totalIters === 0;
   const from = meta.options as unknown as Record<string, unknown>;
   const own = o as unknown as Record<string, unknown>;
   if (meta.options.model !== o.model) throw new Error(`${path.basename(file)} is a ${meta.options.model} model; this run trains ${o.model}`);
