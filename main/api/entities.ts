@@ -51,6 +51,24 @@ export interface DatasetPage {
   items: DatasetItem[];
 }
 
+/** A two-folder project's images matched by name (the path without its extension). */
+export interface DatasetPair {
+  key: string;
+  /** null: this name has no image on that side. */
+  A: DatasetItem | null;
+  B: DatasetItem | null;
+}
+
+export interface DatasetPairPage {
+  /** Pairs in the chosen view (all, matched or unmatched). */
+  total: number;
+  /** Over the whole project: names with both sides, and names with one side only. */
+  matched: number;
+  unmatched: number;
+  offset: number;
+  items: DatasetPair[];
+}
+
 export interface SizeStats {
   min: { width: number; height: number };
   max: { width: number; height: number };

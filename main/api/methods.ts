@@ -6,6 +6,7 @@ import type {
   Checkpoint,
   DatasetHealth,
   DatasetPage,
+  DatasetPairPage,
   ExportJob,
   FolderListing,
   ModelExport,
@@ -25,6 +26,7 @@ import {
   exportRef,
   importModelInput,
   listDatasetInput,
+  listPairsInput,
   listExportsInput,
   listFoldersInput,
   metricsInput,
@@ -44,6 +46,7 @@ export const METHOD_SCHEMAS = {
   'projects.rename': renameProjectInput,
   'projects.delete': deleteProjectInput,
   'datasets.list': listDatasetInput,
+  'datasets.pairs': listPairsInput,
   'datasets.health': projectRef,
   'runs.start': startRunInput,
   'runs.pause': runRef,
@@ -78,6 +81,7 @@ export interface MethodOutputs {
   'projects.rename': Project;
   'projects.delete': { projectId: string; deletedArtifacts: boolean };
   'datasets.list': DatasetPage;
+  'datasets.pairs': DatasetPairPage;
   'datasets.health': DatasetHealth;
   'runs.start': Run;
   'runs.pause': Run;

@@ -60,6 +60,13 @@ export const listDatasetInput = z.strictObject({
   limit: z.number().int().min(1).max(LIMITS.pageSize).default(100),
 });
 
+export const listPairsInput = z.strictObject({
+  projectId: projectIdSchema,
+  only: z.enum(['all', 'matched', 'unmatched']).default('all'),
+  offset: z.number().int().min(0).max(1e9).default(0),
+  limit: z.number().int().min(1).max(LIMITS.pageSize).default(100),
+});
+
 export const startRunInput = z.strictObject({
   projectId: projectIdSchema,
   name: nameSchema.optional(),

@@ -7,7 +7,8 @@ import type { ProjectRecord } from '../store/projects.js';
 
 const SHOW = 50;
 
-function stem(relPath: string): string {
+/** The pairing key of a two-folder project: the path without its extension ("a/cat.jpg" ↔ "a/cat.png"). */
+export function stem(relPath: string): string {
   const dot = relPath.lastIndexOf('.');
   return dot > relPath.lastIndexOf('/') ? relPath.slice(0, dot) : relPath;
 }

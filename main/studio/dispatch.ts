@@ -5,6 +5,7 @@ import { fail, ok, type ApiResult } from '../api/errors.js';
 import { isMethodName, METHOD_SCHEMAS, type MethodName, type MethodOutput, type MethodParams } from '../api/methods.js';
 import type { StudioContext } from './context.js';
 import { getExport, listExports, startExport, stopExport } from './exports-service.js';
+import { listPairs } from './dataset-pairs.js';
 import { listFolders } from './folder-listing.js';
 import { exportModel, getModelExport, importModel, listModelExports } from './models-service.js';
 import { createProject, deleteProject, getProject, listDataset, listProjects, projectHealth, renameProject } from './projects-service.js';
@@ -21,6 +22,7 @@ const HANDLERS: Handlers = {
   'projects.rename': renameProject,
   'projects.delete': deleteProject,
   'datasets.list': listDataset,
+  'datasets.pairs': listPairs,
   'datasets.health': (ctx, p) => projectHealth(ctx, p.projectId),
   'runs.start': startRun,
   'runs.pause': (ctx, p) => pauseRun(ctx, p.runId),

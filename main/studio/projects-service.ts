@@ -2,9 +2,10 @@
 // images), page through the index and summarise its health.
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
-import { ACTIVE_RUN_STATUSES, type DatasetHealth, type DatasetPage, type Project } from '../api/entities.js';
+import { ACTIVE_RUN_STATUSES, type DatasetHealth, type DatasetItem, type DatasetPage, type Project } from '../api/entities.js';
 import type { MethodParams } from '../api/methods.js';
 import { newId } from '../store/ids.js';
+import type { IndexedFile } from '../store/dataset-index.js';
 import type { ProjectRecord } from '../store/projects.js';
 import { datasetHealth } from './dataset-health.js';
 import { datasetUrl, emitProject, presentProject, requireProject, type StudioContext } from './context.js';
@@ -107,17 +108,21 @@ export function listDataset(ctx: StudioContext, input: MethodParams<'datasets.li
   return {
     total: page.total,
     offset: input.offset,
-    items: page.items.map((f) => ({
-      role: f.role,
-      relPath: f.relPath,
-      url: datasetUrl(p.id, f.role, f.relPath),
-      size: f.size,
-      width: f.width,
-      height: f.height,
-      contentHash: f.contentHash,
-      status: f.status,
-      reason: f.reason,
-    })),
+    items: page.items.map((f) => presentDatasetItem(p.id, f)),
+  };
+}
+
+export function presentDatasetItem(projectId: string, f: IndexedFile): DatasetItem {
+  return {
+    role: f.role,
+    relPath: f.relPath,
+    url: datasetUrl(projectId, f.role, f.relPath),
+    size: f.size,
+    width: f.width,
+    height: f.height,
+    contentHash: f.contentHash,
+    status: f.status,
+    reason: f.reason,
   };
 }
 

@@ -84,6 +84,24 @@ describe('dataset index and health', () => {
     expect(h.problems.join(' ')).toMatch(/cannot be read/);
   });
 
+  it('lists a two-folder project as pairs matched over the whole index, with partners missing on either side', async () => {
+    await writeImages(B, ['owl.jpg']);
+    const p = unwrap(await studio.request('projects.create', { name: 'Cats', layout: 'paired-folders', folderA: A, folderB: B }));
+    const all = unwrap(await studio.request('datasets.pairs', { projectId: p.id, limit: 2, offset: 1 }));
+    expect(all).toMatchObject({ total: 4, matched: 3, unmatched: 1, offset: 1 });
+    // cat, dog, fox, owl by name; owl.png in A pairs with owl.jpg in B (names match without extensions).
+    expect(all.items.map((i) => [i.key, i.A?.relPath ?? null, i.B?.relPath ?? null])).toEqual([
+      ['dog', 'dog.png', 'dog.png'],
+      ['fox', null, 'fox.png'],
+    ]);
+    const lonely = unwrap(await studio.request('datasets.pairs', { projectId: p.id, only: 'unmatched' }));
+    expect(lonely.items.map((i) => i.key)).toEqual(['fox']);
+    expect(unwrap(await studio.request('datasets.pairs', { projectId: p.id, only: 'matched' })).items.map((i) => i.B!.relPath)).toEqual(['cat.png', 'dog.png', 'owl.jpg']);
+    const u = unwrap(await studio.request('projects.create', { name: 'Seasons', layout: 'unpaired', folderA: A, folderB: B }));
+    const refused = await studio.request('datasets.pairs', { projectId: u.id });
+    expect(refused.ok ? null : refused.error).toMatchObject({ code: 'invalid-input' });
+  });
+
   it('updates the index and tells subscribers within 2 s of files added, changed and removed', async () => {
     const p = unwrap(await studio.request('projects.create', { name: 'Cats', layout: 'unpaired', folderA: A, folderB: B }));
     const events: StudioEvent[] = [];
