@@ -21,6 +21,7 @@ export interface StudioEvents {
     health?: Pick<DatasetHealth, 'usable' | 'unreadableTotal'>;
   };
   'run.changed': { run: RunSummary };
+  'run.deleted': { runId: string; projectId: string };
   /** Loss points since the previous event of this run (throttled). */
   'run.metrics': { runId: string; points: MetricPoint[] };
   'run.progress': { runId: string; progress: RunProgress };
@@ -39,6 +40,7 @@ export const EVENT_NAMES: readonly EventName[] = [
   'project.deleted',
   'dataset.changed',
   'run.changed',
+  'run.deleted',
   'run.metrics',
   'run.progress',
   'run.sample',

@@ -54,6 +54,7 @@ export const METHOD_SCHEMAS = {
   'runs.stop': runRef,
   'runs.list': projectRef,
   'runs.get': runRef,
+  'runs.delete': runRef,
   'runs.metrics': metricsInput,
   'runs.samples': runRef,
   'checkpoints.list': runRef,
@@ -89,6 +90,7 @@ export interface MethodOutputs {
   'runs.stop': Run;
   'runs.list': RunSummary[];
   'runs.get': Run;
+  'runs.delete': { runId: string; deletedFiles: boolean };
   'runs.metrics': RunMetrics;
   'runs.samples': Sample[];
   'checkpoints.list': Checkpoint[];

@@ -139,4 +139,9 @@ export class RunsRepo {
     if (sets.length === 0) return;
     this.db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = @id`).run(values);
   }
+
+  /** Cascades to the run's metrics, samples, checkpoints, exports, model exports and jobs. */
+  delete(id: string): boolean {
+    return this.db.prepare('DELETE FROM runs WHERE id = ?').run(id).changes === 1;
+  }
 }

@@ -9,7 +9,7 @@ import { listPairs } from './dataset-pairs.js';
 import { listFolders } from './folder-listing.js';
 import { exportModel, getModelExport, importModel, listModelExports } from './models-service.js';
 import { createProject, deleteProject, getProject, listDataset, listProjects, projectHealth, renameProject } from './projects-service.js';
-import { getRun, listCheckpoints, listRuns, pauseRun, resumeRun, runMetrics, runSamples, startRun, stopRun } from './runs-service.js';
+import { deleteRun, getRun, listCheckpoints, listRuns, pauseRun, resumeRun, runMetrics, runSamples, startRun, stopRun } from './runs-service.js';
 import { backendInfo, getSettings, setSettings } from './settings-service.js';
 import { StudioError } from './studio-error.js';
 
@@ -30,6 +30,7 @@ const HANDLERS: Handlers = {
   'runs.stop': (ctx, p) => stopRun(ctx, p.runId),
   'runs.list': (ctx, p) => listRuns(ctx, p.projectId),
   'runs.get': (ctx, p) => getRun(ctx, p.runId),
+  'runs.delete': (ctx, p) => deleteRun(ctx, p.runId),
   'runs.metrics': runMetrics,
   'runs.samples': (ctx, p) => runSamples(ctx, p.runId),
   'checkpoints.list': (ctx, p) => listCheckpoints(ctx, p.runId),

@@ -1,7 +1,7 @@
 // Batch exports: translate a folder with one of a run's checkpoints.
 import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ExportJob } from '../api/entities.js';
 import type { MethodParams } from '../api/methods.js';
 import { newId } from '../store/ids.js';
@@ -9,12 +9,9 @@ import { launchJob } from './job-launch.js';
 import { emitExport, requireProject, requireRun, type StudioContext } from './context.js';
 import { projectFolders } from './dataset-health.js';
 import { getSettings } from './settings-service.js';
+import { isInside } from './paths.js';
 import { notFound, StudioError } from './studio-error.js';
 
-function isInside(parent: string, child: string): boolean {
-  const rel = relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !/^[A-Za-z]:/.test(rel));
-}
 
 export async function startExport(ctx: StudioContext, input: MethodParams<'exports.start'>): Promise<ExportJob> {
   const run = requireRun(ctx, input.runId);

@@ -1,7 +1,7 @@
 // Projects and their datasets: create from folders, list, rename, delete (never the user's
 // images), page through the index and summarise its health.
 import { mkdir, rm, stat } from 'node:fs/promises';
-import { relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { ACTIVE_RUN_STATUSES, type DatasetHealth, type DatasetItem, type DatasetPage, type Project } from '../api/entities.js';
 import type { MethodParams } from '../api/methods.js';
 import { newId } from '../store/ids.js';
@@ -9,6 +9,7 @@ import type { IndexedFile } from '../store/dataset-index.js';
 import type { ProjectRecord } from '../store/projects.js';
 import { datasetHealth } from './dataset-health.js';
 import { datasetUrl, emitProject, presentProject, requireProject, type StudioContext } from './context.js';
+import { isInside } from './paths.js';
 import { StudioError } from './studio-error.js';
 
 async function requireFolder(path: string, field: string): Promise<string> {
@@ -22,10 +23,6 @@ async function requireFolder(path: string, field: string): Promise<string> {
   return abs;
 }
 
-function isInside(parent: string, child: string): boolean {
-  const rel = relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !/^[A-Za-z]:/.test(rel));
-}
 
 export async function createProject(ctx: StudioContext, input: MethodParams<'projects.create'>): Promise<Project> {
   let folderA: string;
@@ -89,7 +86,7 @@ export async function deleteProject(ctx: StudioContext, input: MethodParams<'pro
   if (active.length) {
     throw new StudioError('conflict', `The run "${active[0]!.name}" of this project is ${active[0]!.status}; stop it before deleting the project.`);
   }
-  const exporting = ctx.store.exports.listByProject(p.id).filter((e) => e.status === 'queued' || e.status === 'running');
+  const exporting = [...ctx.store.exports.listByProject(p.id), ...ctx.store.modelExports.listByProject(p.id)].filter((e) => e.status === 'queued' || e.status === 'running');
   if (exporting.length) throw new StudioError('conflict', 'An export of this project is running; wait for it or stop it before deleting the project.');
   await ctx.watches.get(p.id)?.close();
   ctx.watches.delete(p.id);

@@ -2,9 +2,9 @@
 // continuing from the last checkpoint), stop; and what a run produced (metrics, samples,
 // checkpoints).
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Checkpoint, Run, RunMetrics, RunSummary, Sample } from '../api/entities.js';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { ACTIVE_RUN_STATUSES, type Checkpoint, type Run, type RunMetrics, type RunSummary, type Sample } from '../api/entities.js';
 import type { MethodParams } from '../api/methods.js';
 import { runOptionsSchema, runScheduleSchema, type ResolvedRunOptions, type RunSchedule } from '../api/run-options.js';
 import { newId } from '../store/ids.js';
@@ -15,6 +15,7 @@ import type { RunRecord } from '../store/runs.js';
 import { emitRun, presentRun, presentRunSummary, presentSample, requireProject, requireRun, type StudioContext } from './context.js';
 import { projectHealth } from './projects-service.js';
 import { downsampleMetrics } from './downsample.js';
+import { isInside } from './paths.js';
 import { StudioError } from './studio-error.js';
 import { getSettings } from './settings-service.js';
 
@@ -202,4 +203,29 @@ export function runSamples(ctx: StudioContext, runId: string): Sample[] {
 export function listCheckpoints(ctx: StudioContext, runId: string): Checkpoint[] {
   const r = requireRun(ctx, runId);
   return ctx.store.artifacts.checkpoints(r.id);
+}
+
+/**
+ * Deletes a run that is not working: its records and its folder in the data folder (checkpoints,
+ * samples, an imported model). Folders an export wrote elsewhere are the user's and stay.
+ */
+export async function deleteRun(ctx: StudioContext, runId: string): Promise<{ runId: string; deletedFiles: boolean }> {
+  const r = requireRun(ctx, runId);
+  if (ACTIVE_RUN_STATUSES.includes(r.status) || ctx.runJobs.has(r.id)) {
+    throw new StudioError('conflict', `The run "${r.name}" is ${r.status}; stop it before deleting it.`);
+  }
+  const busy = [...ctx.store.exports.listByProject(r.projectId), ...ctx.store.modelExports.listByProject(r.projectId)].filter(
+    (e) => e.runId === r.id && (e.status === 'queued' || e.status === 'running'),
+  );
+  if (busy.length) throw new StudioError('conflict', `An export from "${r.name}" is running; wait for it or stop it before deleting the run.`);
+  // A fine-tune reads its starting weights when its job starts: a waiting one may need this run.
+  const waiting = ctx.store.runs.listByProject(r.projectId).find((x) => x.id !== r.id && (x.status === 'queued' || x.status === 'starting'));
+  if (waiting) throw new StudioError('conflict', `The run "${waiting.name}" is about to start and may start from "${r.name}"; delete it once that run is going.`);
+  ctx.store.metricsWriter.flushRun(r.id);
+  ctx.store.runs.delete(r.id);
+  ctx.progress.delete(r.id);
+  const deletedFiles = isInside(ctx.dataDir.root, r.runDir) && resolve(r.runDir) !== resolve(ctx.dataDir.root);
+  if (deletedFiles) await rm(r.runDir, { recursive: true, force: true });
+  ctx.hub.emit('run.deleted', { runId: r.id, projectId: r.projectId });
+  return { runId: r.id, deletedFiles };
 }

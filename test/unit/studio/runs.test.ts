@@ -1,5 +1,6 @@
 // Runs driven by a scripted job runner: what the studio stores and announces for each child
 // message, restart recovery, and resuming from the last checkpoint with iterations intact.
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -164,5 +165,26 @@ describe('runs', () => {
     const r = await studio.request('runs.resume', { runId: run.id });
     expect(r.ok ? null : r.error).toMatchObject({ code: 'conflict' });
     expect(unwrap(await studio.request('runs.get', { runId: run.id })).statusReason).toBe('out of memory');
+  });
+
+  it('deletes a run that is not working, with its folder and records, and tells subscribers', async () => {
+    const run = unwrap(await studio.request('runs.start', { projectId, name: 'doomed' }));
+    const job = runner.lastJobId();
+    runner.state(job, 'running');
+    runner.iterations(job, 0, 3);
+    await checkpoint(run.runDir, job, 3);
+    const busy = await studio.request('runs.delete', { runId: run.id });
+    expect(busy.ok ? null : busy.error.message).toMatch(/"doomed" is running; stop it before deleting it/);
+    runner.state(job, 'finished');
+    const events: StudioEvent[] = [];
+    studio.subscribe((e) => events.push(e));
+    expect(unwrap(await studio.request('runs.delete', { runId: run.id }))).toEqual({ runId: run.id, deletedFiles: true });
+    expect(events.some((e) => e.event === 'run.deleted' && e.data.runId === run.id && e.data.projectId === projectId)).toBe(true);
+    expect(existsSync(run.runDir)).toBe(false);
+    expect(unwrap(await studio.request('runs.list', { projectId }))).toEqual([]);
+    const gone = await studio.request('runs.get', { runId: run.id });
+    expect(gone.ok ? null : gone.error.code).toBe('not-found');
+    // The project's folders are untouched.
+    expect(unwrap(await studio.request('projects.get', { projectId })).counts.files).toBe(4);
   });
 });
