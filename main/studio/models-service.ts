@@ -35,7 +35,7 @@ export async function importModel(ctx: StudioContext, input: MethodParams<'model
   }
   // A pair is a CycleGAN whatever the project; one generator is labelled with the project's model.
   const model = pairWith ? 'cyclegan' : p.kind === 'paired' ? 'pix2pix' : 'cyclegan';
-  const name = input.name ?? basename(file).replace(/\.(pth|pt)$/i, '');
+  const name = input.name ?? defaultImportName(file);
   const id = newId('r');
   const runDir = ctx.dataDir.run(p.id, id);
   await mkdir(runDir, { recursive: true });
@@ -74,6 +74,17 @@ export async function importModel(ctx: StudioContext, input: MethodParams<'model
   );
   emitRun(ctx, id);
   return presentRun(ctx, ctx.store.runs.get(id)!);
+}
+
+/**
+ * The reference saves every run's weights as latest_net_G.pth (or <epoch>_net_G_A.pth …) in a
+ * folder named after the run (checkpoints/horse2zebra_pretrained/), so that folder names the model.
+ */
+export function defaultImportName(file: string): string {
+  const stem = basename(file).replace(/\.(pth|pt)$/i, '');
+  if (!/^(latest|\d+)_net_G(_A|_B)?$/.test(stem)) return stem;
+  const folder = basename(dirname(file)).replace(/_pretrained$/, '');
+  return folder && folder !== '.' ? folder : stem;
 }
 
 function defaultStem(run: RunRecord, direction: 'AtoB' | 'BtoA', id: string): string {

@@ -188,3 +188,12 @@ describe('runs', () => {
     expect(unwrap(await studio.request('projects.get', { projectId })).counts.files).toBe(4);
   });
 });
+
+describe('imported model names', () => {
+  it('names a model after its folder when the file has the reference\'s generic name', async () => {
+    const { defaultImportName } = await import('../../../main/studio/models-service.js');
+    expect(defaultImportName('/zoo/horse2zebra_pretrained/latest_net_G.pth')).toBe('horse2zebra');
+    expect(defaultImportName('/runs/maps/200_net_G_A.pth')).toBe('maps');
+    expect(defaultImportName('/zoo/monet.pth')).toBe('monet');
+  });
+});
