@@ -2,11 +2,11 @@
 // each bound to its own IPC channel. No generic send/invoke is exposed.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { StudioEvent } from '../main/api/events.js';
-import { METHOD_NAMES } from '../main/api/methods.js';
+import { METHOD_NAME_LIST } from '../main/api/method-names.js';
 import { SHELL_CHANNELS } from '../main/api/shell-channels.js';
 
 const api: Record<string, unknown> = {};
-for (const name of METHOD_NAMES) {
+for (const name of METHOD_NAME_LIST) {
   api[name] = (params: unknown) => ipcRenderer.invoke(`studio:${name}`, params);
 }
 api.onEvent = (listener: (e: StudioEvent) => void): (() => void) => {

@@ -18,6 +18,7 @@ import type {
   Settings,
 } from './entities.js';
 import type { ApiResult } from './errors.js';
+import type { METHOD_NAME_LIST } from './method-names.js';
 import {
   createProjectInput,
   deleteProjectInput,
@@ -74,6 +75,11 @@ export const METHOD_SCHEMAS = {
 
 export type MethodName = keyof typeof METHOD_SCHEMAS;
 export const METHOD_NAMES = Object.keys(METHOD_SCHEMAS) as MethodName[];
+
+// A method added to one list but not the other fails to compile here.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const sameNames: Same<MethodName, (typeof METHOD_NAME_LIST)[number]> = true;
+void sameNames;
 
 export interface MethodOutputs {
   'projects.create': Project;
