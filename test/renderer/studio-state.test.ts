@@ -34,7 +34,7 @@ describe('studio state: snapshot then deltas', () => {
       { event: 'run.sample', data: { runId: run.id, sample: { runId: run.id, iteration: 400, url: '/files/x/runs/a.png', createdAt: 1 } } },
       { event: 'run.sample', data: { runId: run.id, sample: { runId: run.id, iteration: 200, url: '/files/x/runs/old.png', createdAt: 0 } } },
       { event: 'run.log', data: { runId: run.id, level: 'warn', line: 'slow disk', at: 5 } },
-      { event: 'job.state', data: { id: 'j1', kind: 'train', runId: run.id, exportId: null, state: 'paused', reason: null } },
+      { event: 'job.state', data: { id: 'j1', kind: 'train', runId: run.id, exportId: null, modelExportId: null, state: 'paused', reason: null } },
     ]);
     expect(s.progress[run.id]?.epochIter).toBe(6);
     expect(s.runs[run.id]?.status).toBe('paused');

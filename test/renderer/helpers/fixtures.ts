@@ -26,6 +26,8 @@ export function runSummary(over: Partial<RunSummary> = {}): RunSummary {
     projectId: 'p_abcdef12',
     name: 'Quick draft',
     model: 'pix2pix',
+    origin: 'trained',
+    imported: null,
     status: 'running',
     statusReason: null,
     backend: 'auto',

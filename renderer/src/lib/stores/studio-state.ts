@@ -1,6 +1,6 @@
 // The studio as the renderer knows it, rebuilt from events: one 'snapshot' (the state right now)
 // then deltas in order. reduceEvent is pure so the reduction is testable without Svelte.
-import type { ExportJob, JobInfo, Project, RunProgress, RunSummary, Sample } from '../../../../main/api/entities.js';
+import type { ExportJob, JobInfo, ModelExport, Project, RunProgress, RunSummary, Sample } from '../../../../main/api/entities.js';
 import type { StudioEvent, StudioEvents } from '../../../../main/api/events.js';
 
 export interface LogLine {
@@ -27,6 +27,8 @@ export interface StudioState {
   progress: Record<string, RunProgress>;
   jobs: Record<string, JobInfo>;
   exports: Record<string, ExportJob>;
+  /** Model exports (ONNX, TF.js) seen in modelExport.changed events. */
+  modelExports: Record<string, ModelExport>;
   datasets: Record<string, DatasetTotals>;
   latestSample: Record<string, Sample>;
   logs: Record<string, LogLine[]>;
@@ -35,7 +37,7 @@ export interface StudioState {
 export const LOG_LINES_KEPT = 200;
 
 export function emptyState(): StudioState {
-  return { ready: false, epoch: 0, projects: {}, runs: {}, progress: {}, jobs: {}, exports: {}, datasets: {}, latestSample: {}, logs: {} };
+  return { ready: false, epoch: 0, projects: {}, runs: {}, progress: {}, jobs: {}, exports: {}, modelExports: {}, datasets: {}, latestSample: {}, logs: {} };
 }
 
 function byId<T>(items: T[], id: (t: T) => string): Record<string, T> {
@@ -68,7 +70,8 @@ export function reduceEvent(s: StudioState, e: StudioEvent): StudioState {
       const projects = { ...s.projects };
       delete projects[e.data.projectId];
       const runs = Object.fromEntries(Object.entries(s.runs).filter(([, r]) => r.projectId !== e.data.projectId));
-      return { ...s, projects, runs };
+      const modelExports = Object.fromEntries(Object.entries(s.modelExports).filter(([, x]) => x.projectId !== e.data.projectId));
+      return { ...s, projects, runs, modelExports };
     }
     case 'dataset.changed': {
       const prev = s.datasets[e.data.projectId];
@@ -86,6 +89,10 @@ export function reduceEvent(s: StudioState, e: StudioEvent): StudioState {
     }
     case 'run.changed':
       return { ...s, runs: { ...s.runs, [e.data.run.id]: e.data.run } };
+    case 'run.deleted': {
+      const drop = <T,>(m: Record<string, T>) => Object.fromEntries(Object.entries(m).filter(([id]) => id !== e.data.runId));
+      return { ...s, runs: drop(s.runs), progress: drop(s.progress), latestSample: drop(s.latestSample), logs: drop(s.logs) };
+    }
     case 'run.progress':
       return { ...s, progress: { ...s.progress, [e.data.runId]: e.data.progress } };
     case 'run.sample': {
@@ -100,6 +107,8 @@ export function reduceEvent(s: StudioState, e: StudioEvent): StudioState {
     }
     case 'export.changed':
       return { ...s, exports: { ...s.exports, [e.data.export.id]: e.data.export } };
+    case 'modelExport.changed':
+      return { ...s, modelExports: { ...s.modelExports, [e.data.modelExport.id]: e.data.modelExport } };
     case 'job.state':
       return { ...s, jobs: { ...s.jobs, [e.data.id]: e.data } };
     case 'run.metrics':
