@@ -1,4 +1,6 @@
-// Hash routing (works from file://, tandem:// and http:// alike, and survives a reload).
+// Hash routes (works from file://, tandem:// and http:// alike, and survives a reload):
+// #/p/<project>/<view>[/<run>][/<action>], e.g. #/p/p_1/train/r_2 (fine-tune from r_2),
+// #/p/p_1/export/r_2/model (export r_2 as a model), #/p/p_1/runs/import (the import form).
 export type View = 'dataset' | 'train' | 'live' | 'runs' | 'export';
 export const VIEWS: ReadonlyArray<{ view: View; label: string; key: string }> = [
   { view: 'dataset', label: 'Dataset', key: '2' },
@@ -8,17 +10,24 @@ export const VIEWS: ReadonlyArray<{ view: View; label: string; key: string }> = 
   { view: 'export', label: 'Export', key: '6' },
 ];
 
+/** Words after the view that are actions rather than run ids. */
+export type RouteAction = 'import' | 'model';
+const ACTIONS: readonly string[] = ['import', 'model'] satisfies RouteAction[];
+
 export type Route =
   | { name: 'projects' }
   | { name: 'new' }
-  | { name: 'project'; projectId: string; view: View; runId: string | null };
+  | { name: 'project'; projectId: string; view: View; runId: string | null; action?: RouteAction | null };
 
 export function parseHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'new') return { name: 'new' };
   if (parts[0] === 'p' && parts[1]) {
     const view = (VIEWS.find((v) => v.view === parts[2])?.view ?? 'dataset') as View;
-    return { name: 'project', projectId: parts[1], view, runId: parts[3] ?? null };
+    const rest = parts.slice(3);
+    const action = (rest.find((p) => ACTIONS.includes(p)) ?? null) as RouteAction | null;
+    const runId = rest.find((p) => !ACTIONS.includes(p)) ?? null;
+    return { name: 'project', projectId: parts[1], view, runId, ...(action ? { action } : {}) };
   }
   return { name: 'projects' };
 }
@@ -26,7 +35,11 @@ export function parseHash(hash: string): Route {
 export function routeHash(r: Route): string {
   if (r.name === 'projects') return '#/';
   if (r.name === 'new') return '#/new';
-  return `#/p/${encodeURIComponent(r.projectId)}/${r.view}${r.runId ? `/${encodeURIComponent(r.runId)}` : ''}`;
+  return projectHref(r.projectId, r.view, r.runId, r.action ?? null);
+}
+
+export function projectHref(projectId: string, view: View, runId: string | null = null, action: RouteAction | null = null): string {
+  return `#/p/${encodeURIComponent(projectId)}/${view}${runId ? `/${encodeURIComponent(runId)}` : ''}${action ? `/${action}` : ''}`;
 }
 
 export class Router {

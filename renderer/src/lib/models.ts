@@ -1,0 +1,115 @@
+// What a run can do as a model: translate one way or both, be fine-tuned in its project, be
+// exported. These mirror the service's rules (main/studio/fine-tune.ts, models-service.ts) so the
+// UI can say why before asking; the service stays the judge.
+import type { ImportedModelInfo, ModelFormat, Project, ProjectKind, RunSummary } from '../../../main/api/entities.js';
+
+type RunLike = Pick<RunSummary, 'model' | 'origin' | 'imported' | 'status' | 'lastCheckpoint' | 'name'>;
+
+export function projectModel(kind: ProjectKind): 'pix2pix' | 'cyclegan' {
+  return kind === 'paired' ? 'pix2pix' : 'cyclegan';
+}
+
+/** A CycleGAN pair translates both ways; pix2pix and a single imported generator A→B only. */
+export function isTwoWay(run: Pick<RunSummary, 'model' | 'imported'>): boolean {
+  return run.model === 'cyclegan' && run.imported?.generators !== 1;
+}
+
+/** Why `run` cannot start a fine-tuned run in `project`, for people; null when it can. */
+export function fineTuneBlocker(project: Pick<Project, 'kind'> | null, run: RunLike): string | null {
+  if (run.origin === 'imported' && !run.imported) return run.status === 'failed' ? 'the import failed' : 'it is still importing';
+  if (!run.lastCheckpoint) return 'it has no saved model yet';
+  if (!project) return null;
+  const model = projectModel(project.kind);
+  if (run.model === model && !(run.imported?.generators === 1 && model === 'cyclegan')) return null;
+  if (model === 'cyclegan') {
+    return run.imported?.generators === 1
+      ? 'it holds one generator, and a CycleGAN fine-tunes both directions: import the pair (G_A and G_B)'
+      : `it is a ${run.model} model`;
+  }
+  return 'it is a CycleGAN pair; pix2pix fine-tunes one generator (import latest_net_G.pth on its own)';
+}
+
+/** The id of the element that says why a run cannot be fine-tuned (for aria-describedby). */
+export function fineTuneReasonId(runId: string): string {
+  return `ft-why-${runId}`;
+}
+
+/** Options a fine-tuned run takes from its source: the generator's shape, and the discriminator's when it was trained. */
+export const GENERATOR_KEYS = ['netG', 'ngf', 'norm', 'input_nc', 'output_nc'] as const;
+export const DISCRIMINATOR_KEYS = ['netD', 'ndf', 'n_layers_D'] as const;
+export function lockedKeys(source: Pick<RunSummary, 'origin'>): string[] {
+  return source.origin === 'imported' ? [...GENERATOR_KEYS] : [...GENERATOR_KEYS, ...DISCRIMINATOR_KEYS];
+}
+
+const NET_LABELS: Record<ImportedModelInfo['netG'], string> = {
+  resnet_9blocks: 'ResNet, 9 blocks',
+  resnet_6blocks: 'ResNet, 6 blocks',
+  unet_128: 'U-Net 128',
+  unet_256: 'U-Net 256',
+};
+
+const channels = (n: number) => (n === 3 ? 'RGB' : n === 1 ? 'gray' : `${n} ch`);
+
+/** "ResNet, 6 blocks · 8 filters · instance norm · RGB → RGB" */
+export function architectureLine(a: Pick<ImportedModelInfo, 'netG' | 'ngf' | 'norm' | 'inputNc' | 'outputNc'>): string {
+  const norm = a.norm === 'none' ? 'no norm' : `${a.norm} norm`;
+  return `${NET_LABELS[a.netG] ?? a.netG} · ${a.ngf} filters · ${norm} · ${channels(a.inputNc)} → ${channels(a.outputNc)}`;
+}
+
+/** The short form for tables: "ResNet-6 · ngf 8 · instance". */
+export function architectureShort(a: Pick<ImportedModelInfo, 'netG' | 'ngf' | 'norm'>): string {
+  const net = a.netG.startsWith('resnet_') ? `ResNet-${a.netG.replace(/\D/g, '')}` : `U-Net ${a.netG.replace(/\D/g, '')}`;
+  return `${net} · ngf ${a.ngf} · ${a.norm}`;
+}
+
+export function formatParams(n: number): string {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} M`;
+  return n.toLocaleString('en-US');
+}
+
+export function directionLabel(d: 'AtoB' | 'BtoA'): string {
+  return d === 'AtoB' ? 'A → B' : 'B → A';
+}
+
+export const FORMAT_LABELS: Record<ModelFormat, string> = { onnx: 'ONNX', tfjs: 'TF.js' };
+
+/** A file-system-safe stem for a run's exported model: "horse2zebra-AtoB". */
+export function modelStem(run: Pick<RunSummary, 'name' | 'model' | 'imported'>, direction: 'AtoB' | 'BtoA'): string {
+  const safe = run.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
+  return isTwoWay(run) ? `${safe}-${direction}` : safe;
+}
+
+/**
+ * Where a model export goes, from an optional folder and an optional name: undefined when both
+ * are empty (the studio picks a fresh name in the project's models folder). An ONNX name gets
+ * its .onnx; a folder without a name gets `stem`.
+ */
+export function modelExportPath(o: { folder: string; name: string; format: ModelFormat; artifactDir: string | null; stem: string }): string | undefined {
+  const folder = o.folder.trim();
+  let name = o.name.trim();
+  if (!folder && !name) return undefined;
+  if (!name) name = o.stem;
+  if (o.format === 'onnx' && !/\.onnx$/i.test(name)) name = `${name}.onnx`;
+  if (isAbsolute(name)) return name;
+  const base = folder || (o.artifactDir ? joinPath(o.artifactDir, 'models') : '');
+  return base ? joinPath(base, name) : name;
+}
+
+/** Joins with the separator the folder already uses (a Windows path keeps its backslashes). */
+export function joinPath(folder: string, name: string): string {
+  const sep = folder.includes('\\') && !folder.includes('/') ? '\\' : '/';
+  return folder.endsWith(sep) ? `${folder}${name}` : `${folder}${sep}${name}`;
+}
+
+export function isAbsolute(p: string): boolean {
+  return p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\');
+}
+
+export function baseName(p: string): string {
+  return p.split(/[\\/]/).filter(Boolean).pop() ?? p;
+}
+
+export function dirName(p: string): string {
+  const i = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
+  return i <= 0 ? p.slice(0, i + 1) : p.slice(0, i);
+}
