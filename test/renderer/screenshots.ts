@@ -32,16 +32,44 @@ const shots: Array<[string, string, (() => Promise<void>)?]> = [
   ['09-dataset-unreadable', '#/p/p_facades01/dataset', async () => void (await page.getByLabel('Only unreadable').check())],
   ['10-train-unpaired', '#/p/p_horses001/train'],
   ['11-focus-ring', '#/p/p_facades01/train', async () => { for (let i = 0; i < 9; i++) await page.keyboard.press('Tab'); }],
+  ['13-runs-imported', '#/p/p_horses001/runs'],
+  ['14-import-form', '#/p/p_horses001/runs/import', async () => {
+    await page.getByRole('checkbox', { name: /Add the other direction/ }).check();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+  }],
+  ['15-import-browser', '#/p/p_horses001/runs/import', async () => {
+    await page.getByRole('button', { name: /Browse for Generator file/ }).click();
+    for (const f of ['Downloads', 'model-zoo', 'horse2zebra']) await page.getByRole('button', { name: new RegExp(f) }).click();
+  }],
+  ['16-import-finished', '#/p/p_horses001/runs/import', async () => {
+    await page.getByRole('textbox', { name: /Generator file/ }).fill('/home/ana/Downloads/model-zoo/horse2zebra/latest_net_G_A.pth');
+    await page.getByRole('checkbox', { name: /Add the other direction/ }).check();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByText('Parameters', { exact: true }).waitFor();
+  }],
+  ['17-import-failed', '#/p/p_horses001/runs/import', async () => {
+    await page.getByRole('textbox', { name: /Generator file/ }).fill('/home/ana/Downloads/evil.pth');
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('alert').waitFor();
+  }],
+  ['18-export-model', '#/p/p_horses001/export/r_horsezoo1/model'],
+  ['19-export-model-facades', '#/p/p_facades01/export/r_facadesz1/model'],
+  ['20-train-fine-tune', '#/p/p_horses001/train/r_horsezoo1'],
+  ['21-runs-paired-imported', '#/p/p_facades01/runs'],
 ];
 for (const [name, hash, action] of shots) {
   await page.goto(base + hash);
   await page.waitForTimeout(1200);
   if (action) {
-    await action();
+    await action().catch(async (e: unknown) => {
+      await page.screenshot({ path: join(out, `${name}-failed.png`) });
+      throw e;
+    });
     await page.waitForTimeout(500);
   }
   await page.screenshot({ path: join(out, `${name}.png`) });
   await page.keyboard.press('Escape');
+  await page.waitForTimeout(200);
 }
 // Reload survival: reload the live view mid-training and check the chart is rebuilt.
 await page.goto(base + '#/p/p_facades01/live/r_live00001');

@@ -6,7 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import sharp from 'sharp';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Checkpoint, DatasetItem, ExportJob, MetricPoint, Project, Run, RunSummary, Sample } from '../../../main/api/entities.js';
+import type { Checkpoint, DatasetItem, ExportJob, ImportedModelInfo, MetricPoint, ModelExport, Project, Run, RunSummary, Sample } from '../../../main/api/entities.js';
 import type { StudioEvent } from '../../../main/api/events.js';
 import { runOptionsSchema, runScheduleSchema } from '../../../main/api/run-options.js';
 import { fileUrl } from '../../../main/api/urls.js';
@@ -41,7 +41,7 @@ function item(projectId: string, role: 'A' | 'B', i: number): DatasetItem {
 const RUN = 'r_live00001';
 const quick = runOptionsSchema.parse({ model: 'pix2pix', netG: 'resnet_6blocks', ngf: 16, ndf: 16, load_size: 143, crop_size: 128, n_epochs: 5, n_epochs_decay: 5 });
 const summary = (over: Partial<RunSummary>): RunSummary => ({
-  id: RUN, projectId: P1, name: 'Quick draft', model: 'pix2pix', status: 'running', statusReason: null, backend: 'auto',
+  id: RUN, projectId: P1, name: 'Quick draft', model: 'pix2pix', origin: 'trained', imported: null, status: 'running', statusReason: null, backend: 'auto',
   backendUsed: 'backend: wasm (SIMD, 2 threads); tensorflow: @tensorflow/tfjs-node-gpu not installed',
   totalIters: 0, epoch: 1, lastEpoch: 10, lastCheckpoint: 'latest.tandem', createdAt: now - 3600e3, startedAt: now - 3600e3, endedAt: null, ...over,
 });
@@ -50,6 +50,36 @@ const runs: RunSummary[] = [
   summary({ id: 'r_paper0001', name: 'pix2pix (paper)', status: 'interrupted', statusReason: 'The studio closed while training; resume continues from iteration 12,400.', totalIters: 12_400, epoch: 32, lastEpoch: 200, createdAt: now - 86400e3 * 2, startedAt: now - 86400e3 * 2, endedAt: now - 86400e3 }),
   summary({ id: 'r_draft0002', name: 'Quick draft, L1 50', status: 'finished', totalIters: 4000, epoch: 10, lastEpoch: 10, createdAt: now - 86400e3 * 2.5, startedAt: now - 86400e3 * 2.5, endedAt: now - 86400e3 * 2.4 }),
 ];
+
+// Imported models: a pix2pix generator in the paired project, a CycleGAN pair and a refused file in
+// the unpaired one.
+const zoo = '/home/ana/Downloads/model-zoo';
+const facadesInfo: ImportedModelInfo = {
+  files: [`${zoo}/facades_label2photo/latest_net_G.pth`], format: 'legacy', netG: 'unet_256', ngf: 64, norm: 'batch', inputNc: 3, outputNc: 3,
+  generators: 1, params: 54_414_080, notes: ['removed the “module.” prefix of DataParallel from 136 names'],
+};
+const horseInfo: ImportedModelInfo = {
+  files: [`${zoo}/horse2zebra/latest_net_G_A.pth`, `${zoo}/horse2zebra/latest_net_G_B.pth`], format: 'zip', netG: 'resnet_9blocks', ngf: 64, norm: 'instance',
+  inputNc: 3, outputNc: 3, generators: 2, params: 2 * 11_378_179, notes: [],
+};
+const imported = (over: Partial<RunSummary>): RunSummary =>
+  summary({ origin: 'imported', status: 'finished', backendUsed: null, totalIters: 0, epoch: 1, lastEpoch: 1, lastCheckpoint: 'model.tandem', createdAt: now - 7200e3, startedAt: now - 7200e3, endedAt: now - 7190e3, ...over });
+runs.push(
+  imported({ id: 'r_facadesz1', name: 'facades_label2photo', imported: facadesInfo }),
+  imported({ id: 'r_horsezoo1', projectId: P2, name: 'horse2zebra', model: 'cyclegan', imported: horseInfo, createdAt: now - 86400e3 * 4, startedAt: now - 86400e3 * 4, endedAt: now - 86400e3 * 4 }),
+  imported({ id: 'r_monet0001', projectId: P2, name: 'style_monet', model: 'cyclegan', createdAt: now - 86400e3 * 3.5, startedAt: now - 86400e3 * 3.5, endedAt: now - 86400e3 * 3.5,
+    imported: { ...horseInfo, files: [`${zoo}/style_monet_pretrained/latest_net_G.pth`], generators: 1, params: 11_378_179 } }),
+  imported({ id: 'r_horseevil', projectId: P2, name: 'zebra_from_forum', model: 'cyclegan', imported: null, status: 'failed', lastCheckpoint: null,
+    statusReason: 'refusing to load: the file asks for os.system, which a model file never needs (it may be malicious)', createdAt: now - 86400e3 * 3 }),
+);
+
+const modelExportsList: ModelExport[] = [
+  { id: 'x_onnx00001', projectId: P1, runId: 'r_facadesz1', checkpointId: 9, format: 'onnx', direction: 'AtoB', outputPath: '/home/ana/.tandem/projects/p_facades01/models/facades_label2photo-3fa9c1.onnx', status: 'finished', statusReason: null, files: ['/home/ana/.tandem/projects/p_facades01/models/facades_label2photo-3fa9c1.onnx'], createdAt: now - 3000e3, endedAt: now - 2990e3 },
+  { id: 'x_tfjs00001', projectId: P1, runId: 'r_draft0002', checkpointId: 1, format: 'tfjs', direction: 'AtoB', outputPath: '/home/ana/web/facades-draft', status: 'failed', statusReason: 'ENOSPC: no space left on device, write /home/ana/web/facades-draft/group1-shard1of1.bin', files: [], createdAt: now - 600e3, endedAt: now - 590e3 },
+];
+
+let nextId = 1;
+const fakeId = (prefix: string) => `${prefix}_fake${String(nextId++).padStart(5, '0')}`;
 
 function lossAt(i: number, seed: number): Record<string, number> {
   const n = (k: number) => Math.sin(i * 12.9898 * k + seed) * 43758.5453 % 1;
@@ -90,7 +120,88 @@ function progress() {
   return { epoch: 1 + Math.floor(liveIter / epochSize), lastEpoch: 10, epochIter: liveIter % epochSize, epochSize, totalIters: liveIter, secondsPerIter: 0.083, etaSeconds: (4000 - liveIter) * 0.083 };
 }
 
-function handle(method: string, params: Record<string, unknown>): { ok: true; result: unknown } | { ok: false; error: { code: 'not-found' | 'unknown-method'; message: string } } {
+type FakeError = { code: 'not-found' | 'unknown-method' | 'invalid-input' | 'conflict'; message: string; field?: string };
+let emit: (e: StudioEvent) => void = () => {};
+const later = (ms: number, f: () => void) => setTimeout(f, ms).unref?.();
+
+/** A folder tree for the in-app browser: the model zoo under Downloads. */
+const FOLDERS: Record<string, { folders: string[]; files?: Array<[string, number]> }> = {
+  '/': { folders: ['home', 'mnt'] },
+  '/home': { folders: ['ana'] },
+  '/home/ana': { folders: ['Downloads', 'Pictures', 'datasets'] },
+  '/home/ana/Downloads': { folders: ['model-zoo'] },
+  '/home/ana/Downloads/model-zoo': { folders: ['facades_label2photo', 'horse2zebra'] },
+  '/home/ana/Downloads/model-zoo/horse2zebra': { folders: [], files: [['latest_net_G_A.pth', 45_575_000], ['latest_net_G_B.pth', 45_575_000]] },
+  '/home/ana/Downloads/model-zoo/facades_label2photo': { folders: [], files: [['latest_net_G.pth', 217_704_000]] },
+};
+
+function listFolders(params: Record<string, unknown>): unknown {
+  const path = String(params.path ?? '/home/ana').replace(/\/+$/, '') || '/';
+  const node = FOLDERS[path] ?? { folders: [] };
+  const join = (n: string) => (path === '/' ? `/${n}` : `${path}/${n}`);
+  const wanted = (params.fileExtensions as string[] | undefined) ?? [];
+  return {
+    path,
+    parent: path === '/' ? null : path.slice(0, path.lastIndexOf('/')) || '/',
+    roots: [{ label: 'Home', path: '/home/ana' }, { label: 'Computer', path: '/' }],
+    entries: node.folders.map((n) => ({ name: n, path: join(n), images: null })),
+    files: (node.files ?? []).filter(([n]) => wanted.some((x) => n.endsWith(x))).map(([name, size]) => ({ name, path: join(name), size })),
+    truncated: false,
+  };
+}
+
+/** An import that goes queued → starting → running → finished (or failed for a file named "evil"). */
+function importModel(params: Record<string, unknown>): { ok: true; result: unknown } | { ok: false; error: FakeError } {
+  const file = String(params.file ?? '');
+  if (!/\.(pth|pt)$/i.test(file)) return { ok: false, error: { code: 'invalid-input', message: 'give a PyTorch checkpoint file (.pth or .pt)', field: 'file' } };
+  if (/missing/.test(file)) return { ok: false, error: { code: 'not-found', message: `${file} does not exist.`, field: 'file' } };
+  const project = projects.find((p) => p.id === params.projectId)!;
+  const pairWith = params.pairWith ? String(params.pairWith) : null;
+  const run = imported({
+    id: fakeId('r'), projectId: project.id, name: String(params.name ?? file.split('/').pop()!.replace(/\.(pth|pt)$/i, '')),
+    model: pairWith || project.kind === 'unpaired' ? 'cyclegan' : 'pix2pix', status: 'queued', lastCheckpoint: null, createdAt: Date.now(), startedAt: null, endedAt: null,
+  });
+  runs.push(run);
+  const step = (over: Partial<RunSummary>) => {
+    Object.assign(run, over);
+    emit({ event: 'run.changed', data: { run: { ...run } } });
+  };
+  later(300, () => step({ status: 'starting', startedAt: Date.now() }));
+  later(600, () => step({ status: 'running' }));
+  later(1500, () =>
+    /evil/.test(file)
+      ? step({ status: 'failed', statusReason: 'refusing to load: the file asks for os.system, which a model file never needs (it may be malicious)', endedAt: Date.now() })
+      : step({
+          status: 'finished', endedAt: Date.now(), lastCheckpoint: 'model.tandem',
+          imported: { ...horseInfo, files: pairWith ? [file, pairWith] : [file], generators: pairWith ? 2 : 1, params: (pairWith ? 2 : 1) * 11_378_179, notes: ['read G_A from the legacy pickle format'] },
+        }),
+  );
+  return { ok: true, result: { ...run, options: runOptionsSchema.parse({ model: run.model }), schedule: runScheduleSchema.parse({}), runDir: `/x/${run.id}`, progress: null } };
+}
+
+function exportModel(params: Record<string, unknown>): { ok: true; result: unknown } | { ok: false; error: FakeError } {
+  const run = runs.find((r) => r.id === params.runId);
+  if (!run) return { ok: false, error: { code: 'not-found', message: 'no such run' } };
+  const format = params.format as 'onnx' | 'tfjs';
+  const outputPath = String(params.outputPath ?? `/home/ana/.tandem/projects/${run.projectId}/models/${run.name}-${String(nextId).padStart(6, '0')}${format === 'onnx' ? '.onnx' : ''}`);
+  if (modelExportsList.some((x) => x.outputPath === outputPath)) return { ok: false, error: { code: 'conflict', message: `${outputPath} already exists; choose another name (an export never overwrites).`, field: 'outputPath' } };
+  const x: ModelExport = {
+    id: fakeId('x'), projectId: run.projectId, runId: run.id, checkpointId: 9, format, direction: (params.direction as 'AtoB' | 'BtoA') ?? 'AtoB', outputPath,
+    status: 'queued', statusReason: null, files: [], createdAt: Date.now(), endedAt: null,
+  };
+  modelExportsList.push(x);
+  const step = (over: Partial<ModelExport>) => {
+    Object.assign(x, over);
+    emit({ event: 'modelExport.changed', data: { modelExport: { ...x } } });
+  };
+  later(300, () => step({ status: 'running' }));
+  later(1200, () =>
+    step({ status: 'finished', endedAt: Date.now(), files: format === 'onnx' ? [outputPath] : ['model.json', 'group1-shard1of1.bin', 'index.html'].map((f) => `${outputPath}/${f}`) }),
+  );
+  return { ok: true, result: { ...x } };
+}
+
+function handle(method: string, params: Record<string, unknown>): { ok: true; result: unknown } | { ok: false; error: FakeError } {
   const ok = (result: unknown) => ({ ok: true as const, result });
   switch (method) {
     case 'projects.list': return ok(projects);
@@ -117,7 +228,9 @@ function handle(method: string, params: Record<string, unknown>): { ok: true; re
     case 'runs.get': {
       const r = runs.find((x) => x.id === params.runId);
       if (!r) return { ok: false, error: { code: 'not-found', message: 'no such run' } };
-      const run: Run = { ...r, totalIters: r.id === RUN ? liveIter : r.totalIters, options: r.id === 'r_paper0001' ? runOptionsSchema.parse({ model: 'pix2pix' }) : quick, schedule: runScheduleSchema.parse({}), runDir: `/x/${r.id}`, progress: r.id === RUN ? progress() : null };
+      const arch = r.imported ? { netG: r.imported.netG, ngf: r.imported.ngf, norm: r.imported.norm } : null;
+      const options = arch ? runOptionsSchema.parse({ model: r.model, ...arch }) : r.id === 'r_paper0001' ? runOptionsSchema.parse({ model: 'pix2pix' }) : quick;
+      const run: Run = { ...r, totalIters: r.id === RUN ? liveIter : r.totalIters, options, schedule: runScheduleSchema.parse({}), runDir: `/x/${r.id}`, progress: r.id === RUN ? progress() : null };
       return ok(run);
     }
     case 'runs.metrics': {
@@ -126,7 +239,27 @@ function handle(method: string, params: Record<string, unknown>): { ok: true; re
       return ok({ runId: params.runId, total: pts.length, lossNames: ['G_GAN', 'G_L1', 'D_real', 'D_fake'], points: pts });
     }
     case 'runs.samples': return ok(params.runId === RUN ? samples : []);
-    case 'checkpoints.list': return ok(params.runId === RUN ? checkpoints : [{ ...checkpoints[0]!, runId: params.runId }]);
+    case 'checkpoints.list': {
+      const r = runs.find((x) => x.id === params.runId);
+      if (r?.origin === 'imported') return ok(r.lastCheckpoint ? [{ id: 9, runId: r.id, fileName: 'model.tandem', kind: 'imported', epoch: 1, epochIter: 0, totalIters: 0, reason: 'imported', createdAt: r.endedAt ?? now }] : []);
+      return ok(params.runId === RUN ? checkpoints : [{ ...checkpoints[0]!, runId: params.runId }]);
+    }
+    case 'models.import': return importModel(params);
+    case 'models.export': return exportModel(params);
+    case 'models.exports': return ok(modelExportsList.filter((x) => x.projectId === params.projectId));
+    case 'models.getExport': {
+      const x = modelExportsList.find((m) => m.id === params.modelExportId);
+      return x ? ok(x) : { ok: false, error: { code: 'not-found', message: 'no such model export' } };
+    }
+    case 'exports.stop': {
+      const e = exportsList.find((x) => x.id === params.exportId);
+      if (!e) return { ok: false, error: { code: 'not-found', message: 'no such export' } };
+      if (e.status !== 'running' && e.status !== 'queued') return { ok: false, error: { code: 'conflict', message: `This export is ${e.status}; there is nothing to stop.` } };
+      Object.assign(e, { status: 'stopped', endedAt: Date.now() });
+      later(50, () => emit({ event: 'export.changed', data: { export: { ...e } } }));
+      return ok({ ...e });
+    }
+    case 'fs.listFolders': return ok(listFolders(params));
     case 'exports.list': return ok(exportsList.filter((e) => e.projectId === params.projectId));
     case 'settings.get': return ok({ backend: 'auto', schedule: runScheduleSchema.parse({}) });
     case 'backend.info': return ok({ requested: 'auto', installed: { gpu: false, node: false, wasm: true, cpu: true }, lastReported: { line: 'backend: wasm (SIMD, 2 threads); tensorflow: not installed', at: now }, jobsAvailable: true });
@@ -238,6 +371,7 @@ export async function startFakeStudio(opts: { port?: number; dist: string; webso
       const snap: StudioEvent = { event: 'snapshot', data: { projects, activeRuns: runs.filter((r) => r.status === 'running'), progress: { [RUN]: progress() }, jobs: [] } };
       ws.send(JSON.stringify(snap));
       for (const e of exportsList) ws.send(JSON.stringify({ event: 'export.changed', data: { export: e } }));
+      for (const x of modelExportsList) ws.send(JSON.stringify({ event: 'modelExport.changed', data: { modelExport: x } }));
       ws.on('message', (raw) => {
         const req = JSON.parse(String(raw)) as { id: number; method: string; params?: Record<string, unknown> };
         const r = handle(req.method, req.params ?? {});
@@ -249,6 +383,7 @@ export async function startFakeStudio(opts: { port?: number; dist: string; webso
   const broadcast = (e: StudioEvent) => {
     for (const s of sockets) s.send(JSON.stringify(e));
   };
+  if (opts.websocket !== false) emit = broadcast;
   let timer: ReturnType<typeof setInterval> | null = null;
   if (opts.live !== false) {
     timer = setInterval(() => {
@@ -261,7 +396,7 @@ export async function startFakeStudio(opts: { port?: number; dist: string; webso
       broadcast({ event: 'run.metrics', data: { runId: RUN, points: pts } });
       broadcast({ event: 'run.progress', data: { runId: RUN, progress: progress() } });
       const e = exportsList[1]!;
-      if (e.done < (e.total ?? 0)) {
+      if (e.status === 'running' && e.done < (e.total ?? 0)) {
         e.done += 2;
         broadcast({ event: 'export.changed', data: { export: { ...e } } });
       }
