@@ -3,13 +3,14 @@
 import type { ApiResult } from '../../../main/api/errors.js';
 import type { StudioEvent } from '../../../main/api/events.js';
 import type { MethodInput, MethodName, MethodOutput, StudioApi } from '../../../main/api/methods.js';
-import type { ConnectionState, StudioClient } from '../../../renderer/src/lib/client/types.js';
+import type { ConnectionState, ShellBridge, StudioClient } from '../../../renderer/src/lib/client/types.js';
 
 export type Handlers = { [M in MethodName]?: (params: MethodInput<M>) => MethodOutput<M> | ApiResult<MethodOutput<M>> };
 
 export class FakeClient implements StudioClient {
   readonly transport = 'ws' as const;
-  readonly shell = null;
+  /** Desktop extras (native pickers); null like the browser studio unless a test sets them. */
+  shell: ShellBridge | null = null;
   connection: ConnectionState;
   readonly calls: Array<{ method: string; params: unknown }> = [];
   private readonly listeners = new Set<(e: StudioEvent) => void>();
