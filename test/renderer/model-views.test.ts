@@ -306,6 +306,10 @@ describe('Train: fine-tune', () => {
     expect(netG.value).toBe('resnet_6blocks');
     expect((target.querySelector('#opt-ngf') as HTMLInputElement).value).toBe('8');
     expect(target.querySelector('#opt-ngf-help')?.textContent).toBe(`Taken from ${source.name}: its weights need this.`);
+    // Dropout has no weights: the source's setting is only the starting point.
+    const dropout = target.querySelector('#opt-no_dropout') as HTMLInputElement;
+    expect(dropout.checked).toBe(true);
+    expect(dropout.disabled).toBe(false);
     // The discriminator of an import starts fresh: it stays the user's.
     expect((target.querySelector('#opt-ndf') as HTMLInputElement).disabled).toBe(false);
     expect(target.querySelector('#init-from-help')?.textContent).toContain('keeps its architecture');
@@ -315,7 +319,7 @@ describe('Train: fine-tune', () => {
     const start = client.calls.find((c) => c.method === 'runs.start')?.params as { initFrom: unknown; name: string; options: Record<string, unknown> };
     expect(start.initFrom).toEqual({ runId: source.id });
     expect(start.name).toBe('resnet6_ngf8_instance fine-tuned');
-    expect(start.options).toMatchObject({ model: 'pix2pix', netG: 'resnet_6blocks', ngf: 8, norm: 'instance' });
+    expect(start.options).toMatchObject({ model: 'pix2pix', netG: 'resnet_6blocks', ngf: 8, norm: 'instance', no_dropout: true });
     expect(target.querySelector('#opt-ngf-help')?.textContent).toContain('options.ngf: a fine-tuned run keeps the architecture');
 
     // Back to new weights: everything is editable again.

@@ -86,7 +86,8 @@ export function importedRun(over: Partial<RunSummary> = {}): RunSummary {
 
 /** runs.get's answer for a summary: its architecture as its options. */
 export function fullRun(s: RunSummary): Run {
-  const arch = s.imported ? { netG: s.imported.netG, ngf: s.imported.ngf, norm: s.imported.norm } : {};
+  // An import records whether its generator used dropout (the reference's resnets mostly do not).
+  const arch = s.imported ? { netG: s.imported.netG, ngf: s.imported.ngf, norm: s.imported.norm, no_dropout: true } : {};
   return { ...s, options: runOptionsSchema.parse({ model: s.model, ...arch }), schedule: runScheduleSchema.parse({}), runDir: `/studio/runs/${s.id}`, progress: null };
 }
 
