@@ -1,0 +1,178 @@
+// Models end to end, as an artist uses them: Debian's Chromium (playwright-core) against a real
+// `tandem serve` with real job processes. A reference .pth is picked with the in-app file browser
+// and imported, exported as ONNX from the Export view, translates a folder to the reference's
+// pixels, and starts a fine-tune with its architecture locked. Screenshots go to test-artifacts/e2e/.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import type { BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeDemoDatasets } from '../../main/data/demo.js';
+import { CHROMIUM, launchChromium } from '../helpers/chromium.js';
+import { REFERENCE_DIR } from '../helpers/reference-fixtures.js';
+import { REPO } from '../helpers/run-cli.js';
+
+const shots = path.join(REPO, 'test-artifacts', 'e2e');
+const work = mkdtempSync(path.join(tmpdir(), 'tandem-e2e-models-'));
+const PTH_DIR = path.join(REFERENCE_DIR, 'pth');
+const PTH = 'resnet6_ngf8_instance.pth';
+let server: ChildProcess | null = null;
+let context: BrowserContext | null = null;
+let page: Page;
+let url = '';
+const pageErrors: string[] = [];
+
+async function buildRenderer(): Promise<void> {
+  if (existsSync(path.join(REPO, 'renderer', 'dist', 'index.html'))) return;
+  await new Promise<void>((resolve, reject) => {
+    const p = spawn(process.execPath, [path.join(REPO, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: REPO, stdio: 'inherit' });
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`renderer build failed (${code})`))));
+  });
+}
+
+async function startServer(): Promise<string> {
+  const child = spawn(process.execPath, [path.join(REPO, 'bin/tandem.mjs'), 'serve', '--port', '0', '--data', path.join(work, 'data')], {
+    cwd: work,
+    env: { ...process.env, TANDEM_WASM_THREADS: '1', TANDEM_BACKEND: 'wasm' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  server = child;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('tandem serve did not print its URL')), 60_000);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const m = /Tandem studio: (\S+)/.exec(line);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`tandem serve exited (${code})`)));
+  });
+}
+
+const shot = (name: string) => page.screenshot({ path: path.join(shots, `${name}.png`) });
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`the end-to-end tests drive Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium`);
+  mkdirSync(shots, { recursive: true });
+  await writeDemoDatasets(path.join(work, 'demo'), { trainCount: 6, testCount: 2, size: 64 });
+  mkdirSync(path.join(work, 'photos'));
+  copyFileSync(path.join(PTH_DIR, 'resnet6_ngf8_instance.in.png'), path.join(work, 'photos', 'photo.png'));
+  await buildRenderer();
+  url = await startServer();
+  context = await launchChromium();
+  page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+}, 180_000);
+
+afterAll(async () => {
+  await context?.close();
+  if (server && server.exitCode === null) {
+    server.kill('SIGINT');
+    await new Promise((r) => server!.once('exit', r));
+  }
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('models in the studio, in a browser', () => {
+  it('import a .pth with the file browser → its architecture → ONNX on disk → translate a folder → fine-tune', async () => {
+    try {
+      await journey();
+    } catch (e) {
+      await shot('models-failure').catch(() => undefined);
+      throw e;
+    }
+  }, 480_000);
+});
+
+async function rgb(file: string): Promise<Uint8Array> {
+  return new Uint8Array(await sharp(file).removeAlpha().raw().toBuffer());
+}
+
+async function journey(): Promise<void> {
+  // A paired project: one imported generator can be fine-tuned there as pix2pix.
+  await page.goto(`${url.split('?')[0]}#/new`);
+  await page.getByRole('radio', { name: /One folder of side-by-side/ }).check();
+  await page.getByRole('textbox', { name: 'Folder of side-by-side images' }).fill(path.join(work, 'demo', 'paired', 'train'));
+  await page.getByRole('textbox', { name: 'Project name' }).fill('E2E models');
+  await page.getByRole('button', { name: 'Create project' }).click();
+  await page.getByText(/6 usable for training/).first().waitFor({ timeout: 30_000 });
+
+  // Runs → Import PyTorch model… → Browse… through the folders to the .pth.
+  await page.getByRole('link', { name: 'Runs' }).first().click();
+  await page.getByRole('button', { name: 'Import PyTorch model…' }).first().click();
+  const form = page.getByRole('dialog', { name: 'Import a PyTorch model' });
+  await form.getByRole('button', { name: /Browse for Generator file/ }).click();
+  const browser = page.getByRole('dialog', { name: /Generator file/ });
+  await browser.getByRole('button', { name: 'Computer' }).click();
+  for (const folder of PTH_DIR.split(path.sep).filter(Boolean)) {
+    await browser.getByRole('list').getByRole('button', { name: folder, exact: true }).click();
+    await expect.poll(() => browser.getByRole('textbox', { name: 'Folder path' }).inputValue()).toMatch(new RegExp(`${folder}$`));
+  }
+  await browser.getByRole('button', { name: `Choose ${PTH}` }).click();
+  await expect.poll(() => form.getByRole('textbox', { name: /Generator file/ }).inputValue()).toBe(path.join(PTH_DIR, PTH));
+  await shot('09-import');
+
+  await form.getByRole('button', { name: 'Import', exact: true }).click();
+  await form.getByText('Parameters', { exact: true }).waitFor({ timeout: 90_000 });
+  const result = (await form.textContent()) ?? '';
+  expect(result).toContain('ResNet, 6 blocks · 8 filters · instance norm · RGB → RGB');
+  expect(result).toContain('124,931');
+  expect(result).toContain('one: translates A → B');
+  await shot('10-imported-run');
+  await form.getByRole('button', { name: 'Close' }).click();
+  const row = page.getByRole('row', { name: /resnet6_ngf8_instance/ });
+  await expect.poll(async () => (await row.textContent()) ?? '').toMatch(/imported.*finished.*ResNet-6 · ngf 8 · instance/);
+  expect(await row.getByRole('button', { name: 'Resume' }).count()).toBe(0);
+  await shot('10b-runs-imported');
+
+  // Export model… → ONNX into a folder of our choosing; the file appears on disk.
+  await row.getByRole('link', { name: 'Export model…' }).click();
+  const modelForm = page.getByRole('form', { name: 'Export the model' });
+  await modelForm.getByRole('radio', { name: /ONNX/ }).check();
+  await modelForm.getByRole('textbox', { name: 'Save in folder (optional)' }).fill(path.join(work, 'models'));
+  await modelForm.getByRole('textbox', { name: 'File name (optional)' }).fill('resnet6');
+  await modelForm.getByRole('button', { name: 'Export model' }).click();
+  const onnx = path.join(work, 'models', 'resnet6.onnx');
+  const exported = page.getByRole('article', { name: /ONNX export of resnet6_ngf8_instance/ });
+  await expect.poll(async () => (await exported.textContent()) ?? '', { timeout: 90_000 }).toMatch(/finished/);
+  expect(existsSync(onnx)).toBe(true);
+  expect(await exported.getByText(onnx).count()).toBeGreaterThan(0);
+  await shot('11-export-model');
+
+  // Translate a folder with the imported model: the reference's own pixels come out.
+  await page.getByRole('textbox', { name: 'Input folder' }).fill(path.join(work, 'photos'));
+  const out = path.join(work, 'translated');
+  await page.getByRole('textbox', { name: /Output folder/ }).fill(out);
+  expect(await page.getByRole('combobox', { name: 'Direction' }).first().isDisabled()).toBe(true);
+  await page.getByRole('button', { name: 'Translate folder' }).click();
+  await expect.poll(() => (existsSync(out) ? readdirSync(out).filter((f) => f.endsWith('.png')).length : 0), { timeout: 90_000 }).toBe(1);
+  await expect.poll(async () => (await page.locator('.jobs').textContent()) ?? '', { timeout: 30_000 }).toMatch(/finished/);
+  const got = await rgb(path.join(out, 'photo.png'));
+  const want = await rgb(path.join(PTH_DIR, 'resnet6_ngf8_instance.out.png'));
+  expect(got.length).toBe(want.length);
+  let worst = 0;
+  for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!));
+  expect(worst).toBeLessThanOrEqual(1);
+  await shot('12-translate-imported');
+
+  // Fine-tune… → Train with the architecture locked to the import; one short epoch trains.
+  await page.getByRole('link', { name: 'Runs' }).first().click();
+  await page.getByRole('row', { name: /resnet6_ngf8_instance/ }).getByRole('link', { name: 'Fine-tune…' }).click();
+  await expect.poll(() => page.getByRole('combobox', { name: 'Generator', exact: true }).inputValue()).toBe('resnet_6blocks');
+  expect(await page.getByRole('combobox', { name: 'Generator', exact: true }).isDisabled()).toBe(true);
+  expect(await page.getByRole('spinbutton', { name: 'Generator width' }).inputValue()).toBe('8');
+  await page.getByText('Taken from resnet6_ngf8_instance: its weights need this.').first().waitFor();
+  await page.getByRole('spinbutton', { name: 'Epochs', exact: true }).fill('1');
+  await page.getByRole('spinbutton', { name: 'Decay epochs' }).fill('0');
+  await page.getByRole('spinbutton', { name: 'Sample every' }).fill('0');
+  await shot('13-fine-tune');
+  await page.getByRole('button', { name: /Start fine-tuning/ }).click();
+  await expect.poll(async () => (await page.locator('.live').textContent()) ?? '', { timeout: 120_000 }).toMatch(/finished/);
+  expect((await page.locator('.live').textContent()) ?? '').toContain('resnet6_ngf8_instance fine-tuned');
+  await shot('14-fine-tuned');
+  expect(pageErrors).toEqual([]);
+}
