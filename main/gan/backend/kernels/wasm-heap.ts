@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+  wasm: { HEAPU8: Uint8Array; wasmMemory?: { buffer: ArrayBufferLike } };
 }
 
 function wasmBackend(): WasmBackendLike {
@@ -28,5 +29,15 @@ export function allocateTensor<R extends tf.Rank>(shape: number[]): tf.Tensor<R>
 /** A live Float32Array view of a float32 tensor held by the wasm backend. */
 export function heapView(t: tf.TensorInfo): Float32Array {
   if (t.dtype !== 'float32') throw new Error(`expected a float32 tensor, got ${t.dtype}`);
-  return wasmBackend().typedArrayFromHeap(t);
+  const backend = wasmBackend();
+  try {
+    return backend.typedArrayFromHeap(t);
+  } catch (err) {
+    // In the threaded build a heap grown by a pool thread can leave the main thread's view of the
+    // memory on its old length until it is re-read; typedArrayFromHeap reads HEAPU8's buffer.
+    const memory = backend.wasm.wasmMemory;
+    if (!(err instanceof RangeError) || !memory) throw err;
+    backend.wasm.HEAPU8 = new Uint8Array(memory.buffer);
+    return backend.typedArrayFromHeap(t);
+  }
 }
