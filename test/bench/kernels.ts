@@ -2,12 +2,14 @@
  * Conv kernel micro-benchmark on the wasm backend: `npx tsx test/bench/kernels.ts`.
  * Prints a table to stderr and one JSON object on the last stdout line. GFLOP/s counts the dense
  * conv work, 2·N·OH·OW·KH·KW·CI·CO, for every direction (forward, backprop-input, backprop-filter).
+ * "NoWinograd" turns off the Winograd route (winograd-conv.ts) where it would apply.
  * "stock" runs tfjs-backend-wasm's own kernel where it has one; set TANDEM_WASM_THREADS=1 for a
  * single-threaded baseline.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../main/gan/backend/index.js';
 import { hasStockWasmKernel, withStockWasmKernels } from '../../main/gan/backend/kernels/register-wasm-kernels.js';
+import { withoutWinograd } from '../../main/gan/backend/kernels/winograd-conv.js';
 
 interface ConvCase {
   name: string;
@@ -21,6 +23,9 @@ interface ConvCase {
 // Conv2DBackpropInput kernel and its input gradient runs Conv2D.
 const CASES: readonly (ConvCase & { transposed?: boolean })[] = [
   { name: 'conv3x3_128to128_64x64', x: [1, 64, 64, 128], filter: [3, 3, 128, 128], stride: 1, pad: 1 },
+  // The ResNet blocks at 128² and 256² crops (reflection-padded input, no conv padding).
+  { name: 'conv3x3_256to256_32x32', x: [1, 34, 34, 256], filter: [3, 3, 256, 256], stride: 1, pad: 0 },
+  { name: 'conv3x3_256to256_64x64', x: [1, 66, 66, 256], filter: [3, 3, 256, 256], stride: 1, pad: 0 },
   { name: 'conv7x7_64to3_256x256', x: [1, 256, 256, 64], filter: [7, 7, 64, 3], stride: 1, pad: 3 },
   { name: 'convT3x3s2_128to64_64x64', x: [1, 128, 128, 64], filter: [3, 3, 64, 128], stride: 2, pad: 1, transposed: true },
 ];
@@ -66,7 +71,9 @@ for (const c of CASES) {
 
   const entry: Record<string, Timed | null> = {};
   entry.conv2d = time(flops, forward);
+  entry.conv2dNoWinograd = withoutWinograd(() => time(flops, forward));
   entry.backpropInput = time(flops, backpropInput);
+  entry.backpropInputNoWinograd = withoutWinograd(() => time(flops, backpropInput));
   entry.backpropInputStock = hasStockWasmKernel('Conv2DBackpropInput') ? withStockWasmKernels(() => time(flops, backpropInput, 1000, 5)) : null;
   entry.backpropFilter = time(flops, backpropFilter);
   entry.backpropFilterStock = null; // tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type ConvAttrs, type ConvGeometry, TEMP_BUFFER_FLOATS, convGeometry } from './conv-geometry.js';
 import { flippedSubFilter, interleavePhases, sliceSpatial, zerosInHeap } from './heap-copies.js';
 import { allocateTensor, heapView } from './wasm-heap.js';
+import { winogradApplies, winogradConv2d, winogradFilter } from './winograd-conv.js';
 
 type Shape4 = [number, number, number, number];
 
@@ -21,6 +22,15 @@ type Shape4 = [number, number, number, number];
 export function conv2dBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, inputShape: Shape4, attrs: ConvAttrs): tf.Tensor4D {
   const g = convGeometry(inputShape, filter.shape, attrs);
   if (prefersGemm(g)) return tf.tidy(() => gemmCol2im(dy, filter, g));
+  if (g.strideHeight === 1 && g.strideWidth === 1 && winogradApplies(filter.shape, [1, 1], [1, 1], g.batch * g.inHeight * g.inWidth, 'input')) {
+    // One stride phase: dy correlated with the flipped, in/out-swapped filter, padded by 2 − pad.
+    const u = winogradFilter(filter, true);
+    try {
+      return winogradConv2d({ x: dy, u, outHeight: g.inHeight, outWidth: g.inWidth, padTop: 2 - g.padTop, padLeft: 2 - g.padLeft });
+    } finally {
+      tf.dispose(u);
+    }
+  }
   return tf.tidy(() => {
     const rowsPerPhase = Math.ceil(g.inHeight / g.strideHeight);
     const colsPerPhase = Math.ceil(g.inWidth / g.strideWidth);

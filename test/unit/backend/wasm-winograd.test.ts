@@ -1,0 +1,120 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../../main/gan/backend/index.js';
+import { winogradApplies, winogradConv2d, winogradFilter, withoutWinograd } from '../../../main/gan/backend/kernels/winograd-conv.js';
+
+type Shape4 = [number, number, number, number];
+
+/** max |a - b| / max |b|, as in wasm-conv-kernels.test.ts. */
+function relativeError(actual: tf.Tensor, reference: Float32Array): number {
+  const a = actual.dataSync();
+  expect(a.length).toBe(reference.length);
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i]! - reference[i]!));
+    scale = Math.max(scale, Math.abs(reference[i]!));
+  }
+  return diff / Math.max(scale, 1e-12);
+}
+
+function onCpu(compute: () => tf.Tensor): Float32Array {
+  tf.setBackend('cpu');
+  try {
+    return tf.tidy(() => compute().dataSync() as Float32Array);
+  } finally {
+    tf.setBackend('wasm');
+  }
+}
+
+function expectMatchesCpu(compute: () => tf.Tensor): void {
+  const reference = onCpu(compute);
+  const before = tf.memory().numTensors;
+  const actual = compute();
+  expect(relativeError(actual, reference)).toBeLessThan(1e-4);
+  actual.dispose();
+  expect(tf.memory().numTensors).toBe(before);
+}
+
+/** A 3×3 stride-1 conv through winogradConv2d; `flipped` computes the input gradient's conv (dy → dx). */
+function viaWinograd(x: tf.Tensor4D, w: tf.Tensor4D, pads: [number, number, number, number], flipped: boolean, budget?: number): tf.Tensor4D {
+  const [, h, wd] = x.shape;
+  const [top, bottom, left, right] = pads;
+  const u = winogradFilter(w, flipped);
+  try {
+    return winogradConv2d({ x, u, outHeight: h + top + bottom - 2, outWidth: wd + left + right - 2, padTop: top, padLeft: left }, budget);
+  } finally {
+    tf.dispose(u);
+  }
+}
+
+const DIRECT: { x: Shape4; co: number; pads: [number, number, number, number] }[] = [
+  { x: [1, 8, 8, 3], co: 4, pads: [1, 1, 1, 1] },
+  // Odd output sizes (a last tile row/column with one pixel), batch > 1, uneven padding.
+  { x: [2, 7, 9, 5], co: 6, pads: [1, 1, 1, 1] },
+  { x: [2, 9, 6, 4], co: 3, pads: [0, 0, 0, 0] },
+  { x: [1, 6, 7, 5], co: 5, pads: [2, 0, 1, 2] },
+  { x: [3, 3, 3, 2], co: 7, pads: [2, 2, 2, 2] },
+];
+
+describe('Winograd F(2×2, 3×3) convolutions on wasm match the cpu backend', () => {
+  beforeAll(async () => {
+    const report = await initBackend('wasm');
+    expect(report.name).toBe('wasm');
+    tf.setBackend('wasm');
+  });
+
+  for (const c of DIRECT) {
+    const label = `x${c.x.join('x')} → ${c.co} pads ${c.pads.join(',')}`;
+    it(`forward conv, ${label}`, () => {
+      const x = tf.randomNormal(c.x) as tf.Tensor4D;
+      const w = tf.randomNormal([3, 3, c.x[3], c.co]) as tf.Tensor4D;
+      const [top, bottom, left, right] = c.pads;
+      const reference = onCpu(() => tf.conv2d(x, w, 1, [[0, 0], [top, bottom], [left, right], [0, 0]]));
+      for (const budget of [undefined, 200]) {
+        const before = tf.memory().numTensors;
+        const y = viaWinograd(x, w, c.pads, false, budget);
+        expect(relativeError(y, reference)).toBeLessThan(1e-4);
+        y.dispose();
+        expect(tf.memory().numTensors).toBe(before);
+      }
+      tf.dispose([x, w]);
+    });
+
+    it(`flipped filter (input gradient's conv), ${label}`, () => {
+      // w [3,3,CI,CO] as a forward filter from CI to CO; the flipped transform maps CO channels to CI.
+      const dy = tf.randomNormal([...c.x.slice(0, 3), c.co] as Shape4) as tf.Tensor4D;
+      const w = tf.randomNormal([3, 3, c.x[3], c.co]) as tf.Tensor4D;
+      const [top, bottom, left, right] = c.pads;
+      const flippedSwapped = () => tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+      const reference = onCpu(() => tf.conv2d(dy, flippedSwapped(), 1, [[0, 0], [top, bottom], [left, right], [0, 0]]));
+      const before = tf.memory().numTensors;
+      const dx = viaWinograd(dy, w, c.pads, true);
+      expect(relativeError(dx, reference)).toBeLessThan(1e-4);
+      dx.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([dy, w]);
+    });
+  }
+
+  it('takes only 3×3 stride-1 convs with ≥128 channels, and forward ones only on large images', () => {
+    expect(winogradApplies([3, 3, 256, 256], [1, 1], [1, 1], 64 * 64, 'forward')).toBe(true);
+    expect(winogradApplies([3, 3, 256, 256], [1, 1], [1, 1], 32 * 32, 'forward')).toBe(false);
+    expect(winogradApplies([3, 3, 256, 256], [1, 1], [1, 1], 32 * 32, 'input')).toBe(true);
+    expect(winogradApplies([3, 3, 64, 64], [1, 1], [1, 1], 128 * 128, 'forward')).toBe(false);
+    expect(winogradApplies([3, 3, 256, 256], [2, 2], [1, 1], 64 * 64, 'forward')).toBe(false);
+    expect(winogradApplies([3, 3, 256, 256], [1, 1], [2, 2], 64 * 64, 'forward')).toBe(false);
+    expect(winogradApplies([4, 4, 256, 256], [1, 1], [1, 1], 64 * 64, 'forward')).toBe(false);
+    expect(withoutWinograd(() => winogradApplies([3, 3, 256, 256], [1, 1], [1, 1], 64 * 64, 'forward'))).toBe(false);
+  });
+
+  it('runs a ResNet-block-sized conv and its gradients through the registered kernels', () => {
+    // 48×48 output pixels ≥ the forward threshold; 128 channels each way; reflection-padded input.
+    const x = tf.randomNormal([1, 50, 50, 128]) as tf.Tensor4D;
+    const w = tf.mul(tf.randomNormal([3, 3, 128, 128]), 0.05) as tf.Tensor4D;
+    const dy = tf.randomNormal([1, 48, 48, 128]) as tf.Tensor4D;
+    expectMatchesCpu(() => tf.conv2d(x, w, 1, 0));
+    expectMatchesCpu(() => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(v as tf.Tensor4D, w, 1, 0), dy)))(x));
+    tf.dispose([x, w, dy]);
+  });
+});
