@@ -101,6 +101,12 @@ describe('Import PyTorch model', () => {
     await settle();
     expect(client.calls.find((c) => c.method === 'models.import')?.params).toEqual({ projectId: 'p_abcdef12', file: '/models/gone.pth' });
     expect(target.querySelector('#imp-file-help')?.textContent).toBe('/models/gone.pth does not exist.');
+
+    // View shortcuts stay out of an open dialog.
+    submit.dispatchEvent(new KeyboardEvent('keydown', { key: '6', bubbles: true }));
+    await settle();
+    expect(target.querySelector('dialog[aria-labelledby=imp-title]')).not.toBeNull();
+    expect(location.hash).toBe('#/p/p_abcdef12/runs/import');
   });
 
   it('shows the import going from queued to its architecture, or the failure verbatim', async () => {
