@@ -56,6 +56,7 @@ const shots: Array<[string, string, (() => Promise<void>)?]> = [
   ['19-export-model-facades', '#/p/p_facades01/export/r_facadesz1/model'],
   ['20-train-fine-tune', '#/p/p_horses001/train/r_horsezoo1'],
   ['21-runs-paired-imported', '#/p/p_facades01/runs'],
+  ['22-live-imported', '#/p/p_horses001/live/r_horsezoo1'],
 ];
 for (const [name, hash, action] of shots) {
   await page.goto(base + hash);
