@@ -288,6 +288,18 @@ describe('Export view', () => {
     expect(target.querySelector('.jobs')?.textContent).toContain('stopped');
   });
 
+  it('after a reconnect, trusts the refetched list over an event from before the drop', async () => {
+    let listed = [modelExport({ status: 'running' })];
+    const { target, client } = await open('#/p/p_abcdef12/export', { 'runs.list': () => [run], 'models.exports': () => listed });
+    client.emit({ event: 'modelExport.changed', data: { modelExport: modelExport({ status: 'running' }) } });
+    await settle();
+    expect(target.querySelector('.model-exports .badge.active')?.textContent).toBe('running');
+    listed = [modelExport({ status: 'finished', files: ['/m.onnx'], endedAt: 2 })];
+    client.emit({ event: 'snapshot', data: { projects: [project()], activeRuns: [], progress: {}, jobs: [] } });
+    await settle();
+    expect(target.querySelector('.model-exports .badge.ok')?.textContent).toBe('finished');
+  });
+
   it('offers B → A only for a two-way model', async () => {
     const pair = importedRun({ model: 'cyclegan', projectId: 'p_unpaired1', imported: importedInfo({ generators: 2 }) });
     const { target } = await open(`#/p/p_unpaired1/export/${pair.id}`, { 'runs.list': () => [pair] }, [project({ id: 'p_unpaired1', kind: 'unpaired', layout: 'unpaired' })]);
