@@ -3,6 +3,7 @@ import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInput } from './conv2d-backprop-input.js';
 import { type ConvAttrs, asTensor, convGeometry } from './conv-geometry.js';
 import { reflectPadGradKernel } from './reflect-pad-grad.js';
+import { spatialReduceKernel } from './spatial-reduce.js';
 import { winogradApplies, winogradConv2d, winogradFilter } from './winograd-conv.js';
 
 type KernelFunc = tf.KernelConfig['kernelFunc'];
@@ -49,6 +50,8 @@ export const TANDEM_WASM_KERNELS: readonly tf.KernelConfig[] = [
   { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: backpropFilterKernel },
   { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: backpropInputKernel },
   reflectPadGradKernel,
+  spatialReduceKernel('Mean', () => stockKernels.get('Mean')?.kernelFunc ?? null),
+  spatialReduceKernel('Sum', () => stockKernels.get('Sum')?.kernelFunc ?? null),
 ];
 
 /** The stock kernels ours displaced, remembered on first registration (for benchmarks). */
