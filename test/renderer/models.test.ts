@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { architectureLine, fineTuneBlocker, formatParams, isTwoWay, lockedKeys, modelExportPath, modelStem } from '../../renderer/src/lib/models.js';
+import { architectureLine, defaultImportName, fineTuneBlocker, formatParams, isTwoWay, lockedKeys, modelExportPath, modelStem } from '../../renderer/src/lib/models.js';
 import { parseHash, routeHash } from '../../renderer/src/lib/stores/router.svelte.js';
 import { emptyState, reduceEvent } from '../../renderer/src/lib/stores/studio-state.js';
 import { importedInfo, importedRun, modelExport, project, runSummary } from './helpers/fixtures.js';
@@ -42,6 +42,12 @@ describe('what a run can do as a model', () => {
     expect(architectureLine(importedInfo({ netG: 'unet_256', norm: 'none', inputNc: 1 }))).toBe('U-Net 256 · 8 filters · no norm · gray → RGB');
     expect(formatParams(124_931)).toBe('124,931');
     expect(formatParams(54_414_080)).toBe('54.4 M');
+  });
+
+  it('names an import as the service does: the model zoo’s latest_net_G.pth after its folder', () => {
+    expect(defaultImportName('/m/resnet6_ngf8_instance.pth')).toBe('resnet6_ngf8_instance');
+    expect(defaultImportName('/zoo/horse2zebra_pretrained/latest_net_G_A.pth')).toBe('horse2zebra');
+    expect(defaultImportName('/zoo/facades/200_net_G.pt')).toBe('facades');
   });
 
   it('builds a model export target from an optional folder and name', () => {

@@ -101,6 +101,14 @@ export function joinPath(folder: string, name: string): string {
   return folder.endsWith(sep) ? `${folder}${name}` : `${folder}${sep}${name}`;
 }
 
+/** The name an import gets when none is given, as the service picks it: latest_net_G.pth is named after its folder. */
+export function defaultImportName(file: string): string {
+  const stem = baseName(file).replace(/\.(pth|pt)$/i, '');
+  if (!/^(latest|\d+)_net_G(_A|_B)?$/.test(stem)) return stem;
+  const folder = baseName(dirName(file)).replace(/_pretrained$/, '');
+  return folder && folder !== '.' && folder !== file ? folder : stem;
+}
+
 export function isAbsolute(p: string): boolean {
   return p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\');
 }

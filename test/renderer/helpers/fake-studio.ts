@@ -10,6 +10,7 @@ import type { Checkpoint, DatasetItem, ExportJob, ImportedModelInfo, MetricPoint
 import type { StudioEvent } from '../../../main/api/events.js';
 import { runOptionsSchema, runScheduleSchema } from '../../../main/api/run-options.js';
 import { fileUrl } from '../../../main/api/urls.js';
+import { defaultImportName } from '../../../renderer/src/lib/models.js';
 import type { ResponseEnvelope } from '../../../main/api/wire.js';
 
 const now = Date.now();
@@ -158,7 +159,7 @@ function importModel(params: Record<string, unknown>): { ok: true; result: unkno
   const project = projects.find((p) => p.id === params.projectId)!;
   const pairWith = params.pairWith ? String(params.pairWith) : null;
   const run = imported({
-    id: fakeId('r'), projectId: project.id, name: String(params.name ?? file.split('/').pop()!.replace(/\.(pth|pt)$/i, '')),
+    id: fakeId('r'), projectId: project.id, name: String(params.name ?? defaultImportName(file)),
     model: pairWith || project.kind === 'unpaired' ? 'cyclegan' : 'pix2pix', status: 'queued', lastCheckpoint: null, createdAt: Date.now(), startedAt: null, endedAt: null,
   });
   runs.push(run);
