@@ -221,6 +221,30 @@ describe('imported runs in Runs', () => {
   });
 });
 
+describe('Deleting a run', () => {
+  it('asks in place, then calls runs.delete and drops the row; a running run offers no delete', async () => {
+    const failed = importedRun({ status: 'failed', imported: null, lastCheckpoint: null, statusReason: 'refusing to load: the file asks for os.system' });
+    const live = runSummary({ id: 'r_running01', status: 'running' });
+    const { target, client } = await open('#/p/p_abcdef12/runs', { 'runs.list': () => [failed, live], 'runs.delete': (p) => ({ runId: p.runId, deletedFiles: true }) });
+    const rows = () => [...target.querySelectorAll('tbody tr:not(.sub)')];
+    const row = (name: string) => rows().find((r) => r.textContent?.includes(name));
+    expect(byText(row('Quick draft')!, 'button', 'Delete…')).toBeUndefined();
+
+    byText(row(failed.name)!, 'button', 'Delete…')!.click();
+    await settle();
+    expect(client.calls.some((c) => c.method === 'runs.delete')).toBe(false);
+    byText(row(failed.name)!, 'button', 'Keep')!.click();
+    await settle();
+    byText(row(failed.name)!, 'button', 'Delete…')!.click();
+    await settle();
+    byText(row(failed.name)!, 'button', 'Delete model')!.click();
+    await settle();
+    expect(client.calls.find((c) => c.method === 'runs.delete')?.params).toEqual({ runId: failed.id });
+    expect(row(failed.name)).toBeUndefined();
+    expect(row('Quick draft')).toBeDefined();
+  });
+});
+
 describe('Export view', () => {
   const run = importedRun();
   const running: ExportJob = {
@@ -324,10 +348,10 @@ describe('Train: fine-tune', () => {
     expect(netG.value).toBe('resnet_6blocks');
     expect((target.querySelector('#opt-ngf') as HTMLInputElement).value).toBe('8');
     expect(target.querySelector('#opt-ngf-help')?.textContent).toBe(`Taken from ${source.name}: its weights need this.`);
-    // Dropout has no weights: the source's setting is only the starting point.
+    // Dropout is part of the shape: a ResNet block's dropout layer shifts its weights' names.
     const dropout = target.querySelector('#opt-no_dropout') as HTMLInputElement;
     expect(dropout.checked).toBe(true);
-    expect(dropout.disabled).toBe(false);
+    expect(dropout.disabled).toBe(true);
     // The discriminator of an import starts fresh: it stays the user's.
     expect((target.querySelector('#opt-ndf') as HTMLInputElement).disabled).toBe(false);
     expect(target.querySelector('#init-from-help')?.textContent).toContain('keeps its architecture');

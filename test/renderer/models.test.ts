@@ -33,8 +33,8 @@ describe('what a run can do as a model', () => {
   });
 
   it('locks the generator shape of an import, and the discriminator too of a trained run', () => {
-    expect(lockedKeys(pair)).toEqual(['netG', 'ngf', 'norm', 'input_nc', 'output_nc']);
-    expect(lockedKeys(runSummary())).toEqual(['netG', 'ngf', 'norm', 'input_nc', 'output_nc', 'netD', 'ndf', 'n_layers_D']);
+    expect(lockedKeys(pair)).toEqual(['netG', 'ngf', 'norm', 'input_nc', 'output_nc', 'no_dropout']);
+    expect(lockedKeys(runSummary())).toEqual(['netG', 'ngf', 'norm', 'input_nc', 'output_nc', 'no_dropout', 'netD', 'ndf', 'n_layers_D']);
   });
 
   it('describes an architecture for people', () => {

@@ -34,8 +34,11 @@ export function fineTuneReasonId(runId: string): string {
   return `ft-why-${runId}`;
 }
 
-/** Options a fine-tuned run takes from its source: the generator's shape, and the discriminator's when it was trained. */
-export const GENERATOR_KEYS = ['netG', 'ngf', 'norm', 'input_nc', 'output_nc'] as const;
+/**
+ * Options a fine-tuned run takes from its source: the generator's shape, and the discriminator's
+ * when it was trained. Dropout counts: a ResNet block's dropout layer shifts its weights' names.
+ */
+export const GENERATOR_KEYS = ['netG', 'ngf', 'norm', 'input_nc', 'output_nc', 'no_dropout'] as const;
 export const DISCRIMINATOR_KEYS = ['netD', 'ndf', 'n_layers_D'] as const;
 export function lockedKeys(source: Pick<RunSummary, 'origin'>): string[] {
   return source.origin === 'imported' ? [...GENERATOR_KEYS] : [...GENERATOR_KEYS, ...DISCRIMINATOR_KEYS];
