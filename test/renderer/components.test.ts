@@ -123,4 +123,39 @@ describe('App', () => {
     await settle();
     expect(target.parentElement?.textContent ?? document.body.textContent).toContain('Keyboard shortcuts');
   });
+
+  it('shows a two-folder project as pairs matched by the studio, with a missing partner named', async () => {
+    const target = document.createElement('div');
+    document.body.appendChild(target);
+    const p = project();
+    const item = (role: 'A' | 'B', relPath: string) => ({ role, relPath, url: `/files/${p.id}/${role}/${relPath}`, size: 10, width: 8, height: 8, contentHash: null, status: 'ok' as const, reason: null });
+    const asked: unknown[] = [];
+    const client = new FakeClient({
+      'backend.info': () => ({ requested: 'auto', installed: { gpu: false, node: false, wasm: true, cpu: true }, lastReported: null, jobsAvailable: true }),
+      'datasets.health': () => ({ projectId: p.id, status: 'ready', folders: [], unreadable: [], unreadableTotal: 0, duplicates: [], unmatched: { A: ['owl'], B: [] }, usable: 1, problems: [] }),
+      'datasets.pairs': (q) => {
+        asked.push(q);
+        const all = [
+          { key: 'cat', A: item('A', 'cat.png'), B: item('B', 'cat.jpg') },
+          { key: 'owl', A: item('A', 'owl.png'), B: null },
+        ];
+        const items = q.only === 'unmatched' ? all.filter((x) => !x.B) : all;
+        return { total: items.length, matched: 1, unmatched: 1, offset: 0, items };
+      },
+    });
+    location.hash = `#/p/${p.id}/dataset`;
+    mounted.push(mount(App, { target, props: { client } }));
+    client.emit({ event: 'snapshot', data: { projects: [p], activeRuns: [], progress: {}, jobs: [] } });
+    await settle();
+    const figures = () => [...target.querySelectorAll('figure.pair')];
+    expect(figures().map((f) => f.querySelector('figcaption')?.textContent)).toEqual(['cat', '⚠ owl']);
+    expect(figures()[0]!.querySelector('[aria-label="B cat.jpg"]')).not.toBeNull();
+    expect(figures()[1]!.textContent).toContain('No B');
+    expect(figures()[1]!.textContent).toContain('nothing named owl.* in folder B');
+
+    (target.querySelector('input[type=checkbox]') as HTMLInputElement).click();
+    await settle();
+    expect(asked.at(-1)).toMatchObject({ projectId: p.id, only: 'unmatched' });
+    expect(figures().map((f) => f.querySelector('figcaption')?.textContent)).toEqual(['⚠ owl']);
+  });
 });

@@ -29,7 +29,22 @@ const shots: Array<[string, string, (() => Promise<void>)?]> = [
   ['06-runs', '#/p/p_facades01/runs'],
   ['07-export', '#/p/p_facades01/export'],
   ['08-shortcuts', '#/p/p_facades01/live/r_live00001', async () => void (await page.keyboard.press('Shift+Slash'))],
-  ['09-dataset-unreadable', '#/p/p_facades01/dataset', async () => void (await page.getByLabel('Only unreadable').check())],
+  [
+    '09-dataset-unreadable',
+    '#/p/p_facades01/dataset',
+    async () => {
+      await page.getByText('Folder A').click();
+      await page.getByLabel('Only unreadable').check();
+    },
+  ],
+  [
+    '09b-dataset-unmatched',
+    '#/p/p_facades01/dataset',
+    async () => {
+      await page.getByText('Pairs', { exact: true }).click();
+      await page.getByLabel('Only without a partner').check();
+    },
+  ],
   ['10-train-unpaired', '#/p/p_horses001/train'],
   ['11-focus-ring', '#/p/p_facades01/train', async () => { for (let i = 0; i < 9; i++) await page.keyboard.press('Tab'); }],
   ['13-runs-imported', '#/p/p_horses001/runs'],

@@ -221,6 +221,15 @@ function handle(method: string, params: Record<string, unknown>): { ok: true; re
       for (let i = offset; i < Math.min(total, offset + limit); i++) items.push(item(pid, role, i));
       return ok({ total, offset, items });
     }
+    case 'datasets.pairs': {
+      // The stand-in's A and B hold the same names, except A/00007 whose partner is missing.
+      const offset = Number(params.offset ?? 0);
+      const limit = Number(params.limit ?? 100);
+      const pid = String(params.projectId);
+      const keys = Array.from({ length: perSide }, (_, i) => i).filter((i) => params.only !== 'unmatched' || i === 7);
+      const items = keys.slice(offset, offset + limit).map((i) => ({ key: item(pid, 'A', i).relPath.replace(/\.[^.]+$/, ''), A: item(pid, 'A', i), B: i === 7 ? null : item(pid, 'B', i) }));
+      return ok({ total: keys.length, matched: perSide - 1, unmatched: 1, offset, items });
+    }
     case 'datasets.health':
       return ok(params.projectId === P1
         ? { projectId: P1, status: 'ready', folders: [{ role: 'A', path: projects[0]!.folders[0]!.path, present: true, files: 5000, readable: 4998, sizes: { min: { width: 256, height: 256 }, max: { width: 256, height: 256 }, distinct: 1 } }, { role: 'B', path: projects[0]!.folders[1]!.path, present: true, files: 5000, readable: 5000, sizes: { min: { width: 256, height: 256 }, max: { width: 256, height: 256 }, distinct: 1 } }], unreadable: [{ role: 'A', relPath: '00007.png', reason: 'truncated PNG' }, { role: 'A', relPath: '04242.png', reason: 'truncated PNG' }], unreadableTotal: 2, duplicates: [], unmatched: { A: [], B: [] }, usable: 4998, problems: ['2 files in A cannot be read (00007.png, 04242.png); their pairs are skipped.'] }

@@ -1,9 +1,8 @@
-// Pages of a dataset listing, fetched on demand for the rows on screen and dropped on change.
-import type { DatasetItem, DatasetPage, FolderRole } from '../../../../main/api/entities.js';
+// Pages of a dataset listing (images, or pairs of a two-folder project), fetched on demand for the
+// rows on screen and dropped on change.
+import type { DatasetItem, DatasetPair, FolderRole } from '../../../../main/api/entities.js';
 import type { ApiResult } from '../../../../main/api/errors.js';
-import { fileUrl } from '../../../../main/api/urls.js';
 import { pagesFor } from './virtual-grid.js';
-import { stem } from '../util/format.js';
 
 export interface DatasetQuery {
   projectId: string;
@@ -11,30 +10,27 @@ export interface DatasetQuery {
   status?: 'ok' | 'unreadable';
 }
 
-export type Lister = (q: DatasetQuery & { offset: number; limit: number }) => Promise<ApiResult<DatasetPage>>;
-
-export interface PairCell {
-  a: DatasetItem;
-  /** The B file with the same name (stem), when the listing shows one. */
-  b: DatasetItem | null;
-  /** Where B would be by name when it was not in the same page. */
-  bGuessUrl: string;
+export interface PairQuery {
+  projectId: string;
+  only?: 'all' | 'matched' | 'unmatched';
 }
 
-export class DatasetPages {
-  readonly pages = new Map<number, DatasetItem[]>();
+export type Lister<T, Q> = (q: Q & { offset: number; limit: number }) => Promise<ApiResult<{ total: number; items: T[] }>>;
+
+export class DatasetPages<T = DatasetItem, Q = DatasetQuery> {
+  readonly pages = new Map<number, T[]>();
   private readonly inflight = new Set<number>();
   total: number | null = null;
   generation = 0;
 
   constructor(
-    readonly query: DatasetQuery,
-    private readonly list: Lister,
+    readonly query: Q,
+    private readonly list: Lister<T, Q>,
     readonly pageSize = 200,
     private readonly onChange: () => void = () => {},
   ) {}
 
-  item(index: number): DatasetItem | undefined {
+  item(index: number): T | undefined {
     return this.pages.get(Math.floor(index / this.pageSize))?.[index % this.pageSize];
   }
 
@@ -64,9 +60,4 @@ export class DatasetPages {
   }
 }
 
-/** Joins A items with B items by file stem (within what is loaded), for paired-folder projects. */
-export function pairCells(projectId: string, aItems: readonly (DatasetItem | undefined)[], bItems: readonly (DatasetItem | undefined)[]): Array<PairCell | undefined> {
-  const byStem = new Map<string, DatasetItem>();
-  for (const b of bItems) if (b) byStem.set(stem(b.relPath), b);
-  return aItems.map((a) => (a ? { a, b: byStem.get(stem(a.relPath)) ?? null, bGuessUrl: fileUrl(projectId, 'B', a.relPath) } : undefined));
-}
+export type PairPages = DatasetPages<DatasetPair, PairQuery>;
