@@ -1,5 +1,5 @@
 import { tf } from '../tf.js';
-import type { ForwardContext } from './context.js';
+import type { ForwardContext, InstanceStats } from './context.js';
 import type { Layer } from './layer.js';
 import type { ParamRegistry } from './params.js';
 import { firstOrderOnly } from './tape-depth.js';
@@ -65,7 +65,11 @@ export class BatchNorm2d implements Layer {
 
 /** nn.InstanceNorm2d(affine=False, track_running_stats=False): no parameters, same in train and eval. */
 export class InstanceNorm2d implements Layer {
-  forward(x: tf.Tensor4D, _ctx: ForwardContext): tf.Tensor4D {
+  /** `key`: the layer's state_dict prefix, naming its statistics in an InstanceStats. */
+  constructor(private readonly key = '') {}
+
+  forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
+    if (ctx.instanceStats) return this.shared(x, ctx.instanceStats);
     if (!firstOrderOnly()) {
       const { mean, variance } = tf.moments(x, [1, 2], true);
       return tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, EPS)));
@@ -85,6 +89,17 @@ export class InstanceNorm2d implements Layer {
       };
     });
     return op(x) as tf.Tensor4D;
+  }
+
+  private shared(x: tf.Tensor4D, stats: InstanceStats): tf.Tensor4D {
+    if (stats.mode === 'record') {
+      const { mean, variance } = tf.moments(x, [1, 2], true);
+      stats.byLayer.set(this.key, { mean: tf.keep(mean), variance: tf.keep(variance) });
+      return tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, EPS)));
+    }
+    const s = stats.byLayer.get(this.key);
+    if (!s) throw new Error(`no recorded instance-norm statistics for ${this.key || 'an unnamed layer'}`);
+    return tf.mul(tf.sub(x, s.mean), tf.rsqrt(tf.add(s.variance, EPS)));
   }
 }
 
@@ -137,7 +152,7 @@ export function normFactory(params: ParamRegistry, norm: NormType): (prefix: str
     case 'batch':
       return (prefix, channels) => new BatchNorm2d(params, prefix, channels);
     case 'instance':
-      return () => new InstanceNorm2d();
+      return (prefix) => new InstanceNorm2d(prefix);
     case 'none':
       return () => new Identity();
   }

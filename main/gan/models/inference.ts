@@ -1,5 +1,5 @@
 import { tf } from '../tf.js';
-import { evalContext, referenceTestContext, type ForwardContext } from '../layers/context.js';
+import { evalContext, referenceTestContext, type ForwardContext, type InstanceStats } from '../layers/context.js';
 import { sizeMultiple, type NetG } from '../networks/define.js';
 import type { Network } from '../networks/network.js';
 import { Rng } from '../util/rng.js';
@@ -14,6 +14,8 @@ export type InferenceMode = 'eval' | 'reference-test';
 export interface InferenceOptions {
   mode?: InferenceMode;
   seed?: number;
+  /** Record or apply shared instance-norm statistics (tiled inference). */
+  instanceStats?: InstanceStats;
 }
 
 function padAmounts(size: number, multiple: number): [number, number] {
@@ -55,6 +57,7 @@ export function translateBatch(net: Network, netG: NetG, images: tf.Tensor4D, op
     const rng = new Rng(opts.seed ?? 0);
     ctx = referenceTestContext(() => rng.nextUint32());
   }
+  if (opts.instanceStats) ctx = { ...ctx, instanceStats: opts.instanceStats };
   return tf.tidy(() => {
     const padded = mirrorPadTo(images, ph, pw);
     const out = net.forward(padded, ctx);
