@@ -8,7 +8,7 @@ import { exportOnnx } from '../io/onnx-export.js';
 import { createOnnxTranslator } from '../io/onnx-translator.js';
 import { loadTranslator } from '../models/generator-file.js';
 import { translateBatch, type InferenceMode } from '../models/inference.js';
-import type { PlainImage } from '../models/tiled-inference.js';
+import { tfjsTileEngine, type PlainImage, type TileEngine } from '../models/tiled-inference.js';
 import { sizeMultiple, type GeneratorArch } from '../networks/define.js';
 
 /** One generator, ready to translate whole images or tiles, on whichever engine runs it. */
@@ -18,8 +18,12 @@ export interface ImageTranslator {
   readonly arch: GeneratorArch;
   /** The side length tiles are rounded up to. */
   readonly multiple: number;
-  /** An image or tile, HWC in [-1, 1] → its translation, HWC. */
+  /** Images that may be in translation at once (onnxruntime's workers); more calls queue. */
+  readonly concurrency: number;
+  /** An image, HWC in [-1, 1] → its translation, HWC. */
   run(image: PlainImage): Promise<Float32Array>;
+  /** Large images: tiles for translateInTiles (sharing instance-norm statistics across tiles). */
+  readonly tiles: TileEngine;
   dispose(): Promise<void>;
 }
 
@@ -54,7 +58,9 @@ export async function openImageTranslator(modelPath: string, opts: TranslatorOpt
         engine: `onnxruntime (${ort.provider})`,
         arch: ort.arch,
         multiple: sizeMultiple(ort.arch.netG),
+        concurrency: ort.concurrency,
         run: async (image) => (await ort.translate([image.data], image.width, image.height))[0]!,
+        tiles: ort.tiles,
         dispose: () => ort.dispose(),
       };
     }
@@ -73,11 +79,13 @@ function tfjsImageTranslator(net: Awaited<ReturnType<typeof loadTranslator>>['ne
     engine: `tfjs (${tf.getBackend()})`,
     arch,
     multiple: sizeMultiple(arch.netG),
+    concurrency: 1,
     run: async (image) =>
       tf.tidy(() => {
         const x = tf.tensor4d(image.data, [1, image.height, image.width, image.channels]);
         return translateBatch(net, arch.netG, x, { mode }).dataSync() as Float32Array;
       }),
+    tiles: tfjsTileEngine(net, arch, { mode }),
     dispose: async () => net.dispose(),
   };
 }

@@ -67,8 +67,9 @@ type Decoded = Awaited<ReturnType<typeof readImage>>;
 /**
  * Translates every image under `input` (recursively) into `output`, keeping names and subfolders,
  * any size (whole, or tiled when large), skipping outputs that exist; a bad file is reported and
- * the rest go on. No cap on the number of images. The next image is decoded and the previous one
- * encoded while the current one translates (onnxruntime computes off the JS thread).
+ * the rest go on. No cap on the number of images. As many images translate at once as the
+ * translator can run (onnxruntime's workers), the next one decoding and finished ones encoding
+ * meanwhile, so progress may report them slightly out of order.
  */
 export async function translateFolder(t: ImageTranslator, opts: TranslateFolderOptions): Promise<TranslateSummary> {
   const { root, files } = await listInputs(opts.input);
@@ -93,44 +94,57 @@ export async function translateFolder(t: ImageTranslator, opts: TranslateFolderO
     }
   }
   const read = (i: number): Promise<Decoded | Error> =>
-    i < todo.length ? readImage(todo[i]!.file, { channels: inputNc === 1 ? 1 : 3 }).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))) : Promise.resolve(new Error('none'));
-  let next = read(0);
-  let pendingWrite: Promise<void> = Promise.resolve();
+    readImage(todo[i]!.file, { channels: inputNc === 1 ? 1 : 3 }).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+  const reads = new Map<number, Promise<Decoded | Error>>();
+  const decoded = (i: number): Promise<Decoded | Error> => {
+    let p = reads.get(i);
+    if (!p) reads.set(i, (p = read(i)));
+    return p;
+  };
   const fail = (file: string, e: unknown) => {
     const reason = e instanceof Error ? e.message : String(e);
     summary.failed.push({ file, reason });
     report(file, 'failed', reason);
   };
-  for (let i = 0; i < todo.length; i++) {
-    if (opts.signal?.aborted) {
-      summary.stopped = true;
-      break;
+  let next = 0;
+  // One lane per image the translator can run at once; each keeps at most one write pending.
+  const lane = async (): Promise<void> => {
+    let pendingWrite: Promise<void> = Promise.resolve();
+    while (next < todo.length) {
+      if (opts.signal?.aborted) {
+        summary.stopped = true;
+        break;
+      }
+      const i = next++;
+      const { file, target } = todo[i]!;
+      const image = await decoded(i);
+      reads.delete(i);
+      // The next image decodes (on libuv's threads) while this one translates.
+      if (next < todo.length) void decoded(next);
+      if (image instanceof Error) {
+        fail(file, image);
+        continue;
+      }
+      try {
+        const tiled = (opts.tile ?? 0) > 0 || image.width * image.height > maxWhole;
+        const tile = opts.tile && opts.tile > 0 ? opts.tile : 512;
+        const out = tiled
+          ? (await translateInTiles(image, outputNc, t.multiple, { tile, overlap: opts.overlap ?? Math.round(tile / 4), statsPixels: maxWhole }, t.tiles)).data
+          : await t.run(image);
+        await pendingWrite;
+        pendingWrite = writeImage(target.file, out, image.width, image.height, outputNc === 1 ? 1 : 3, target.format).then(
+          () => {
+            summary.translated++;
+            report(file, 'translated');
+          },
+          (e: unknown) => fail(file, e),
+        );
+      } catch (e) {
+        fail(file, e);
+      }
     }
-    const { file, target } = todo[i]!;
-    const image = await next;
-    next = read(i + 1);
-    if (image instanceof Error) {
-      fail(file, image);
-      continue;
-    }
-    try {
-      const tiled = (opts.tile ?? 0) > 0 || image.width * image.height > maxWhole;
-      const tile = opts.tile && opts.tile > 0 ? opts.tile : 512;
-      const out = tiled
-        ? (await translateInTiles(image, outputNc, t.multiple, { tile, overlap: opts.overlap ?? Math.round(tile / 4) }, (patch) => t.run(patch))).data
-        : await t.run(image);
-      await pendingWrite;
-      pendingWrite = writeImage(target.file, out, image.width, image.height, outputNc === 1 ? 1 : 3, target.format).then(
-        () => {
-          summary.translated++;
-          report(file, 'translated');
-        },
-        (e: unknown) => fail(file, e),
-      );
-    } catch (e) {
-      fail(file, e);
-    }
-  }
-  await pendingWrite;
+    await pendingWrite;
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(t.concurrency, todo.length)) }, lane));
   return summary;
 }

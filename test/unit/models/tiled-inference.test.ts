@@ -32,7 +32,7 @@ describe('tiled translation', () => {
       return tf.concat([tf.sin(tf.mul(tf.add(yy, xx), 9)), tf.mul(yy, tf.ones([1, 1, width, 1])), tf.mul(xx, tf.ones([1, height, 1, 1]))], 3) as tf.Tensor4D;
     });
     const whole = tf.tidy(() => translateBatch(net, 'resnet_6blocks', image).dataSync() as Float32Array);
-    const tiled = await translateTiled(net, 'resnet_6blocks', { data: image.dataSync() as Float32Array, width, height, channels: 3 }, 3, {
+    const tiled = await translateTiled(net, { netG: 'resnet_6blocks', norm: 'batch' }, { data: image.dataSync() as Float32Array, width, height, channels: 3 }, 3, {
       // Tiles must be well beyond the network's receptive field (~120 px for resnet_6blocks).
       tile: 256,
       overlap: 128,
