@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
@@ -13,7 +14,10 @@ export interface WasmRuntime {
 /** XNNPACK's pool in tfjs-backend-wasm is pre-spawned with 8 workers and capped there. */
 const MAX_WASM_THREADS = 8;
 
-const pthreadWorkerPath = fileURLToPath(new URL('./wasm-pthread-worker.cjs', import.meta.url));
+// In the packaged app the file is unpacked beside the asar archive (worker threads need a real file).
+const besideUs = fileURLToPath(new URL('./wasm-pthread-worker.cjs', import.meta.url));
+const unpacked = besideUs.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
+const pthreadWorkerPath = unpacked !== besideUs && existsSync(unpacked) ? unpacked : besideUs;
 
 interface NodeWorkerLike {
   unref(): void;

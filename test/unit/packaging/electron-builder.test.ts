@@ -31,6 +31,8 @@ describe('electron-builder configuration', () => {
       expect(unpacked.some((p) => p.includes(`node_modules/${m}/`)), m).toBe(true);
     }
     expect(config.npmRebuild).toBe(true);
+    // Worker threads cannot start from inside the archive.
+    expect(unpacked).toContain('out/jobs/wasm-pthread-worker.cjs');
   });
 
   it('flips the security fuses', () => {
