@@ -133,6 +133,8 @@ export interface RunSummary {
   origin: RunOrigin;
   /** Set once an import has read its files; null for trained runs and while importing. */
   imported: ImportedModelInfo | null;
+  /** A fine-tuned run: the run and checkpoint whose weights it started from (as they were named then). */
+  startedFrom: { runId: string; runName: string; checkpointId: number; fileName: string } | null;
   status: RunStatus;
   statusReason: string | null;
   backend: BackendName;

@@ -214,6 +214,13 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: 'where a fine-tuned run started from',
+    up(db) {
+      db.exec(`ALTER TABLE runs ADD COLUMN started_from_json TEXT;`);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

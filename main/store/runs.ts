@@ -1,7 +1,7 @@
 // Runs: the full resolved options (what the checkpoints carry too), where the run stands, and why
 // it is in the state it is in.
 import type { BackendName, ResolvedRunOptions, RunSchedule } from '../api/run-options.js';
-import type { ImportedModelInfo, RunOrigin, RunStatus } from '../api/entities.js';
+import type { ImportedModelInfo, RunOrigin, RunStatus, RunSummary } from '../api/entities.js';
 import type { Db } from './database.js';
 
 export interface RunRecord {
@@ -11,6 +11,7 @@ export interface RunRecord {
   model: 'pix2pix' | 'cyclegan';
   origin: RunOrigin;
   imported: ImportedModelInfo | null;
+  startedFrom: RunSummary['startedFrom'];
   options: ResolvedRunOptions;
   schedule: RunSchedule;
   backend: BackendName;
@@ -34,6 +35,7 @@ interface Row {
   model: 'pix2pix' | 'cyclegan';
   origin: RunOrigin;
   imported_json: string | null;
+  started_from_json: string | null;
   options_json: string;
   schedule_json: string;
   backend: BackendName;
@@ -57,6 +59,7 @@ const fromRow = (r: Row): RunRecord => ({
   model: r.model,
   origin: r.origin,
   imported: r.imported_json === null ? null : (JSON.parse(r.imported_json) as ImportedModelInfo),
+  startedFrom: r.started_from_json ? (JSON.parse(r.started_from_json) as RunSummary['startedFrom']) : null,
   options: JSON.parse(r.options_json) as ResolvedRunOptions,
   schedule: JSON.parse(r.schedule_json) as RunSchedule,
   backend: r.backend,
@@ -95,14 +98,15 @@ export class RunsRepo {
   insert(r: RunRecord): void {
     this.db
       .prepare(
-        `INSERT INTO runs (id, project_id, name, model, origin, imported_json, options_json, schedule_json, backend, backend_used, status, status_reason,
+        `INSERT INTO runs (id, project_id, name, model, origin, imported_json, started_from_json, options_json, schedule_json, backend, backend_used, status, status_reason,
                            run_dir, total_iters, epoch, last_epoch, last_checkpoint, created_at, started_at, ended_at)
-         VALUES (@id, @projectId, @name, @model, @origin, @importedJson, @optionsJson, @scheduleJson, @backend, @backendUsed, @status, @statusReason,
+         VALUES (@id, @projectId, @name, @model, @origin, @importedJson, @startedFromJson, @optionsJson, @scheduleJson, @backend, @backendUsed, @status, @statusReason,
                  @runDir, @totalIters, @epoch, @lastEpoch, @lastCheckpoint, @createdAt, @startedAt, @endedAt)`,
       )
       .run({
         ...r,
         importedJson: r.imported === null ? null : JSON.stringify(r.imported),
+        startedFromJson: r.startedFrom === null ? null : JSON.stringify(r.startedFrom),
         optionsJson: JSON.stringify(r.options),
         scheduleJson: JSON.stringify(r.schedule),
       });

@@ -80,6 +80,7 @@ export function presentRunSummary(ctx: StudioContext, r: RunRecord): RunSummary 
     model: r.model,
     origin: r.origin,
     imported: r.imported,
+    startedFrom: r.startedFrom,
     status: r.status,
     statusReason: r.statusReason,
     backend: r.backend,

@@ -15,6 +15,8 @@ const DISCRIMINATOR_KEYS = ['netD', 'ndf', 'n_layers_D'] as const;
 
 export interface FineTuneSource {
   file: string;
+  /** What the new run records as its origin. */
+  from: { runId: string; runName: string; checkpointId: number; fileName: string };
   /** An imported model's discriminators (if any) were never trained: they start fresh. */
   generatorsOnly: boolean;
   /** Options the new run takes from the source. */
@@ -67,5 +69,5 @@ export function fineTuneSource(
     }
     options[k] = own[k];
   }
-  return { file, generatorsOnly, options };
+  return { file, from: { runId: src.id, runName: src.name, checkpointId: checkpoint.id, fileName: checkpoint.fileName }, generatorsOnly, options };
 }

@@ -47,6 +47,7 @@ export async function importModel(ctx: StudioContext, input: MethodParams<'model
     model,
     origin: 'imported',
     imported: null,
+    startedFrom: null,
     // Replaced by the architecture the import finds; until then the defaults stand in.
     options: runOptionsSchema.parse({ model, name }),
     schedule: runScheduleSchema.parse(settings.schedule),

@@ -65,6 +65,7 @@ export async function startRun(ctx: StudioContext, input: MethodParams<'runs.sta
     model,
     origin: 'trained',
     imported: null,
+    startedFrom: source?.from ?? null,
     options,
     schedule,
     backend: input.backend ?? settings.backend,

@@ -245,6 +245,16 @@ describe('Deleting a run', () => {
   });
 });
 
+describe('Fine-tuned runs', () => {
+  it('say which run they started from', async () => {
+    const tuned = runSummary({ id: 'r_tuned0001', name: 'zebras, tuned', status: 'finished', lastCheckpoint: 'latest.tandem', startedFrom: { runId: 'r_import001', runName: 'horse2zebra', checkpointId: 3, fileName: 'model.tandem' } });
+    const { target } = await open('#/p/p_abcdef12/runs', { 'runs.list': () => [tuned] });
+    const row = [...target.querySelectorAll('tbody tr')].find((r) => r.textContent?.includes('zebras, tuned'))!;
+    expect(row.querySelector('.from')?.textContent).toBe('from horse2zebra');
+    expect(row.querySelector('.from')?.getAttribute('title')).toBe('Started from model.tandem of horse2zebra');
+  });
+});
+
 describe('Export view', () => {
   const run = importedRun();
   const running: ExportJob = {

@@ -166,6 +166,7 @@ describe('models in and out of the studio', () => {
       }),
     );
     expect(tune.options).toMatchObject({ netG: 'resnet_6blocks', ngf: 8, norm: 'instance', lr: 0.0001 });
+    expect(tune.startedFrom).toMatchObject({ runId: pair.id, runName: 'pair', fileName: 'model.tandem' });
     const trained = await settledRun(tune.id);
     off();
     expect(trained.statusReason).toBeNull();

@@ -42,7 +42,7 @@ function item(projectId: string, role: 'A' | 'B', i: number): DatasetItem {
 const RUN = 'r_live00001';
 const quick = runOptionsSchema.parse({ model: 'pix2pix', netG: 'resnet_6blocks', ngf: 16, ndf: 16, load_size: 143, crop_size: 128, n_epochs: 5, n_epochs_decay: 5 });
 const summary = (over: Partial<RunSummary>): RunSummary => ({
-  id: RUN, projectId: P1, name: 'Quick draft', model: 'pix2pix', origin: 'trained', imported: null, status: 'running', statusReason: null, backend: 'auto',
+  id: RUN, projectId: P1, name: 'Quick draft', model: 'pix2pix', origin: 'trained', imported: null, startedFrom: null, status: 'running', statusReason: null, backend: 'auto',
   backendUsed: 'backend: wasm (SIMD, 2 threads); tensorflow: @tensorflow/tfjs-node-gpu not installed',
   totalIters: 0, epoch: 1, lastEpoch: 10, lastCheckpoint: 'latest.tandem', createdAt: now - 3600e3, startedAt: now - 3600e3, endedAt: null, ...over,
 });

@@ -29,6 +29,7 @@ export function runSummary(over: Partial<RunSummary> = {}): RunSummary {
     model: 'pix2pix',
     origin: 'trained',
     imported: null,
+    startedFrom: null,
     status: 'running',
     statusReason: null,
     backend: 'auto',

@@ -81,6 +81,20 @@ const fixtures: Record<number, { seed(db: Database.Database): void; check(store:
       expect(store.jobs.get('j_bbbbbbbb')).toMatchObject({ kind: 'model-export', modelExportId: 'x_aaaaaaaa' });
     },
   },
+  4: {
+    seed(db) {
+      fixtures[3]!.seed(db);
+      db.prepare(
+        `INSERT INTO runs (id, project_id, name, model, origin, started_from_json, options_json, schedule_json, backend, status, run_dir, last_epoch, created_at)
+         VALUES ('r_cccccccc', 'p_aaaaaaaa', 'tuned', 'cyclegan', 'trained', '{"runId":"r_bbbbbbbb","runName":"horse2zebra","checkpointId":2,"fileName":"model.tandem"}', '{"model":"cyclegan"}', '{}', 'auto', 'finished', '/data/p/runs/t', 1, ?)`,
+      ).run(now);
+    },
+    check(store) {
+      fixtures[3]!.check(store);
+      expect(store.runs.get('r_cccccccc')!.startedFrom).toEqual({ runId: 'r_bbbbbbbb', runName: 'horse2zebra', checkpointId: 2, fileName: 'model.tandem' });
+      expect(store.runs.get('r_aaaaaaaa')!.startedFrom).toBeNull();
+    },
+  },
 };
 
 describe('migrations', () => {
