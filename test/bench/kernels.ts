@@ -76,6 +76,7 @@ for (const c of CASES) {
   entry.backpropInputNoWinograd = withoutWinograd(() => time(flops, backpropInput));
   entry.backpropInputStock = hasStockWasmKernel('Conv2DBackpropInput') ? withStockWasmKernels(() => time(flops, backpropInput, 1000, 5)) : null;
   entry.backpropFilter = time(flops, backpropFilter);
+  entry.backpropFilterNoWinograd = withoutWinograd(() => time(flops, backpropFilter));
   entry.backpropFilterStock = null; // tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter
   results[c.name] = c.transposed
     ? { note: 'transposed conv: forward=backpropInput kernel, input grad=conv2d kernel, filter grad=backpropFilter', ...entry }

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type ConvAttrs, type ConvGeometry, TEMP_BUFFER_FLOATS, convGeometry } from './conv-geometry.js';
 import { allocateTensor, heapView } from './wasm-heap.js';
+import { winogradApplies } from './winograd-conv.js';
+import { winogradFilterGradient } from './winograd-filter-grad.js';
 
 type Shape4 = [number, number, number, number];
 
@@ -15,6 +17,8 @@ type Shape4 = [number, number, number, number];
  * colsT rows are gathered from x transposed once to NCHW, so each row is a run of contiguous
  * pixels (zeros for padding, strides by skipping). Output rows are taken in chunks so colsT and
  * the dy chunk stay under tempBufferFloats; chunk products are summed.
+ *
+ * 3×3 stride-1 filter gradients with many channels go to Winograd instead (winograd-filter-grad.ts).
  */
 export function conv2dBackpropFilter(
   x: tf.Tensor4D,
@@ -24,6 +28,9 @@ export function conv2dBackpropFilter(
   tempBufferFloats = TEMP_BUFFER_FLOATS,
 ): tf.Tensor4D {
   const g = convGeometry(x.shape, filterShape, attrs);
+  if (winogradApplies(filterShape, [g.strideHeight, g.strideWidth], [1, 1], g.batch * g.outHeight * g.outWidth, 'filter')) {
+    return winogradFilterGradient(x, dy, g.padTop, g.padLeft, tempBufferFloats);
+  }
   if (g.strideHeight === 1 && g.strideWidth === 1) return wideRowsBackpropFilter(x, dy, g, tempBufferFloats);
   const { batch: n, inChannels: ci, outChannels: co, outHeight: oh, outWidth: ow, filterHeight: kh, filterWidth: kw } = g;
   const colsPerPixel = Math.max(kh * kw * ci, co);

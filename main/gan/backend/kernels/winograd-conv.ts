@@ -19,7 +19,8 @@ import { allocateTensor, heapView } from './wasm-heap.js';
  *
  * The ResNet generators' residual blocks (3×3, 256→256 at ¼ resolution) carry ~85% of their
  * flops; their input gradients (stride-1 convs of dy with the flipped filter) and, from 256²
- * crops on, their forward convs run here.
+ * crops on, their forward convs run here; their filter gradients run the adjoint algorithm in
+ * winograd-filter-grad.ts.
  */
 
 /** Used when both channel counts reach this: below it the transforms cost more than they save. */
@@ -28,6 +29,12 @@ export const WINOGRAD_MIN_CHANNELS = 128;
 export const WINOGRAD_MIN_FORWARD_PIXELS = 2048;
 /** Input-gradient pixels (N·H·W) from which an input gradient gains. */
 export const WINOGRAD_MIN_INPUT_PIXELS = 256;
+/**
+ * CI·CO·N·OH·OW from which a filter gradient (winograd-filter-grad.ts) gains: 32×32 output pixels
+ * at 256→256 channels, 64×64 at 128→128. Measured on 2 threads against the im2col + matMul route:
+ * 24×24×256 and 32×32×128 are a tie, 32×32×256 ~23% and 64×64×256 ~30% faster.
+ */
+export const WINOGRAD_MIN_FILTER_WORK = 2 ** 26;
 
 let enabled = true;
 
@@ -254,14 +261,15 @@ export function winogradFilter(filter: tf.Tensor4D, flipped: boolean): tf.Tensor
  * Measured on 2 threads: a forward conv at 32×32×256 is ~15% slower than XNNPACK's (which keeps
  * its packed filter across calls) and ~28% faster at 64×64×256; an input gradient is faster from
  * 16×16×256 and 32×32×128 up (the direct route rebuilds and repacks a flipped filter every call).
- * Below 128 channels it loses everywhere.
+ * Below 128 channels it loses everywhere. A filter gradient ('filter', outPixels = N·OH·OW) pays
+ * from WINOGRAD_MIN_FILTER_WORK on.
  */
 export function winogradApplies(
   filterShape: readonly number[],
   strides: readonly number[],
   dilations: readonly number[],
   outPixels: number,
-  direction: 'forward' | 'input',
+  direction: 'forward' | 'input' | 'filter',
 ): boolean {
   const [kh, kw, ci, co] = filterShape as [number, number, number, number];
   return (
@@ -272,6 +280,12 @@ export function winogradApplies(
     dilations.every((d) => d === 1) &&
     ci >= WINOGRAD_MIN_CHANNELS &&
     co >= WINOGRAD_MIN_CHANNELS &&
-    outPixels >= (direction === 'forward' ? WINOGRAD_MIN_FORWARD_PIXELS : WINOGRAD_MIN_INPUT_PIXELS)
+    outPixels >= minPixels(direction, ci, co)
   );
+}
+
+function minPixels(direction: 'forward' | 'input' | 'filter', ci: number, co: number): number {
+  if (direction === 'forward') return WINOGRAD_MIN_FORWARD_PIXELS;
+  if (direction === 'input') return WINOGRAD_MIN_INPUT_PIXELS;
+  return WINOGRAD_MIN_FILTER_WORK / (ci * co);
 }
