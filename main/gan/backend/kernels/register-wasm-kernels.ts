@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInput } from './conv2d-backprop-input.js';
 import { type ConvAttrs, asTensor, convGeometry } from './conv-geometry.js';
+import { identityKernel } from './identity.js';
 import { reflectPadGradKernel } from './reflect-pad-grad.js';
 import { spatialReduceKernel } from './spatial-reduce.js';
 import { winogradApplies, winogradConv2d, winogradFilter } from './winograd-conv.js';
@@ -52,6 +53,7 @@ export const TANDEM_WASM_KERNELS: readonly tf.KernelConfig[] = [
   reflectPadGradKernel,
   spatialReduceKernel('Mean', () => stockKernels.get('Mean')?.kernelFunc ?? null),
   spatialReduceKernel('Sum', () => stockKernels.get('Sum')?.kernelFunc ?? null),
+  identityKernel(() => stockKernels.get('Identity')?.kernelFunc ?? null),
 ];
 
 /** The stock kernels ours displaced, remembered on first registration (for benchmarks). */
