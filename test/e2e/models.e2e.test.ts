@@ -2,80 +2,34 @@
 // `tandem serve` with real job processes. A reference .pth is picked with the in-app file browser
 // and imported, exported as ONNX from the Export view, translates a folder to the reference's
 // pixels, and starts a fine-tune with its architecture locked. Screenshots go to test-artifacts/e2e/.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoDatasets } from '../../main/data/demo.js';
-import { CHROMIUM, launchChromium } from '../helpers/chromium.js';
+import { startE2EStudio, type E2EStudio } from '../helpers/e2e-studio.js';
 import { REFERENCE_DIR } from '../helpers/reference-fixtures.js';
-import { REPO } from '../helpers/run-cli.js';
 
-const shots = path.join(REPO, 'test-artifacts', 'e2e');
-const work = mkdtempSync(path.join(tmpdir(), 'tandem-e2e-models-'));
 const PTH_DIR = path.join(REFERENCE_DIR, 'pth');
 const PTH = 'resnet6_ngf8_instance.pth';
-let server: ChildProcess | null = null;
-let context: BrowserContext | null = null;
-let page: Page;
+let studio: E2EStudio;
+let work = '';
 let url = '';
-const pageErrors: string[] = [];
-
-async function buildRenderer(): Promise<void> {
-  if (existsSync(path.join(REPO, 'renderer', 'dist', 'index.html'))) return;
-  await new Promise<void>((resolve, reject) => {
-    const p = spawn(process.execPath, [path.join(REPO, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: REPO, stdio: 'inherit' });
-    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`renderer build failed (${code})`))));
-  });
-}
-
-async function startServer(): Promise<string> {
-  const child = spawn(process.execPath, [path.join(REPO, 'bin/tandem.mjs'), 'serve', '--port', '0', '--data', path.join(work, 'data')], {
-    cwd: work,
-    env: { ...process.env, TANDEM_WASM_THREADS: '1', TANDEM_BACKEND: 'wasm' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  server = child;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('tandem serve did not print its URL')), 60_000);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const m = /Tandem studio: (\S+)/.exec(line);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`tandem serve exited (${code})`)));
-  });
-}
-
-const shot = (name: string) => page.screenshot({ path: path.join(shots, `${name}.png`) });
+let page: Page;
+let pageErrors: string[] = [];
+const shot = (name: string) => studio.shot(name);
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`the end-to-end tests drive Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium`);
-  mkdirSync(shots, { recursive: true });
-  await writeDemoDatasets(path.join(work, 'demo'), { trainCount: 6, testCount: 2, size: 64 });
-  mkdirSync(path.join(work, 'photos'));
-  copyFileSync(path.join(PTH_DIR, 'resnet6_ngf8_instance.in.png'), path.join(work, 'photos', 'photo.png'));
-  await buildRenderer();
-  url = await startServer();
-  context = await launchChromium();
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  studio = await startE2EStudio('tandem-e2e-models-', async (dir) => {
+    await writeDemoDatasets(path.join(dir, 'demo'), { trainCount: 6, testCount: 2, size: 64 });
+    mkdirSync(path.join(dir, 'photos'));
+    copyFileSync(path.join(PTH_DIR, 'resnet6_ngf8_instance.in.png'), path.join(dir, 'photos', 'photo.png'));
+  });
+  ({ work, url, page, pageErrors } = studio);
 }, 180_000);
 
-afterAll(async () => {
-  await context?.close();
-  if (server && server.exitCode === null) {
-    server.kill('SIGINT');
-    await new Promise((r) => server!.once('exit', r));
-  }
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => studio?.close());
 
 describe('models in the studio, in a browser', () => {
   it('import a .pth with the file browser → its architecture → ONNX on disk → translate a folder → fine-tune', async () => {

@@ -1,74 +1,28 @@
 // End to end, as an artist uses it: Debian's Chromium (playwright-core) against a real
 // `tandem serve` with real child processes. Screenshots of each view go to test-artifacts/e2e/.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoDatasets } from '../../main/data/demo.js';
-import { CHROMIUM, launchChromium } from '../helpers/chromium.js';
-import { REPO } from '../helpers/run-cli.js';
+import { startE2EStudio, type E2EStudio } from '../helpers/e2e-studio.js';
 
-const shots = path.join(REPO, 'test-artifacts', 'e2e');
-const work = mkdtempSync(path.join(tmpdir(), 'tandem-e2e-'));
-let server: ChildProcess | null = null;
-let context: BrowserContext | null = null;
-let page: Page;
-let url = '';
-const pageErrors: string[] = [];
-
-async function buildRenderer(): Promise<void> {
-  if (existsSync(path.join(REPO, 'renderer', 'dist', 'index.html'))) return;
-  await new Promise<void>((resolve, reject) => {
-    const p = spawn(process.execPath, [path.join(REPO, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: REPO, stdio: 'inherit' });
-    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`renderer build failed (${code})`))));
-  });
-}
-
-async function startServer(): Promise<string> {
-  const child = spawn(process.execPath, [path.join(REPO, 'bin/tandem.mjs'), 'serve', '--port', '0', '--data', path.join(work, 'data')], {
-    cwd: work,
-    env: { ...process.env, TANDEM_WASM_THREADS: '1', TANDEM_BACKEND: 'wasm' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  server = child;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('tandem serve did not print its URL')), 60_000);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const m = /Tandem studio: (\S+)/.exec(line);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`tandem serve exited (${code})`)));
-  });
-}
-
-const shot = (name: string) => page.screenshot({ path: path.join(shots, `${name}.png`) });
 const text = async (selector: string) => (await page.locator(selector).first().textContent()) ?? '';
+let studio: E2EStudio;
+let work = '';
+let url = '';
+let page: Page;
+let pageErrors: string[] = [];
+const shot = (name: string) => studio.shot(name);
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`the end-to-end tests drive Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium`);
-  mkdirSync(shots, { recursive: true });
-  await writeDemoDatasets(path.join(work, 'demo'), { trainCount: 10, testCount: 3, size: 64 });
-  await buildRenderer();
-  url = await startServer();
-  context = await launchChromium();
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  studio = await startE2EStudio('tandem-e2e-', async (dir) => {
+    await writeDemoDatasets(path.join(dir, 'demo'), { trainCount: 10, testCount: 3, size: 64 });
+  });
+  ({ work, url, page, pageErrors } = studio);
 }, 180_000);
 
-afterAll(async () => {
-  await context?.close();
-  if (server && server.exitCode === null) {
-    server.kill('SIGINT');
-    await new Promise((r) => server!.once('exit', r));
-  }
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => studio?.close());
 
 describe('the studio in a browser', () => {
   it('project → Quick draft → live chart and samples → stop → export a folder', async () => {
