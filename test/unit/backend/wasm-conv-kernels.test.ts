@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../main/gan/backend/index.js';
+import { expectMatchesCpu, onCpu, relativeError } from '../../helpers/matches-cpu.js';
 import { conv2dBackpropFilter } from '../../../main/gan/backend/kernels/conv2d-backprop-filter.js';
 import { TANDEM_WASM_KERNELS } from '../../../main/gan/backend/kernels/register-wasm-kernels.js';
 
@@ -10,37 +11,6 @@ interface Case {
   filter: [number, number, number, number];
   stride: number;
   pad: Pad;
-}
-
-/** max |a - b| / max |b|: relative to the reference's scale, so near-zero entries don't blow up. */
-function relativeError(actual: tf.Tensor, reference: Float32Array): number {
-  const a = actual.dataSync();
-  expect(a.length).toBe(reference.length);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - reference[i]!));
-    scale = Math.max(scale, Math.abs(reference[i]!));
-  }
-  return diff / Math.max(scale, 1e-12);
-}
-
-function onCpu(compute: () => tf.Tensor): Float32Array {
-  tf.setBackend('cpu');
-  try {
-    return tf.tidy(() => compute().dataSync() as Float32Array);
-  } finally {
-    tf.setBackend('wasm');
-  }
-}
-
-function expectMatchesCpu(compute: () => tf.Tensor): void {
-  const reference = onCpu(compute);
-  const before = tf.memory().numTensors;
-  const actual = compute();
-  expect(relativeError(actual, reference)).toBeLessThan(1e-4);
-  actual.dispose();
-  expect(tf.memory().numTensors).toBe(before);
 }
 
 const CASES: Case[] = [

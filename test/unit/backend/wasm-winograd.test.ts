@@ -1,41 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../main/gan/backend/index.js';
+import { expectMatchesCpu, onCpu, relativeError } from '../../helpers/matches-cpu.js';
 import { winogradApplies, winogradConv2d, winogradFilter, withoutWinograd } from '../../../main/gan/backend/kernels/winograd-conv.js';
 import { winogradFilterGradient } from '../../../main/gan/backend/kernels/winograd-filter-grad.js';
 
 type Shape4 = [number, number, number, number];
-
-/** max |a - b| / max |b|, as in wasm-conv-kernels.test.ts. */
-function relativeError(actual: tf.Tensor, reference: Float32Array): number {
-  const a = actual.dataSync();
-  expect(a.length).toBe(reference.length);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - reference[i]!));
-    scale = Math.max(scale, Math.abs(reference[i]!));
-  }
-  return diff / Math.max(scale, 1e-12);
-}
-
-function onCpu(compute: () => tf.Tensor): Float32Array {
-  tf.setBackend('cpu');
-  try {
-    return tf.tidy(() => compute().dataSync() as Float32Array);
-  } finally {
-    tf.setBackend('wasm');
-  }
-}
-
-function expectMatchesCpu(compute: () => tf.Tensor): void {
-  const reference = onCpu(compute);
-  const before = tf.memory().numTensors;
-  const actual = compute();
-  expect(relativeError(actual, reference)).toBeLessThan(1e-4);
-  actual.dispose();
-  expect(tf.memory().numTensors).toBe(before);
-}
 
 /** A 3×3 stride-1 conv through winogradConv2d; `flipped` computes the input gradient's conv (dy → dx). */
 function viaWinograd(x: tf.Tensor4D, w: tf.Tensor4D, pads: [number, number, number, number], flipped: boolean, budget?: number): tf.Tensor4D {
