@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type ConvAttrs, type ConvGeometry, TEMP_BUFFER_FLOATS, convGeometry } from './conv-geometry.js';
+import { paddedPlanes } from './padded-planes.js';
 import { allocateTensor, heapView } from './wasm-heap.js';
 import { winogradApplies } from './winograd-conv.js';
 import { winogradFilterGradient } from './winograd-filter-grad.js';
@@ -121,7 +122,8 @@ function wideRowsBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry
   const hp = oh + kh - 1;
   const k = kh * kw * ci;
   const rowsPerChunk = Math.max(1, Math.min(oh, Math.floor(tempBufferFloats / (n * wd * Math.max(k, co)))));
-  const xp = paddedPlanes(x, g, hp, wd);
+  // KW spare zeros at the end: the last wide run of the last plane reaches into them.
+  const xp = paddedPlanes(x, hp, wd, g.padTop, g.padLeft, g.filterWidth);
   try {
     return sumOverRowChunks(oh, rowsPerChunk, [kh, kw, ci, co], (oy0, rows) =>
       tf.matMul(wideColsT(xp, g, hp, wd, oy0, rows), wideOutputRows(dy, wd, oy0, rows)) as tf.Tensor2D,
@@ -160,38 +162,6 @@ function sumOverRowChunks(
   }
 }
 
-/**
- * x as zero-padded planes [N, CI, HP, WD] (+ KW spare zeros at the end, which the last wide run
- * of the last plane reaches into). Rows and columns outside x (padding, or beyond what a 'valid'
- * conv reads) are zero.
- */
-function paddedPlanes(x: tf.Tensor4D, g: ConvGeometry, hp: number, wd: number): tf.Tensor1D {
-  const { batch: n, inHeight: h, inWidth: w, inChannels: ci, filterWidth: kw, padTop, padLeft } = g;
-  const plane = hp * wd;
-  const out = allocateTensor<tf.Rank.R1>([n * ci * plane + kw]);
-  const src = heapView(x);
-  const dst = heapView(out);
-  dst.fill(0);
-  const yLo = Math.max(0, -padTop);
-  const yHi = Math.min(h, hp - padTop);
-  const xLo = Math.max(0, -padLeft);
-  const xHi = Math.min(w, wd - padLeft);
-  for (let b = 0; b < n; b++) {
-    for (let iy = yLo; iy < yHi; iy++) {
-      const rowOut = (b * ci * hp + iy + padTop) * wd + padLeft;
-      let s = ((b * h + iy) * w + xLo) * ci;
-      for (let ix = xLo; ix < xHi; ix++) {
-        let d = rowOut + ix;
-        for (let c = 0; c < ci; c++) {
-          dst[d] = src[s + c]!;
-          d += plane;
-        }
-        s += ci;
-      }
-    }
-  }
-  return out;
-}
 
 /** colsT[(ky,kx,c), (b,r,ox')] = planes[b, c, oy0 + r + ky, ox' + kx] for ox' < WD: one run per row. */
 function wideColsT(xp: tf.Tensor1D, g: ConvGeometry, hp: number, wd: number, oy0: number, rows: number): tf.Tensor2D {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { TEMP_BUFFER_FLOATS } from './conv-geometry.js';
+import { paddedPlanes } from './padded-planes.js';
 import { allocateTensor, heapView } from './wasm-heap.js';
 
 /**
@@ -67,34 +68,6 @@ export function winogradFilterGradient(
   }
 }
 
-/** x as zero-padded planes [N, CI, HP, WP]: planes[b, c, y, x'] = x[b, y − padTop, x' − padLeft, c]. */
-function paddedPlanes(x: tf.Tensor4D, hp: number, wp: number, padTop: number, padLeft: number): tf.Tensor1D {
-  const [n, h, w, ci] = x.shape;
-  const plane = hp * wp;
-  const out = allocateTensor<tf.Rank.R1>([n * ci * plane]);
-  const src = heapView(x);
-  const dst = heapView(out);
-  dst.fill(0);
-  const yLo = Math.max(0, -padTop);
-  const yHi = Math.min(h, hp - padTop);
-  const xLo = Math.max(0, -padLeft);
-  const xHi = Math.min(w, wp - padLeft);
-  for (let b = 0; b < n; b++) {
-    for (let iy = yLo; iy < yHi; iy++) {
-      const rowOut = (b * ci * hp + iy + padTop) * wp + padLeft;
-      let s = ((b * h + iy) * w + xLo) * ci;
-      for (let ix = xLo; ix < xHi; ix++) {
-        let d = rowOut + ix;
-        for (let c = 0; c < ci; c++) {
-          dst[d] = src[s + c]!;
-          d += plane;
-        }
-        s += ci;
-      }
-    }
-  }
-  return out;
-}
 
 type Views16 = [
   Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array,
