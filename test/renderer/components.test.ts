@@ -1,35 +1,14 @@
 // @vitest-environment happy-dom
-import { flushSync, mount, tick, unmount } from 'svelte';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mount } from 'svelte';
+import { describe, expect, it } from 'vitest';
 import App from '../../renderer/src/App.svelte';
 import VirtualGridHarness from './helpers/VirtualGridHarness.svelte';
 import SampleViewer from '../../renderer/src/components/SampleViewer.svelte';
+import { mounted, settle, useDom } from './helpers/dom.js';
 import { FakeClient } from './helpers/fake-client.js';
 import { project } from './helpers/fixtures.js';
 
-const mounted: Array<Record<string, unknown>> = [];
-afterEach(() => {
-  while (mounted.length) unmount(mounted.pop()!);
-  document.body.innerHTML = '';
-  location.hash = '';
-});
-
-beforeAll(() => {
-  // happy-dom has no layout: give every element a viewport-sized box.
-  Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 1000 });
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 600 });
-  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
-    this.setAttribute('open', '');
-  };
-});
-
-const settle = async () => {
-  for (let i = 0; i < 5; i++) {
-    await tick();
-    await new Promise((r) => setTimeout(r, 0));
-  }
-  flushSync();
-};
+useDom();
 
 describe('VirtualGrid', () => {
   it('renders only the rows on screen out of 10,000 items, and follows the scroll', async () => {

@@ -1,35 +1,15 @@
 // @vitest-environment happy-dom
 // The model features as a user meets them: the import form, imported runs in Runs, the model
 // export list following events, stopping a folder translation, fine-tuning with a locked architecture.
-import { flushSync, mount, tick, unmount } from 'svelte';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { mount, unmount } from 'svelte';
+import { describe, expect, it, vi } from 'vitest';
 import type { ExportJob, Project, RunSummary } from '../../main/api/entities.js';
 import App from '../../renderer/src/App.svelte';
+import { mounted, settle, useDom } from './helpers/dom.js';
 import { FakeClient, type Handlers } from './helpers/fake-client.js';
 import { fullRun, importedInfo, importedRun, modelExport, project, runSummary } from './helpers/fixtures.js';
 
-const mounted: Array<Record<string, unknown>> = [];
-afterEach(() => {
-  while (mounted.length) unmount(mounted.pop()!);
-  document.body.innerHTML = '';
-  location.hash = '';
-});
-
-beforeAll(() => {
-  Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 1000 });
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 600 });
-  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
-    this.setAttribute('open', '');
-  };
-});
-
-const settle = async () => {
-  for (let i = 0; i < 6; i++) {
-    await tick();
-    await new Promise((r) => setTimeout(r, 0));
-  }
-  flushSync();
-};
+useDom();
 
 const common: Handlers = {
   'backend.info': () => ({ requested: 'auto', installed: { gpu: false, node: false, wasm: true, cpu: true }, lastReported: null, jobsAvailable: true }),
