@@ -1,10 +1,10 @@
 // Batch exports: translate a folder with one of a run's checkpoints.
-import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { ExportJob } from '../api/entities.js';
 import type { MethodParams } from '../api/methods.js';
 import { newId } from '../store/ids.js';
+import { chooseCheckpoint } from './checkpoint-choice.js';
 import { launchJob } from './job-launch.js';
 import { emitExport, requireProject, requireRun, type StudioContext } from './context.js';
 import { projectFolders } from './dataset-health.js';
@@ -17,14 +17,12 @@ export async function startExport(ctx: StudioContext, input: MethodParams<'expor
   const run = requireRun(ctx, input.runId);
   const project = requireProject(ctx, run.projectId);
   if (!ctx.runner.available) throw new StudioError('unavailable', 'Exporting is not available in this Tandem build (no job runner).');
-  const checkpoint =
-    input.checkpointId !== undefined
-      ? ctx.store.artifacts.checkpoint(input.checkpointId)
-      : (ctx.store.artifacts.checkpointByFile(run.id, 'latest.tandem') ?? ctx.store.artifacts.checkpoints(run.id).at(-1) ?? null);
-  if (input.checkpointId !== undefined && (!checkpoint || checkpoint.runId !== run.id)) throw notFound(`checkpoint of run ${run.id}`, input.checkpointId);
-  if (!checkpoint) throw new StudioError('conflict', `The run "${run.name}" has not saved a checkpoint yet; train it longer (or stop it, which saves one) and export then.`);
-  const checkpointFile = join(run.runDir, checkpoint.fileName);
-  if (!existsSync(checkpointFile)) throw new StudioError('not-found', `The checkpoint file ${checkpointFile} is gone from disk; pick another checkpoint.`);
+  const { checkpoint, file: checkpointFile } = chooseCheckpoint(
+    ctx,
+    run,
+    input.checkpointId,
+    `The run "${run.name}" has not saved a checkpoint yet; train it longer (or stop it, which saves one) and export then.`,
+  );
 
   const inputDir = resolve(input.inputDir);
   const info = await stat(inputDir).catch(() => null);

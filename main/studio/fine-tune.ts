@@ -1,12 +1,10 @@
 // Fine-tuning: which model file a new run starts from, and the options it must share with it.
 // The weights decide the architecture, so those options come from the source run; what the user
 // chooses (epochs, learning rate, loss weights, crop) stays theirs.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Checkpoint } from '../api/entities.js';
 import type { ProjectRecord } from '../store/projects.js';
+import { chooseCheckpoint } from './checkpoint-choice.js';
 import { requireRun, type StudioContext } from './context.js';
-import { notFound, StudioError } from './studio-error.js';
+import { StudioError } from './studio-error.js';
 
 /** Options that fix the shape of the generator's weights. */
 const GENERATOR_KEYS = ['netG', 'ngf', 'norm', 'input_nc', 'output_nc', 'no_dropout'] as const;
@@ -21,16 +19,6 @@ export interface FineTuneSource {
   generatorsOnly: boolean;
   /** Options the new run takes from the source. */
   options: Record<string, unknown>;
-}
-
-function pickCheckpoint(ctx: StudioContext, runId: string, checkpointId: number | undefined): Checkpoint | null {
-  if (checkpointId !== undefined) {
-    const c = ctx.store.artifacts.checkpoint(checkpointId);
-    if (!c || c.runId !== runId) throw notFound(`checkpoint of run ${runId}`, checkpointId);
-    return c;
-  }
-  const all = ctx.store.artifacts.checkpoints(runId);
-  return all.find((c) => c.kind === 'latest' || c.kind === 'imported') ?? all.at(-1) ?? null;
 }
 
 export function fineTuneSource(
@@ -54,10 +42,7 @@ export function fineTuneSource(
         : 'it is a CycleGAN pair; pix2pix fine-tunes one generator (import latest_net_G.pth on its own)';
     throw new StudioError('invalid-input', `"${src.name}" cannot start a ${model} run in this project: ${why}.`, 'initFrom.runId');
   }
-  const checkpoint = pickCheckpoint(ctx, src.id, from.checkpointId);
-  if (!checkpoint) throw new StudioError('conflict', `"${src.name}" has no saved model to start from yet.`, 'initFrom.runId');
-  const file = join(src.runDir, checkpoint.fileName);
-  if (!existsSync(file)) throw new StudioError('not-found', `The model file ${file} is gone from disk; pick another checkpoint.`, 'initFrom.checkpointId');
+  const { checkpoint, file } = chooseCheckpoint(ctx, src, from.checkpointId, `"${src.name}" has no saved model to start from yet.`, 'initFrom.runId');
 
   const generatorsOnly = src.origin === 'imported';
   const keys = generatorsOnly ? GENERATOR_KEYS : [...GENERATOR_KEYS, ...DISCRIMINATOR_KEYS];

@@ -10,6 +10,7 @@ import { runOptionsSchema, runScheduleSchema } from '../api/run-options.js';
 import { newId } from '../store/ids.js';
 import type { RunRecord } from '../store/runs.js';
 import { emitModelExport, emitRun, presentRun, requireProject, requireRun, type StudioContext } from './context.js';
+import { chooseCheckpoint } from './checkpoint-choice.js';
 import { launchJob } from './job-launch.js';
 import { getSettings } from './settings-service.js';
 import { notFound, StudioError } from './studio-error.js';
@@ -96,14 +97,12 @@ function defaultStem(run: RunRecord, direction: 'AtoB' | 'BtoA', id: string): st
 export async function exportModel(ctx: StudioContext, input: MethodParams<'models.export'>): Promise<ModelExport> {
   const run = requireRun(ctx, input.runId);
   if (!ctx.runner.available) throw new StudioError('unavailable', 'Exporting is not available in this Tandem build (no job runner).');
-  const checkpoint =
-    input.checkpointId !== undefined
-      ? ctx.store.artifacts.checkpoint(input.checkpointId)
-      : (ctx.store.artifacts.checkpoints(run.id).find((c) => c.kind === 'latest' || c.kind === 'imported') ?? ctx.store.artifacts.checkpoints(run.id).at(-1) ?? null);
-  if (input.checkpointId !== undefined && (!checkpoint || checkpoint.runId !== run.id)) throw notFound(`checkpoint of run ${run.id}`, input.checkpointId);
-  if (!checkpoint) throw new StudioError('conflict', `"${run.name}" has no saved model yet; train it longer (or stop it, which saves one) and export then.`);
-  const model = join(run.runDir, checkpoint.fileName);
-  if (!existsSync(model)) throw new StudioError('not-found', `The model file ${model} is gone from disk; pick another checkpoint.`);
+  const { checkpoint, file: model } = chooseCheckpoint(
+    ctx,
+    run,
+    input.checkpointId,
+    `"${run.name}" has no saved model yet; train it longer (or stop it, which saves one) and export then.`,
+  );
   const oneWay = run.model === 'pix2pix' || run.imported?.generators === 1;
   if (oneWay && input.direction === 'BtoA') {
     throw new StudioError('invalid-input', `"${run.name}" has one generator, which translates A→B only.`, 'direction');
