@@ -122,3 +122,12 @@ export function reduceEvent(s: StudioState, e: StudioEvent): StudioState {
 export function projectList(s: StudioState): Project[] {
   return Object.values(s.projects).sort((a, b) => b.updatedAt - a.updatedAt || a.name.localeCompare(b.name));
 }
+
+/**
+ * Changes whenever a run of the project appears or changes status, or the connection comes back:
+ * views that list the project's runs refetch on it.
+ */
+export function projectRunsStamp(s: StudioState, projectId: string): string {
+  const runs = Object.values(s.runs).filter((r) => r.projectId === projectId);
+  return `${s.epoch}:${runs.map((r) => `${r.id}${r.status}`).join()}`;
+}
