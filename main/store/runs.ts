@@ -1,32 +1,11 @@
 // Runs: the full resolved options (what the checkpoints carry too), where the run stands, and why
 // it is in the state it is in.
 import type { BackendName, ResolvedRunOptions, RunSchedule } from '../api/run-options.js';
-import type { ImportedModelInfo, RunOrigin, RunStatus, RunSummary } from '../api/entities.js';
+import type { ImportedModelInfo, Run, RunOrigin, RunStatus, RunSummary } from '../api/entities.js';
 import type { Db } from './database.js';
 
-export interface RunRecord {
-  id: string;
-  projectId: string;
-  name: string;
-  model: 'pix2pix' | 'cyclegan';
-  origin: RunOrigin;
-  imported: ImportedModelInfo | null;
-  startedFrom: RunSummary['startedFrom'];
-  options: ResolvedRunOptions;
-  schedule: RunSchedule;
-  backend: BackendName;
-  backendUsed: string | null;
-  status: RunStatus;
-  statusReason: string | null;
-  runDir: string;
-  totalIters: number;
-  epoch: number;
-  lastEpoch: number;
-  lastCheckpoint: string | null;
-  createdAt: number;
-  startedAt: number | null;
-  endedAt: number | null;
-}
+/** A run as stored: the API's Run without live progress (that lives in memory only). */
+export type RunRecord = Omit<Run, 'progress'>;
 
 interface Row {
   id: string;
