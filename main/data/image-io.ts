@@ -348,6 +348,12 @@ export function classifyDecodeError(label: string, bytes: Buffer, e: unknown): I
   if (/premature end|truncat|corrupt header|read error|unexpected end|end of file|not enough data|out of order|invalid|damaged|corrupt|crc/i.test(msg)) {
     return new ImageReadError(label, 'truncated', `the file is damaged or cut short (${first}); copy it again or remove it`, { cause: e });
   }
+  // libvips keeps one error buffer per process: when decodes run concurrently another operation can
+  // clear it, and sharp says only "Unknown error". A file that starts like a supported image and
+  // then fails to decode is damaged, whatever the lost message said.
+  if (/^unknown error$/i.test(first) && SUPPORTED_SIGNATURES.some((s) => s.test(bytes))) {
+    return new ImageReadError(label, 'truncated', 'the file is damaged or cut short (its pixel data could not be decoded); copy it again or remove it', { cause: e });
+  }
   if (/not supported|unsupported/i.test(msg)) {
     return new ImageReadError(label, 'unsupported', `this kind of image is not supported (${first}); convert it to PNG or JPEG`, { cause: e });
   }

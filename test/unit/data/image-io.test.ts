@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ImageReadError, formatFromPath, readImage, writeImage } from '../../../main/data/image-io.js';
+import { classifyDecodeError, ImageReadError, formatFromPath, readImage, writeImage } from '../../../main/data/image-io.js';
 import { makeTempDir, noise, write16BitPng, writeTestImage, writeTextFile, writeTruncatedJpeg } from '../../helpers/image-files.js';
 
 let dir: string;
@@ -151,6 +151,15 @@ describe('readImage errors', () => {
     const err = await readError(join(dir, 'gone.png'));
     expect(err.reason).toBe('unreadable');
     expect(err.message).toMatch(/no longer exists/);
+  });
+});
+
+describe('classifyDecodeError', () => {
+  it('calls a real image whose decode error message was lost ("Unknown error") damaged, and other files unreadable', () => {
+    // Concurrent libvips operations can clear each other's error buffer; the file itself still tells.
+    const jpegStart = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0]);
+    expect(classifyDecodeError('cut.jpg', jpegStart, new Error('Unknown error')).reason).toBe('truncated');
+    expect(classifyDecodeError('odd.bin', Buffer.from([1, 2, 3, 4, 5, 6, 7, 8]), new Error('Unknown error')).reason).toBe('unreadable');
   });
 });
 
