@@ -116,8 +116,9 @@ async function journey(): Promise<void> {
   // Fine-tune… → Train with the architecture locked to the import; one short epoch trains.
   await page.getByRole('link', { name: 'Runs' }).first().click();
   await page.getByRole('row', { name: /resnet6_ngf8_instance/ }).getByRole('link', { name: 'Fine-tune…' }).click();
-  await expect.poll(() => page.getByRole('combobox', { name: 'Generator', exact: true }).inputValue()).toBe('resnet_6blocks');
-  expect(await page.getByRole('combobox', { name: 'Generator', exact: true }).isDisabled()).toBe(true);
+  // The Quick draft preset is resnet_6blocks too, so wait for the lock, not the value.
+  await expect.poll(() => page.getByRole('combobox', { name: 'Generator', exact: true }).isDisabled()).toBe(true);
+  expect(await page.getByRole('combobox', { name: 'Generator', exact: true }).inputValue()).toBe('resnet_6blocks');
   expect(await page.getByRole('spinbutton', { name: 'Generator width' }).inputValue()).toBe('8');
   await page.getByText('Taken from resnet6_ngf8_instance: its weights need this.').first().waitFor();
   await page.getByRole('spinbutton', { name: 'Epochs', exact: true }).fill('1');
