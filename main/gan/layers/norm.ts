@@ -4,7 +4,9 @@ import type { Layer } from './layer.js';
 import type { ParamRegistry } from './params.js';
 import { firstOrderOnly } from './tape-depth.js';
 
-const EPS = 1e-5;
+/** PyTorch's default eps for BatchNorm2d and InstanceNorm2d. */
+export const NORM_EPS = 1e-5;
+const EPS = NORM_EPS;
 const MOMENTUM = 0.1;
 
 /** nn.BatchNorm2d(affine=True, track_running_stats=True), eps 1e-5, momentum 0.1. */
