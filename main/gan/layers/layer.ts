@@ -1,5 +1,6 @@
 import { tf } from '../tf.js';
 import type { ForwardContext } from './context.js';
+import { underGradientTape } from './tape-depth.js';
 
 /** A network piece. Parameters live in the network's ParamRegistry, not in the layer. */
 export interface Layer {
@@ -13,13 +14,17 @@ export class Sequential implements Layer {
   /**
    * Each child runs in its own tidy scope. Under a gradient tape this frees a layer's internals
    * as soon as it returns: the backward only reads the tensors ops saved for it (kept clones), so
-   * everything else would otherwise live until the end of the whole backward pass.
+   * everything else would otherwise live until the end of the whole backward pass. Outside a tape
+   * (inference) nothing reads a layer's input again once the next layer has its output, so it is
+   * freed at once: a whole-image translation then holds about two full-size maps, not every one.
    */
   forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
+    const inference = !underGradientTape();
     let y = x;
     for (const child of this.children) {
       const input = y;
       y = tf.tidy(() => child.forward(input, ctx));
+      if (inference && input !== x && input !== y) input.dispose();
     }
     return y;
   }
