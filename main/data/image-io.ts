@@ -403,13 +403,13 @@ export async function writeImage(
   await writeImageBytes(path, floatToUint8(data), width, height, channels, format, quality);
 }
 
-/** 8-bit HWC pixels to an image file, written under a temporary name and renamed into place. */
+/** 8-bit HWC pixels (alpha last, if any) to an image file, written under a temporary name and renamed into place. */
 export async function writeImageBytes(
   path: string,
   data: Uint8Array,
   width: number,
   height: number,
-  channels: 1 | 3,
+  channels: 1 | 2 | 3 | 4,
   format: WriteFormat,
   quality?: number,
 ): Promise<void> {
@@ -432,11 +432,12 @@ export async function encodeImage(
   data: Uint8Array,
   width: number,
   height: number,
-  channels: 1 | 3,
+  channels: 1 | 2 | 3 | 4,
   format: WriteFormat,
   quality?: number,
 ): Promise<Buffer> {
-  let pipeline = sharp(data, { raw: { width, height, channels } }).toColourspace(channels === 1 ? 'b-w' : 'srgb');
+  // 2 and 4 channels carry alpha last (gray+alpha, RGBA); JPEG cannot store it.
+  let pipeline = sharp(data, { raw: { width, height, channels } }).toColourspace(channels <= 2 ? 'b-w' : 'srgb');
   if (format === 'png') pipeline = pipeline.png();
   else if (format === 'jpeg') pipeline = pipeline.jpeg({ quality: quality ?? 95 });
   else pipeline = pipeline.webp({ quality: quality ?? 95 });

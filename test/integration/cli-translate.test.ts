@@ -67,12 +67,71 @@ describe('tandem translate', () => {
     expect(readdirSync(out).length).toBe(30);
   });
 
-  it('translates a 6000×4000 photo in tiles, same size out', async () => {
-    await gradientImage(path.join(dir, 'big', 'photo.jpg'), 6000, 4000, 'jpeg');
-    const r = await runCli(['translate', '--model', 'tiny.tandem', '--input', 'big/photo.jpg', '--output', 'big-out', '--tile', '768', '--overlap', '128'], dir);
+  it('translates a large photo in exact tiles when asked, same size out, and says so', async () => {
+    await gradientImage(path.join(dir, 'big', 'photo.jpg'), 1500, 1000, 'jpeg');
+    const r = await runCli(['translate', '--model', 'tiny.tandem', '--input', 'big/photo.jpg', '--output', 'big-out', '--tile', '384'], dir);
     expect(r.code, r.stderr).toBe(0);
-    expect(await sharp(path.join(dir, 'big-out', 'photo.jpg')).metadata()).toMatchObject({ width: 6000, height: 4000 });
-  }, 300_000);
+    expect(r.stderr).toMatch(/photo\.jpg: exact tiles/);
+    expect(r.stderr).toMatch(/1\.5 MP in .*s per megapixel \(1 in exact tiles\)/);
+    expect(await sharp(path.join(dir, 'big-out', 'photo.jpg')).metadata()).toMatchObject({ width: 1500, height: 1000 });
+  });
+
+  it('writes next to a single input file, and never over it', async () => {
+    await gradientImage(path.join(dir, 'single', 'photo.png'), 40, 30);
+    const r = await runCli(['translate', '--model', 'tiny.tandem', '--input', 'single/photo.png', '--output', 'single/photo-out'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await sharp(path.join(dir, 'single', 'photo-out', 'photo.png')).metadata()).toMatchObject({ width: 40, height: 30 });
+    const over = await runCli(['translate', '--model', 'tiny.tandem', '--input', 'single/photo.png', '--output', 'single', '--overwrite'], dir);
+    expect(over.code).toBe(1);
+    expect(over.stderr).toMatch(/would overwrite it; choose another --output/);
+  });
+
+  it('says an image is too small in pixels, and translates the smallest that works', async () => {
+    await gradientImage(path.join(dir, 'tiny-in', 'four.png'), 4, 9);
+    await gradientImage(path.join(dir, 'tiny-in', 'five.png'), 5, 5);
+    const r = await runCli(['translate', '--model', 'tiny.tandem', '--input', 'tiny-in', '--output', 'tiny-out'], dir);
+    expect(r.stderr).toMatch(/four\.png: too small: 4×9 px; resnet_6blocks needs at least 5 px per side/);
+    expect(await sharp(path.join(dir, 'tiny-out', 'five.png')).metadata()).toMatchObject({ width: 5, height: 5 });
+  });
+
+  it('keeps transparency where the format can, and says where it cannot', async () => {
+    const w = 24;
+    const h = 20;
+    const rgba = Buffer.alloc(w * h * 4);
+    for (let i = 0; i < w * h; i++) rgba.set([(i * 7) % 256, (i * 3) % 256, 90, (i * 11) % 256], i * 4);
+    mkdirSync(path.join(dir, 'alpha'), { recursive: true });
+    await sharp(rgba, { raw: { width: w, height: h, channels: 4 } }).png().toFile(path.join(dir, 'alpha', 'cut.png'));
+    const png = await runCli(['translate', '--model', 'tiny.tandem', '--input', 'alpha', '--output', 'alpha-png'], dir);
+    expect(png.code, png.stderr).toBe(0);
+    const out = await sharp(path.join(dir, 'alpha-png', 'cut.png')).raw().toBuffer({ resolveWithObject: true });
+    expect(out.info.channels).toBe(4);
+    for (let i = 0; i < w * h; i++) expect(out.data[i * 4 + 3]).toBe(rgba[i * 4 + 3]);
+    const jpeg = await runCli(['translate', '--model', 'tiny.tandem', '--input', 'alpha', '--output', 'alpha-jpeg', '--format', 'jpeg'], dir);
+    expect(jpeg.code, jpeg.stderr).toBe(0);
+    expect(jpeg.stderr).toMatch(/cut\.png: transparency dropped: JPEG has none/);
+  });
+
+  it('first Ctrl-C finishes the images in progress, the second stops at once and leaves nothing behind', async () => {
+    for (let i = 0; i < 3; i++) await gradientImage(path.join(dir, 'slow', `s${i}.png`), 1600, 1200);
+    const tmp = path.join(dir, 'tmp-slow');
+    mkdirSync(tmp);
+    const run = startCli(['translate', '--model', 'tiny.tandem', '--input', 'slow', '--output', 'slow-out', '--tile', '96'], dir, { TMPDIR: tmp });
+    let stderr = '';
+    run.child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    while (!/exact tiles/.test(stderr)) await sleep(50);
+    run.child.kill('SIGINT');
+    while (!/Ctrl-C again/.test(stderr)) await sleep(50);
+    expect(stderr).toMatch(/finishing \d image\(s\) in progress… Ctrl-C again to stop now/);
+    const second = performance.now();
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(performance.now() - second).toBeLessThan(20_000);
+    expect(r.stderr).toMatch(/stopping now/);
+    expect(r.stderr).toMatch(/stopped; run again to resume/);
+    expect(readdirSync(tmp).filter((f) => f.startsWith('tandem-tiles-'))).toEqual([]);
+    const left = existsSync(path.join(dir, 'slow-out')) ? readdirSync(path.join(dir, 'slow-out')) : [];
+    expect(left.filter((f) => !/^s\d\.png$/.test(f))).toEqual([]);
+  });
 
   it('gives the same pixels on onnxruntime and on tfjs (1 level)', async () => {
     await gradientImage(path.join(dir, 'engines', 'e.png'), 90, 70);

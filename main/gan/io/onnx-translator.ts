@@ -13,7 +13,12 @@ import type { Network, TorchTensor } from '../networks/network.js';
 import { tf } from '../tf.js';
 import { ONNX_ARCH_KEY } from './onnx-export.js';
 import { instanceNormGraphs } from './onnx-tiling.js';
+import type { Stage } from '../translate/stage-program.js';
+import { onnxStageRunner } from '../translate/stage-runner-onnx.js';
+import { tfjsStageRunner } from '../translate/stage-runner-tfjs.js';
+import type { StageRunner } from '../translate/staged-translate.js';
 import { OrtWorkerPool, type Feeds, type WorkerSessionOptions } from './onnx-workers.js';
+import { cropNchw, hwcToNchw, nchwToHwc, padAmounts, padNchw } from './planar.js';
 
 const { onnx } = onnxProto;
 
@@ -39,6 +44,8 @@ export interface OnnxTranslator {
   translate(images: readonly Float32Array[], width: number, height: number): Promise<Float32Array[]>;
   /** Tiles (HWC) for translateInTiles; under instance norm every tile uses the overview's statistics. */
   readonly tiles: TileEngine;
+  /** Runs a ResNet's stages for exact tiled translation (opened on first use, then kept). */
+  stageRunner(stages: readonly Stage[]): Promise<StageRunner>;
   dispose(): Promise<void>;
 }
 
@@ -96,60 +103,6 @@ export function platformProviders(): string[] {
   return ['cpu'];
 }
 
-function padAmounts(size: number, multiple: number): [number, number] {
-  const total = Math.ceil(size / multiple) * multiple - size;
-  return [Math.floor(total / 2), total - Math.floor(total / 2)];
-}
-
-/** Symmetric mirror (as tf.mirrorPad 'symmetric', repeated for pads larger than the image). */
-function mirror(i: number, n: number): number {
-  const period = 2 * n;
-  const j = ((i % period) + period) % period;
-  return j < n ? j : period - 1 - j;
-}
-
-function padNchw(x: Float32Array, n: number, c: number, h: number, w: number, ph: [number, number], pw: [number, number]): Float32Array {
-  if (ph[0] + ph[1] + pw[0] + pw[1] === 0) return x;
-  const H = h + ph[0] + ph[1];
-  const W = w + pw[0] + pw[1];
-  const out = new Float32Array(n * c * H * W);
-  const cols = Int32Array.from({ length: W }, (_, j) => mirror(j - pw[0], w));
-  for (let p = 0; p < n * c; p++) {
-    for (let y = 0; y < H; y++) {
-      const src = p * h * w + mirror(y - ph[0], h) * w;
-      const dst = (p * H + y) * W;
-      for (let j = 0; j < W; j++) out[dst + j] = x[src + cols[j]!]!;
-    }
-  }
-  return out;
-}
-
-function cropNchw(x: Float32Array, n: number, c: number, H: number, W: number, ph: [number, number], pw: [number, number], h: number, w: number): Float32Array {
-  if (H === h && W === w) return x;
-  const out = new Float32Array(n * c * h * w);
-  for (let p = 0; p < n * c; p++) {
-    for (let y = 0; y < h; y++) out.set(x.subarray((p * H + y + ph[0]) * W + pw[0], (p * H + y + ph[0]) * W + pw[0] + w), (p * h + y) * w);
-  }
-  return out;
-}
-
-function hwcToNchw(images: readonly Float32Array[], c: number, h: number, w: number): Float32Array {
-  const out = new Float32Array(images.length * c * h * w);
-  images.forEach((img, b) => {
-    if (img.length !== h * w * c) throw new Error(`image ${b} has ${img.length} values; ${w}×${h}×${c} expected`);
-    for (let i = 0; i < h * w; i++) for (let k = 0; k < c; k++) out[(b * c + k) * h * w + i] = img[i * c + k]!;
-  });
-  return out;
-}
-
-function nchwToHwc(x: Float32Array, n: number, c: number, h: number, w: number): Float32Array[] {
-  return Array.from({ length: n }, (_, b) => {
-    const img = new Float32Array(h * w * c);
-    for (let i = 0; i < h * w; i++) for (let k = 0; k < c; k++) img[i * c + k] = x[(b * c + k) * h * w + i]!;
-    return img;
-  });
-}
-
 /**
  * Sessions and threads for a provider. On the CPU two sessions (two images at once) each with all
  * the cores: a session alone (one image, or the last of a folder) still uses every core, and two
@@ -187,6 +140,7 @@ interface Engine {
   pads: boolean;
   concurrency: number;
   prepareTiles: TileEngine['prepare'];
+  openStages(stages: readonly Stage[]): Promise<StageRunner>;
   close(): Promise<void>;
 }
 
@@ -195,7 +149,8 @@ function transferable(x: Float32Array): ArrayBuffer[] {
   return x.byteOffset === 0 && x.byteLength === x.buffer.byteLength ? [x.buffer as ArrayBuffer] : [];
 }
 
-async function openOrt(onnxPath: string, arch: GeneratorArch, options: OnnxTranslatorOptions, notes: string[]): Promise<{ engine: Engine; provider: string } | null> {
+async function openOrt(onnxPath: string, contents: OnnxContents, options: OnnxTranslatorOptions, notes: string[]): Promise<{ engine: Engine; provider: string } | null> {
+  const { arch } = contents;
   const providers = options.providers ?? platformProviders();
   for (const list of [providers, ['cpu']]) {
     const shape = poolShape(list[0]!, options);
@@ -249,6 +204,7 @@ async function openOrt(onnxPath: string, arch: GeneratorArch, options: OnnxTrans
         const tiles = run('tiles');
         return { run: (patch) => runPatch({ ...engine, run: (x, n, h, w, owned) => tiles(x, n, h, w, owned, feeds) }, arch, patch) };
       },
+      openStages: (stages) => onnxStageRunner(pool, stages, contents.initializers, sessionOptions, 'stage'),
       close: () => pool.close(),
     };
     return { engine, provider: list[0]! };
@@ -315,6 +271,7 @@ async function openTfjs(contents: OnnxContents): Promise<{ engine: Engine; provi
     pads: false,
     concurrency: 1,
     prepareTiles: (overview) => tiles.prepare(overview),
+    openStages: async () => tfjsStageRunner(net),
     close: async () => net.dispose(),
   };
   return { engine, provider: report.variant };
@@ -325,9 +282,10 @@ export async function createOnnxTranslator(onnxPath: string, options: OnnxTransl
   const { arch } = contents;
   const notes: string[] = [];
   const choice = options.engine ?? 'auto';
-  const ort = choice !== 'tfjs' ? await openOrt(onnxPath, arch, options, notes) : null;
+  const ort = choice !== 'tfjs' ? await openOrt(onnxPath, contents, options, notes) : null;
   if (!ort && choice === 'onnxruntime') throw new Error(`onnxruntime cannot run ${path.basename(onnxPath)}: ${notes.join('; ')}`);
   const { engine, provider } = ort ?? (await openTfjs(contents));
+  let stageRunner: Promise<StageRunner> | null = null;
 
   async function translate(images: Float32Array, width: number, height: number): Promise<Float32Array>;
   async function translate(images: readonly Float32Array[], width: number, height: number): Promise<Float32Array[]>;
@@ -346,6 +304,7 @@ export async function createOnnxTranslator(onnxPath: string, options: OnnxTransl
     concurrency: engine.concurrency,
     translate,
     tiles: { concurrency: engine.concurrency, prepare: engine.prepareTiles },
+    stageRunner: (stages) => (stageRunner ??= engine.openStages(stages)),
     dispose: () => engine.close(),
   };
 }

@@ -10,6 +10,10 @@ import { loadTranslator } from '../models/generator-file.js';
 import { translateBatch, type InferenceMode } from '../models/inference.js';
 import { tfjsTileEngine, type PlainImage, type TileEngine } from '../models/tiled-inference.js';
 import { sizeMultiple, type GeneratorArch } from '../networks/define.js';
+import { WASM_CAP_BYTES, type EngineMemory } from './memory-estimate.js';
+import type { Stage } from './stage-program.js';
+import { tfjsStageRunner } from './stage-runner-tfjs.js';
+import type { StageRunner } from './staged-translate.js';
 
 /** One generator, ready to translate whole images or tiles, on whichever engine runs it. */
 export interface ImageTranslator {
@@ -24,7 +28,25 @@ export interface ImageTranslator {
   run(image: PlainImage): Promise<Float32Array>;
   /** Large images: tiles for translateInTiles (sharing instance-norm statistics across tiles). */
   readonly tiles: TileEngine;
+  /** Where a whole-image pass keeps its tensors, and that memory's ceiling. */
+  readonly memory: EngineMemory;
+  /** Exact tiled translation of a ResNet: runs its stages (see staged-translate.ts). */
+  stageRunner(stages: readonly Stage[]): Promise<StageRunner>;
   dispose(): Promise<void>;
+}
+
+/** GPU memory is not known ahead here; whole images on a GPU stay under this, larger ones are tiled. */
+const GPU_CAP_BYTES = 4 * 2 ** 30;
+
+function providerMemory(provider: string): EngineMemory {
+  // CoreML runs in the Mac's unified memory; CUDA and DirectML in the GPU's own.
+  return provider === 'cuda' || provider === 'dml' ? { kind: 'gpu', capBytes: GPU_CAP_BYTES } : { kind: 'native', capBytes: Infinity };
+}
+
+function tfjsMemory(backend: string): EngineMemory {
+  if (backend === 'wasm' || backend === 'cpu') return { kind: 'wasm', capBytes: WASM_CAP_BYTES };
+  if (backend === 'tensorflow') return { kind: 'native', capBytes: Infinity };
+  return { kind: 'gpu', capBytes: GPU_CAP_BYTES };
 }
 
 export type EngineChoice = 'auto' | 'onnx' | 'tfjs';
@@ -61,6 +83,8 @@ export async function openImageTranslator(modelPath: string, opts: TranslatorOpt
         concurrency: ort.concurrency,
         run: async (image) => (await ort.translate([image.data], image.width, image.height))[0]!,
         tiles: ort.tiles,
+        memory: providerMemory(ort.provider),
+        stageRunner: (stages) => ort.stageRunner(stages),
         dispose: () => ort.dispose(),
       };
     }
@@ -86,6 +110,8 @@ function tfjsImageTranslator(net: Awaited<ReturnType<typeof loadTranslator>>['ne
         return translateBatch(net, arch.netG, x, { mode }).dataSync() as Float32Array;
       }),
     tiles: tfjsTileEngine(net, arch, { mode }),
+    memory: tfjsMemory(tf.getBackend()),
+    stageRunner: async () => tfjsStageRunner(net),
     dispose: async () => net.dispose(),
   };
 }
