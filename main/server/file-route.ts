@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import type { Studio } from '../studio/studio.js';
 import { StudioError } from '../studio/studio-error.js';
 import path from 'node:path';
+import { decodePath, type BadRequest } from './request-parsing.js';
 import { sendFile } from './static-files.js';
 import { thumbnailFor } from './thumbnails.js';
 
@@ -12,9 +13,9 @@ export async function serveProjectFile(studio: Studio, rawPath: string, res: Ser
   // resolver refuses it, rather than becoming a separator.
   let segments: string[];
   try {
-    segments = rawPath.split('/').map((s) => decodeURIComponent(s));
-  } catch {
-    return sendError(res, 400, 'The file path is not valid URL encoding.');
+    segments = rawPath.split('/').map(decodePath);
+  } catch (e) {
+    return sendError(res, 400, (e as BadRequest).message);
   }
   try {
     const file = await studio.resolveFile(segments);
