@@ -30,7 +30,7 @@ function watch(page: Page): { console: string[]; violations: () => Promise<strin
   return {
     console: lines,
     errors,
-    violations: () => page.evaluate(() => (window as unknown as { __violations?: string[] }).__violations ?? []),
+    violations: () => page.evaluate<string[]>('window.__violations ?? []'),
   };
 }
 
@@ -47,10 +47,10 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
   attackerOrigin = `http://127.0.0.1:${(attacker.address() as AddressInfo).port}`;
   context = await launchChromium();
-  await context.addInitScript(() => {
-    const seen: string[] = [];
-    (window as unknown as { __violations: string[] }).__violations = seen;
-    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
+  // Browser code as text: this file is typechecked for Node, without the DOM's types.
+  await context.addInitScript({
+    content: `window.__violations = [];
+      document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));`,
   });
 }, 180_000);
 
@@ -71,7 +71,7 @@ describe('the studio in a browser, against hostile pages', () => {
     await page.waitForTimeout(1500);
     const frame = page.frames().find((f) => f !== page.mainFrame());
     // Rendered, the studio fills #app; refused, Chromium shows its own error page instead.
-    const rendered = frame ? await frame.evaluate(() => document.querySelector('#app')?.childElementCount ?? 0).catch(() => 0) : 0;
+    const rendered = frame ? await frame.evaluate<number>("document.querySelector('#app')?.childElementCount ?? 0").catch(() => 0) : 0;
     expect(rendered).toBe(0);
     expect(seen.console.join('\n')).toMatch(/frame-ancestors 'none'|X-Frame-Options/);
     await page.close();
