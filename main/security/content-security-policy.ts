@@ -9,9 +9,8 @@ const DIRECTIVES: ReadonlyArray<readonly [string, string]> = [
   ['script-src', "'self'"],
   // Svelte's templates carry style="…" attributes and uPlot positions its parts inline.
   ['style-src', "'self' 'unsafe-inline'"],
-  // tandem: is the desktop app's protocol for project images (tandem://files/…); under
-  // `tandem serve` they come from 'self'.
-  ['img-src', "'self' tandem: data: blob:"],
+  // Project images are /files/… of the page's own origin, under serve and tandem://app alike.
+  ['img-src', "'self' data: blob:"],
   ['font-src', "'self'"],
   // 'self' covers the studio's own ws:// origin (CSP level 3), where the API lives under serve.
   ['connect-src', "'self'"],

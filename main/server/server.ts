@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import type { Studio } from '../studio/studio.js';
 import { SECURITY_HEADERS } from '../security/content-security-policy.js';
 import { accessPolicy, hasValidToken, hostAllowed, originAllowed, requestToken, tokenCookieName, type AccessPolicy } from './access-policy.js';
-import { sendError, serveProjectFile } from './file-route.js';
+import { requestedThumb, sendError, serveProjectFile } from './file-route.js';
 import { BadRequest, requestUrl } from './request-parsing.js';
 import { NOT_BUILT_PAGE, sendFile, staticFileFor } from './static-files.js';
 import { createWsEndpoint } from './ws-endpoint.js';
@@ -64,11 +64,7 @@ async function handleHttp(studio: Studio, policy: AccessPolicy, uiDir: string | 
     policy.token !== null && url.searchParams.has('token')
       ? { 'set-cookie': `${tokenCookieName(req.socket.localPort)}=${encodeURIComponent(requestToken(req) ?? '')}; HttpOnly; SameSite=Strict; Path=/` }
       : {};
-  if (url.pathname.startsWith('/files/')) {
-    const thumb = Number(url.searchParams.get('thumb'));
-    const wanted = Number.isInteger(thumb) && thumb >= 16 && thumb <= 2048 ? thumb : null;
-    return serveProjectFile(studio, url.pathname.slice('/files/'.length), res, headOnly, wanted);
-  }
+  if (url.pathname.startsWith('/files/')) return serveProjectFile(studio, url.pathname.slice('/files/'.length), res, headOnly, requestedThumb(url.searchParams));
   const file = await staticFileFor(uiDir, url.pathname);
   if (file) return sendFile(res, file, headOnly, cookie);
   if (url.pathname === '/' || url.pathname === '/index.html') {
