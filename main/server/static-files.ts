@@ -33,10 +33,10 @@ export const NOT_BUILT_PAGE = `<!doctype html>
 <body style="font-family: system-ui, sans-serif; max-width: 40em; margin: 4em auto; line-height: 1.5">
 <h1>Tandem is running, but its interface is not built</h1>
 <p>The studio service answers on this address (WebSocket <code>/api</code>), but there is no built
-interface to show: <code>renderer/dist/index.html</code> does not exist. Build the renderer (see
-<code>renderer/README.md</code>; it is a Vite app whose output goes to <code>renderer/dist</code>),
-or start <code>tandem serve --ui &lt;folder&gt;</code> with a folder holding a built renderer, then
-reload this page.</p>
+interface to show: <code>renderer/dist/index.html</code> does not exist. <code>npm run serve</code>
+and <code>npm start</code> build it when they start (the terminal says why if that failed);
+<code>npm run build:renderer</code> builds it by hand. Or start <code>tandem serve --ui &lt;folder&gt;</code>
+with a folder holding a built renderer. Then reload this page.</p>
 </body></html>
 `;
 

@@ -1,6 +1,6 @@
-// What the end-to-end tests share: the renderer built, a real `tandem serve` child on its own data
-// folder (real job processes, one wasm thread each), and Debian's Chromium with a page on it.
-import { spawn } from 'node:child_process';
+// What the end-to-end tests share: a real `tandem serve` child (which builds the renderer when it
+// is missing or stale) on its own data folder (real job processes, one wasm thread each), and
+// Debian's Chromium with a page on it.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,15 +22,6 @@ export interface E2EStudio {
   close(): Promise<void>;
 }
 
-async function buildRenderer(): Promise<void> {
-  // `npm test` builds it before vitest starts; this is for running one e2e file by hand.
-  if (existsSync(path.join(REPO, 'renderer', 'dist', 'index.html'))) return;
-  await new Promise<void>((resolve, reject) => {
-    const p = spawn(process.execPath, [path.join(REPO, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: REPO, stdio: 'inherit' });
-    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`renderer build failed (${code})`))));
-  });
-}
-
 /** `prepare` fills the work folder (datasets, images) before the studio starts. */
 export async function startE2EStudio(prefix: string, prepare: (work: string) => Promise<void> = async () => {}): Promise<E2EStudio> {
   if (!existsSync(CHROMIUM)) throw new Error(`the end-to-end tests drive Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium`);
@@ -45,7 +36,6 @@ export async function startE2EStudio(prefix: string, prepare: (work: string) => 
   };
   try {
     await prepare(work);
-    await buildRenderer();
     server = startServe(work);
     const url = await server.url;
     context = await launchChromium();
