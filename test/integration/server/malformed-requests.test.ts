@@ -62,6 +62,9 @@ describe('tandem serve under malformed requests', () => {
       ['a renderer path that is not URL encoding', get('/%E0%A4%A', bearer), / 400 /],
       ['a project file path that is not URL encoding', get('/files/p_x/A/%E0%A4%A.png', bearer), / 400 /],
       ['an unparseable token in the query', get('/?token=%E0%A4%A'), / 401 /],
+      ['a WebSocket upgrade from an origin that is not a URL', upgrade(`/api?token=${token}`, 'Origin: http://[\r\n'), / 403 /],
+      ['a WebSocket upgrade without its key', upgrade(`/api?token=${token}`).replace(/Sec-WebSocket-Key: .*\r\n/, ''), / 400 /],
+      ['a Host header that does not parse', get('/', 'Host: [::1\r\n').replace(`Host: 127.0.0.1:${port}\r\n`, ''), / 401 /],
       ['a request line that is not HTTP', 'NOT HTTP AT ALL\r\n\r\n', / 400 /],
     ];
     for (const [what, request, expected] of cases) {
