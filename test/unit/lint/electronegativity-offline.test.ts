@@ -17,8 +17,12 @@ function run(command: string, args: string[]): { code: number | null; out: strin
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
-/** The finding lines (severity, check, place), in order. */
-const findings = (out: string) => out.split('\n').filter((l) => /^(INFORMATIONAL|LOW|MEDIUM|HIGH)\s/.test(l));
+/** The finding lines (severity, check, place), sorted: Electronegativity lists files in no fixed order. */
+const findings = (out: string) =>
+  out
+    .split('\n')
+    .filter((l) => /^(INFORMATIONAL|LOW|MEDIUM|HIGH)\s/.test(l))
+    .sort();
 
 describe('Electronegativity in npm run lint', () => {
   it('runs without the network: no Internet socket, no connectivity complaint, the same findings', () => {
