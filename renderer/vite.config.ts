@@ -1,15 +1,28 @@
 // Builds the studio UI to renderer/dist. base './' so the same files load from file://, tandem://
 // (Electron) and http:// under `tandem serve`.
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { fileURLToPath } from 'node:url';
+import { META_CONTENT_SECURITY_POLICY } from '../main/security/content-security-policy.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+
+/**
+ * index.html carries the studio's content security policy as a <meta>, first in <head>: a second
+ * line of defence behind the headers of `tandem serve` and the desktop protocol, written from the
+ * same module so the two cannot drift apart.
+ */
+export function contentSecurityPolicyMeta(): Plugin {
+  return {
+    name: 'tandem-csp-meta',
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }],
+  };
+}
 
 export default defineConfig({
   root,
   base: './',
-  plugins: [svelte()],
+  plugins: [contentSecurityPolicyMeta(), svelte()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -23,10 +23,8 @@ if (electron) {
   const child = spawn(electron, [path.join(root, 'out/main/index.mjs')], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
+  // `tandem serve` builds the interface itself when it is missing or older than its sources.
   console.log('tandem: the Electron binary is not installed (offline install), so the desktop app cannot open; starting the browser studio instead.');
-  if (!existsSync(path.join(root, 'renderer/dist/index.html'))) {
-    execFileSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts'], { cwd: root, stdio: 'inherit' });
-  }
   const child = spawn(process.execPath, [path.join(root, 'bin/tandem.mjs'), 'serve', ...process.argv.slice(2)], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 }

@@ -10,9 +10,10 @@ import { defaultDataDir } from '../studio/data-dir.js';
 import { Studio } from '../studio/studio.js';
 import { SupervisorJobRunner } from '../studio/supervisor-runner.js';
 import { parseIntOption } from './argv.js';
+import { ensureRendererBuilt } from './renderer-build.js';
 import { UserError } from './user-error.js';
 
-const RENDERER_DIST = fileURLToPath(new URL('../../renderer/dist', import.meta.url));
+const RENDERER = { rendererDir: fileURLToPath(new URL('../../renderer', import.meta.url)), distDir: fileURLToPath(new URL('../../renderer/dist', import.meta.url)) };
 
 interface ServeFlags {
   port: number;
@@ -31,6 +32,14 @@ export function serveCommand(): Command {
     .option('--ui <folder>', 'a built renderer to serve (default: renderer/dist)')
     .option('--require_token', 'require the access token even on loopback')
     .action(async (flags: ServeFlags) => {
+      // From a checkout, the interface is built on first use and rebuilt when its sources change.
+      if (!flags.ui) {
+        try {
+          await ensureRendererBuilt(RENDERER, (line) => console.error(line));
+        } catch (e) {
+          console.error(`note: the interface could not be built: ${(e as Error).message}`);
+        }
+      }
       const dataDir = resolve(flags.data ?? defaultDataDir());
       let studio: Studio;
       try {
@@ -39,7 +48,7 @@ export function serveCommand(): Command {
         throw new UserError(`cannot open the studio data folder ${dataDir}: ${(e as Error).message}`);
       }
       if (studio.recovery.runs.length) console.error(`${studio.recovery.runs.length} run(s) were cut off when Tandem last stopped; they are marked interrupted and can be resumed.`);
-      const uiDir = flags.ui ? resolve(flags.ui) : RENDERER_DIST;
+      const uiDir = flags.ui ? resolve(flags.ui) : RENDERER.distDir;
       let server;
       try {
         server = await startStudioServer({ studio, host: flags.host, port: flags.port, uiDir, ...(flags.require_token ? { requireToken: true } : {}) });

@@ -1,27 +1,15 @@
 import { app, session, shell, type WebContents } from 'electron';
+import { APP_HOST } from './protocol-handler.js';
 
-/** Scripts, styles and images only from the app itself and project files; no remote code. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'", // Svelte writes inline style attributes for layout
-  "img-src 'self' tandem: data: blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "object-src 'none'",
-].join('; ');
+export const APP_ORIGIN = `tandem://${APP_HOST}`;
 
-export const APP_ORIGIN = 'tandem://app';
-
-/** Session-wide rules: CSP on every response, every permission request denied. */
+/**
+ * Every permission request and check denied. The content security policy is not set here:
+ * session.webRequest never sees tandem:// responses, so the protocol handler sends it itself
+ * (main/electron/protocol-handler.ts) and index.html repeats it in a <meta>.
+ */
 export function hardenSession(): void {
   const s = session.defaultSession;
-  s.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
-  });
   s.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   s.setPermissionCheckHandler(() => false);
 }

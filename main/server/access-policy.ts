@@ -6,8 +6,16 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
+import { cookieValue, requestUrl } from './request-parsing.js';
 
-export const TOKEN_COOKIE = 'tandem_token';
+/**
+ * Cookies ignore ports: two studios on one host would overwrite each other's token cookie, so
+ * each port has its own name. (Any other server on the same host name still receives it; the
+ * token keeps out the network, not other programs on this machine.)
+ */
+export function tokenCookieName(port: number | undefined): string {
+  return `tandem_token_${port ?? 0}`;
+}
 
 /** 127.0.0.0/8, ::1, localhost. */
 export function isLoopbackHost(host: string): boolean {
@@ -36,18 +44,17 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The token a request carries: Authorization: Bearer, ?token=, or the cookie set on first visit. */
+/**
+ * The token a request carries: Authorization: Bearer, ?token=, or the cookie set on first visit
+ * (named for the port the request arrived on). Throws BadRequest when the target or the cookie
+ * does not parse.
+ */
 export function requestToken(req: IncomingMessage): string | null {
   const auth = req.headers.authorization;
   if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
-  const url = new URL(req.url ?? '/', 'http://x');
-  const q = url.searchParams.get('token');
+  const q = requestUrl(req).searchParams.get('token');
   if (q) return q;
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === TOKEN_COOKIE) return decodeURIComponent(v.join('='));
-  }
-  return null;
+  return cookieValue(req, tokenCookieName(req.socket.localPort));
 }
 
 export function hasValidToken(policy: AccessPolicy, req: IncomingMessage): boolean {

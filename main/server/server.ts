@@ -6,8 +6,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Studio } from '../studio/studio.js';
-import { accessPolicy, hasValidToken, hostAllowed, originAllowed, requestToken, TOKEN_COOKIE, type AccessPolicy } from './access-policy.js';
-import { sendError, serveProjectFile } from './file-route.js';
+import { SECURITY_HEADERS } from '../security/content-security-policy.js';
+import { accessPolicy, hasValidToken, hostAllowed, originAllowed, requestToken, tokenCookieName, type AccessPolicy } from './access-policy.js';
+import { requestedThumb, sendError, serveProjectFile } from './file-route.js';
+import { BadRequest, requestUrl } from './request-parsing.js';
 import { NOT_BUILT_PAGE, sendFile, staticFileFor } from './static-files.js';
 import { createWsEndpoint } from './ws-endpoint.js';
 
@@ -36,8 +38,16 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-function rejectUpgrade(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+const SECURITY_HEADER_LINES = Object.entries(SECURITY_HEADERS)
+  .map(([k, v]) => `${k}: ${v}\r\n`)
+  .join('');
+
+function rejectUpgrade(socket: Duplex, status: number, text: string, reason = text): void {
+  const body = `${reason}\n`;
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n${SECURITY_HEADER_LINES}\r\n${body}`,
+  );
 }
 
 async function handleHttp(studio: Studio, policy: AccessPolicy, uiDir: string | null, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -47,18 +57,14 @@ async function handleHttp(studio: Studio, policy: AccessPolicy, uiDir: string | 
     res.setHeader('allow', 'GET, HEAD');
     return sendError(res, 405, 'Only GET and HEAD are served over HTTP; the API is on the WebSocket at /api.');
   }
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = requestUrl(req);
   const headOnly = req.method === 'HEAD';
   // A browser that arrived with ?token= keeps it in a cookie, so image URLs need not carry it.
   const cookie: Record<string, string> =
     policy.token !== null && url.searchParams.has('token')
-      ? { 'set-cookie': `${TOKEN_COOKIE}=${encodeURIComponent(requestToken(req) ?? '')}; HttpOnly; SameSite=Strict; Path=/` }
+      ? { 'set-cookie': `${tokenCookieName(req.socket.localPort)}=${encodeURIComponent(requestToken(req) ?? '')}; HttpOnly; SameSite=Strict; Path=/` }
       : {};
-  if (url.pathname.startsWith('/files/')) {
-    const thumb = Number(url.searchParams.get('thumb'));
-    const wanted = Number.isInteger(thumb) && thumb >= 16 && thumb <= 2048 ? thumb : null;
-    return serveProjectFile(studio, url.pathname.slice('/files/'.length), res, headOnly, wanted);
-  }
+  if (url.pathname.startsWith('/files/')) return serveProjectFile(studio, url.pathname.slice('/files/'.length), res, headOnly, requestedThumb(url.searchParams));
   const file = await staticFileFor(uiDir, url.pathname);
   if (file) return sendFile(res, file, headOnly, cookie);
   if (url.pathname === '/' || url.pathname === '/index.html') {
@@ -74,18 +80,25 @@ export async function startStudioServer(opts: ServeOptions): Promise<RunningServ
   const uiDir = opts.uiDir ?? null;
   const wss = createWsEndpoint(opts.studio);
   const server: Server = createServer((req, res) => {
-    handleHttp(opts.studio, policy, uiDir, req, res).catch(() => {
-      if (!res.headersSent) sendError(res, 500, 'Internal error.');
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    handleHttp(opts.studio, policy, uiDir, req, res).catch((e: unknown) => {
+      if (e instanceof BadRequest) sendError(res, 400, e.message);
+      else if (!res.headersSent) sendError(res, 500, 'Internal error.');
       else res.destroy();
     });
   });
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== API_PATH) return rejectUpgrade(socket, 404, 'Not Found');
-    if (!hostAllowed(policy, req) || !originAllowed(req)) return rejectUpgrade(socket, 403, 'Forbidden');
-    if (!hasValidToken(policy, req)) return rejectUpgrade(socket, 401, 'Unauthorized');
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    // A throw here would be uncaught and end the process: every failure is answered instead.
+    try {
+      if (requestUrl(req).pathname !== API_PATH) return rejectUpgrade(socket, 404, 'Not Found');
+      if (!hostAllowed(policy, req) || !originAllowed(req)) return rejectUpgrade(socket, 403, 'Forbidden');
+      if (!hasValidToken(policy, req)) return rejectUpgrade(socket, 401, 'Unauthorized');
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    } catch (e) {
+      if (e instanceof BadRequest) rejectUpgrade(socket, 400, 'Bad Request', e.message);
+      else socket.destroy();
+    }
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

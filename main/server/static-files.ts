@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, relative, sep } from 'node:path';
+import { decodePath } from './request-parsing.js';
 
 export const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -32,10 +33,10 @@ export const NOT_BUILT_PAGE = `<!doctype html>
 <body style="font-family: system-ui, sans-serif; max-width: 40em; margin: 4em auto; line-height: 1.5">
 <h1>Tandem is running, but its interface is not built</h1>
 <p>The studio service answers on this address (WebSocket <code>/api</code>), but there is no built
-interface to show: <code>renderer/dist/index.html</code> does not exist. Build the renderer (see
-<code>renderer/README.md</code>; it is a Vite app whose output goes to <code>renderer/dist</code>),
-or start <code>tandem serve --ui &lt;folder&gt;</code> with a folder holding a built renderer, then
-reload this page.</p>
+interface to show: <code>renderer/dist/index.html</code> does not exist. <code>npm run serve</code>
+and <code>npm start</code> build it when they start (the terminal says why if that failed);
+<code>npm run build:renderer</code> builds it by hand. Or start <code>tandem serve --ui &lt;folder&gt;</code>
+with a folder holding a built renderer. Then reload this page.</p>
 </body></html>
 `;
 
@@ -44,7 +45,6 @@ export async function sendFile(res: ServerResponse, file: string, headOnly: bool
   res.writeHead(200, {
     'content-type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
     'content-length': String(info.size),
-    'x-content-type-options': 'nosniff',
     ...extraHeaders,
   });
   if (headOnly) return void res.end();
@@ -56,19 +56,13 @@ export async function sendFile(res: ServerResponse, file: string, headOnly: bool
   });
 }
 
-/** The file under `root` for a URL path, or null (not there, outside, or no renderer). */
+/** The file under `root` for a URL path, or null (not there, outside, or no renderer); BadRequest when it does not decode. */
 export async function staticFileFor(root: string | null, urlPath: string): Promise<string | null> {
+  const parts = decodePath(urlPath).split('/').filter((s) => s !== '');
+  if (parts.some((s) => s === '..' || s.includes('\\') || s.includes('\u0000'))) return null;
   if (!root) return null;
   const realRoot = await realpath(root).catch(() => null);
   if (!realRoot) return null;
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath);
-  } catch {
-    return null;
-  }
-  const parts = decoded.split('/').filter((s) => s !== '');
-  if (parts.some((s) => s === '..' || s.includes('\\') || s.includes('\u0000'))) return null;
   const candidates = parts.length === 0 || !extname(parts[parts.length - 1]!) ? [join(realRoot, ...parts), join(realRoot, 'index.html')] : [join(realRoot, ...parts)];
   for (const c of candidates) {
     const real = await realpath(c).catch(() => null);

@@ -1,3 +1,4 @@
+import './lib/zod-without-eval.js';
 import { mount } from 'svelte';
 import 'uplot/dist/uPlot.min.css';
 import './app.css';

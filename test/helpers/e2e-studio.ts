@@ -1,13 +1,13 @@
-// What the end-to-end tests share: the renderer built, a real `tandem serve` child on its own data
-// folder (real job processes, one wasm thread each), and Debian's Chromium with a page on it.
-import { spawn, type ChildProcess } from 'node:child_process';
+// What the end-to-end tests share: a real `tandem serve` child (which builds the renderer when it
+// is missing or stale) on its own data folder (real job processes, one wasm thread each), and
+// Debian's Chromium with a page on it.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import type { BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM, launchChromium } from './chromium.js';
 import { REPO } from './run-cli.js';
+import { startServe, type ServeProcess } from './serve-process.js';
 
 export const SHOTS = path.join(REPO, 'test-artifacts', 'e2e');
 
@@ -22,56 +22,22 @@ export interface E2EStudio {
   close(): Promise<void>;
 }
 
-async function buildRenderer(): Promise<void> {
-  // `npm test` builds it before vitest starts; this is for running one e2e file by hand.
-  if (existsSync(path.join(REPO, 'renderer', 'dist', 'index.html'))) return;
-  await new Promise<void>((resolve, reject) => {
-    const p = spawn(process.execPath, [path.join(REPO, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: REPO, stdio: 'inherit' });
-    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`renderer build failed (${code})`))));
-  });
-}
-
-function startServer(work: string): { child: ChildProcess; url: Promise<string> } {
-  const child = spawn(process.execPath, [path.join(REPO, 'bin/tandem.mjs'), 'serve', '--port', '0', '--data', path.join(work, 'data')], {
-    cwd: work,
-    env: { ...process.env, TANDEM_WASM_THREADS: '1', TANDEM_BACKEND: 'wasm' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('tandem serve did not print its URL')), 60_000);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const m = /Tandem studio: (\S+)/.exec(line);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`tandem serve exited (${code})`)));
-  });
-  return { child, url };
-}
-
 /** `prepare` fills the work folder (datasets, images) before the studio starts. */
 export async function startE2EStudio(prefix: string, prepare: (work: string) => Promise<void> = async () => {}): Promise<E2EStudio> {
   if (!existsSync(CHROMIUM)) throw new Error(`the end-to-end tests drive Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium`);
   mkdirSync(SHOTS, { recursive: true });
   const work = mkdtempSync(path.join(tmpdir(), prefix));
-  let server: ChildProcess | null = null;
+  let server: ServeProcess | null = null;
   let context: BrowserContext | null = null;
   const close = async () => {
     await context?.close();
-    if (server && server.exitCode === null) {
-      server.kill('SIGINT');
-      await new Promise((r) => server!.once('exit', r));
-    }
+    await server?.stop();
     rmSync(work, { recursive: true, force: true });
   };
   try {
     await prepare(work);
-    await buildRenderer();
-    const started = startServer(work);
-    server = started.child;
-    const url = await started.url;
+    server = startServe(work);
+    const url = await server.url;
     context = await launchChromium();
     const page = await context.newPage();
     const pageErrors: string[] = [];

@@ -99,8 +99,15 @@ describe('Import PyTorch model', () => {
     await settle();
     input(target.querySelector('#imp-file'), '/models/resnet6_ngf8_instance.pth');
     input(target.querySelector('#imp-name'), 'resnet six');
-    byText(target, 'details summary', /Architecture overrides/);
+    // The overrides are for files that do not tell their architecture: folded away until asked for.
+    const summary = byText(target, 'details summary', /Architecture overrides/)!;
+    const overrides = summary.parentElement as HTMLDetailsElement;
     const ngf = target.querySelector('#imp-ngf') as HTMLInputElement;
+    expect(overrides.open).toBe(false);
+    expect(overrides.contains(ngf)).toBe(true);
+    summary.click();
+    await settle();
+    expect(overrides.open).toBe(true);
     ngf.value = '8';
     ngf.dispatchEvent(new Event('input', { bubbles: true }));
     byText(target.querySelector('dialog')!, 'button', 'Import')!.click();

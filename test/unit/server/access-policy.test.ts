@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { accessPolicy, hasValidToken, hostAllowed, isLoopbackHost, originAllowed } from '../../../main/server/access-policy.js';
+import { BadRequest } from '../../../main/server/request-parsing.js';
 
-const req = (headers: Record<string, string>, url = '/'): IncomingMessage => ({ headers, url }) as unknown as IncomingMessage;
+const req = (headers: Record<string, string>, url = '/'): IncomingMessage => ({ headers, url, socket: { localPort: 4873 } }) as unknown as IncomingMessage;
 
 describe('access policy', () => {
   it('treats 127/8, ::1 and localhost as loopback, and nothing else', () => {
@@ -22,10 +23,19 @@ describe('access policy', () => {
     const p = accessPolicy('0.0.0.0', { token: 'tok' });
     expect(hasValidToken(p, req({ authorization: 'Bearer tok' }))).toBe(true);
     expect(hasValidToken(p, req({}, '/?token=tok'))).toBe(true);
-    expect(hasValidToken(p, req({ cookie: 'a=b; tandem_token=tok' }))).toBe(true);
+    expect(hasValidToken(p, req({ cookie: 'a=b; tandem_token_4873=tok' }))).toBe(true);
+    // Cookies ignore ports: another studio's cookie on this host is not this one's token.
+    expect(hasValidToken(p, req({ cookie: 'tandem_token_4874=tok' }))).toBe(false);
+    expect(hasValidToken(p, req({ cookie: 'tandem_token=tok' }))).toBe(false);
     expect(hasValidToken(p, req({}))).toBe(false);
     expect(hasValidToken(p, req({ authorization: 'Bearer tok2' }))).toBe(false);
     expect(hasValidToken(p, req({}, '/?token=to'))).toBe(false);
+  });
+
+  it('answers a cookie or target that does not parse with BadRequest, not a crash', () => {
+    const p = accessPolicy('0.0.0.0', { token: 'tok' });
+    expect(() => hasValidToken(p, req({ cookie: 'tandem_token_4873=%E0%A4%A' }))).toThrow(BadRequest);
+    expect(() => hasValidToken(p, req({}, 'http://[/api'))).toThrow(BadRequest);
   });
 
   it('without a token, answers only requests addressed to loopback (DNS rebinding)', () => {

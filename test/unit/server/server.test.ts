@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudioEvent } from '../../../main/api/events.js';
+import { CONTENT_SECURITY_POLICY } from '../../../main/security/content-security-policy.js';
 import { StudioClient } from '../../../main/server/client.js';
 import { startStudioServer, type RunningServer } from '../../../main/server/server.js';
 import type { Studio } from '../../../main/studio/studio.js';
@@ -173,6 +174,32 @@ describe('HTTP', () => {
     }
   });
 
+  it('forbids framing and sets the content security policy on every response (clickjacking)', async () => {
+    const ui = join(tmp.dir, 'ui-headers');
+    await mkdir(ui, { recursive: true });
+    await writeFile(join(ui, 'index.html'), '<!doctype html><title>Tandem UI</title>');
+    const s = await startStudioServer({ studio, port: 0, uiDir: ui });
+    try {
+      const answers = [
+        await get(s.port, '/'),
+        await get(s.port, '/', { host: 'evil.example' }),
+        await get(server.port, '/'),
+        await get(s.port, `/files/${projectId}/A/cat.png`),
+        await get(s.port, `/files/${projectId}/A/../../secret.png`),
+        await get(s.port, '/nothing.js'),
+        await get(s.port, '/%E0%A4%A'),
+      ];
+      for (const r of answers) {
+        expect(r.headers['x-frame-options']).toBe('DENY');
+        expect(r.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+        expect(r.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+        expect(r.headers['x-content-type-options']).toBe('nosniff');
+      }
+    } finally {
+      await s.close();
+    }
+  });
+
   it('refuses requests addressed to other host names (DNS rebinding)', async () => {
     expect((await get(server.port, '/', { host: 'evil.example:1234' })).status).toBe(403);
   });
@@ -189,7 +216,13 @@ describe('token', () => {
       expect((await get(s.port, `/files/${projectId}/A/cat.png`, { authorization: `Bearer ${s.token}` })).status).toBe(200);
       const withQuery = await get(s.port, `/?token=${s.token}`);
       expect(withQuery.status).toBe(200);
-      expect(String(withQuery.headers['set-cookie'])).toMatch(/tandem_token=.*HttpOnly/);
+      // Named for the port: cookies ignore ports, and two studios on one host keep their own.
+      const setCookie = String(withQuery.headers['set-cookie']);
+      expect(setCookie).toMatch(new RegExp(`^tandem_token_${s.port}=${s.token}; HttpOnly; SameSite=Strict`));
+      const cookie = setCookie.split(';')[0]!;
+      expect((await get(s.port, `/files/${projectId}/A/cat.png`, { cookie })).status).toBe(200);
+      expect((await get(s.port, `/files/${projectId}/A/cat.png`, { cookie: `tandem_token=${s.token}` })).status).toBe(401);
+      expect((await get(s.port, `/files/${projectId}/A/cat.png`, { cookie: `tandem_token_${s.port + 1}=${s.token}` })).status).toBe(401);
 
       await expect(StudioClient.connect(wsUrl(s))).rejects.toThrow(/401/);
       await expect(StudioClient.connect(wsUrl(s, '?token=wrong'))).rejects.toThrow(/401/);

@@ -16,7 +16,23 @@ export function studioSocketUrl(loc: Pick<Location, 'protocol' | 'host' | 'searc
   return `${proto}//${loc.host}/api${token ? `?token=${encodeURIComponent(token)}` : ''}`;
 }
 
+/**
+ * The page's address without its ?token= (null when there is none). The server set the token's
+ * cookie when it answered that first load, so the address bar, history, bookmarks and screen
+ * shares need not show it.
+ */
+export function addressWithoutToken(href: string): string | null {
+  const url = new URL(href);
+  if (!url.searchParams.has('token')) return null;
+  url.searchParams.delete('token');
+  return url.href;
+}
+
 export function createStudioClient(): StudioClient {
   if (typeof window !== 'undefined' && window.studio) return new IpcStudioClient(window.studio);
-  return new WsStudioClient(studioSocketUrl(window.location));
+  // The socket keeps the token in its URL, for reconnecting; the address bar loses it.
+  const client = new WsStudioClient(studioSocketUrl(window.location));
+  const clean = addressWithoutToken(window.location.href);
+  if (clean !== null) window.history.replaceState(window.history.state, '', clean);
+  return client;
 }
