@@ -33,7 +33,6 @@ export async function runExportJob(spec: ExportJobSpec, ctx: JobContext): Promis
     await removeWriteLeftovers(partial);
     const progressDue = throttle(PROGRESS_INTERVAL_MS);
     const started = performance.now();
-    let translatedNow = 0;
     const summary = await translateFolder(translator, {
       input: spec.input,
       output: partial,
@@ -41,13 +40,18 @@ export async function runExportJob(spec: ExportJobSpec, ctx: JobContext): Promis
       ...(spec.tile !== undefined ? { tile: spec.tile } : {}),
       ...(spec.overlap !== undefined ? { overlap: spec.overlap } : {}),
       signal: ctx.signal,
+      onStart: (file, plan) => {
+        if (plan.path !== 'whole') ctx.send({ type: 'log', level: 'info', line: `${path.basename(file)}: ${plan.reason}` });
+      },
       onProgress: (p) => {
         if (p.status === 'failed') ctx.send({ type: 'skipped', path: p.file, reason: p.reason ?? 'could not be translated' });
-        if (p.status === 'translated') translatedNow++;
+        if (p.note) ctx.send({ type: 'log', level: 'warn', line: `${path.basename(p.file)}: ${p.note}` });
         if (!progressDue(p.done === p.total)) return;
-        // Skipped (already written) images take no time; the rate comes from this session's work.
-        const perImage = translatedNow > 0 ? (performance.now() - started) / 1000 / translatedNow : 0;
-        ctx.send({ type: 'progress', job: 'export', done: p.done, total: p.total, etaSeconds: perImage * (p.total - p.done) });
+        // Pixels measure the work (a 50 MP photo is not one unit among thumbnails); images already
+        // written take no time, so the rate comes from this session's pixels.
+        const seconds = (performance.now() - started) / 1000;
+        const eta = p.pixelsDone > 0 ? (seconds / p.pixelsDone) * (p.pixelsTotal - p.pixelsDone) : 0;
+        ctx.send({ type: 'progress', job: 'export', done: p.done, total: p.total, etaSeconds: eta });
       },
     });
     const counts = { total: summary.total, translated: summary.translated, skippedExisting: summary.skippedExisting, failed: summary.failed };

@@ -25,12 +25,28 @@ export interface ExportCase {
   reference: number;
 }
 
+/**
+ * One camera-sized photo (JPEG in, JPEG out) through `translateFolder` with default settings: the
+ * engine and path (whole or exact tiles) are chosen as for a user. `tile` forces exact tiles.
+ * Reference: PyTorch (CPU, 2 threads) translating the same image whole (test/bench/torch_photo.py).
+ */
+export interface PhotoCase {
+  kind: 'photo';
+  width: number;
+  height: number;
+  tile?: number;
+  reference: number;
+}
+
 /** The share of a training iteration spent waiting for data (pix2pix on the demo data at 256). */
 export interface DataCase {
   kind: 'data';
   iterations: number;
   reference: number;
 }
+
+/** PyTorch 1.13 (Debian, CPU, 2 threads), resnet_9blocks ngf 64 eval, one 4000×3000 image whole. */
+const REFERENCE_12MP_SECONDS = 0;
 
 export const TRAIN_CASES: Record<string, TrainCase> = {
   pix2pix_unet256_256: { kind: 'train', options: { model: 'pix2pix' }, size: 256, reference: 1.88 },
@@ -48,12 +64,19 @@ export const EXPORT_CASES: Record<string, ExportCase> = {
   export_unet256_256: { kind: 'export', netG: 'unet_256', norm: 'batch', images: 12, reference: 0.135 },
 };
 
+export const PHOTO_CASES: Record<string, PhotoCase> = {
+  translate_resnet9_12mp: { kind: 'photo', width: 4000, height: 3000, reference: REFERENCE_12MP_SECONDS },
+  translate_resnet9_12mp_tiled: { kind: 'photo', width: 4000, height: 3000, tile: 1024, reference: REFERENCE_12MP_SECONDS },
+};
+
 export const DATA_CASES: Record<string, DataCase> = {
   data_loading_share_pix2pix_256: { kind: 'data', iterations: 6, reference: 0.05 },
 };
 
-export const ALL_CASES = { ...TRAIN_CASES, ...INFER_CASES, ...EXPORT_CASES, ...DATA_CASES };
+export const ALL_CASES = { ...TRAIN_CASES, ...INFER_CASES, ...EXPORT_CASES, ...PHOTO_CASES, ...DATA_CASES };
 
-export function findCase(name: string): TrainCase | InferCase | ExportCase | DataCase | undefined {
-  return (ALL_CASES as Record<string, TrainCase | InferCase | ExportCase | DataCase>)[name];
+export type BenchCase = TrainCase | InferCase | ExportCase | PhotoCase | DataCase;
+
+export function findCase(name: string): BenchCase | undefined {
+  return (ALL_CASES as Record<string, BenchCase>)[name];
 }

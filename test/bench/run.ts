@@ -1,6 +1,6 @@
 // `npm run bench [-- --only CASE[,CASE]]`: each case in a child process; one JSON object on the last line.
 import { spawn } from 'node:child_process';
-import { ALL_CASES, DATA_CASES, EXPORT_CASES, INFER_CASES, TRAIN_CASES } from './cases.js';
+import { ALL_CASES, DATA_CASES, EXPORT_CASES, INFER_CASES, PHOTO_CASES, TRAIN_CASES } from './cases.js';
 
 interface CaseResult {
   case: string;
@@ -15,6 +15,8 @@ interface CaseResult {
   reason?: string;
   engine?: string;
   data_loading_share?: number;
+  /** Photo cases: how the image was translated (whole, exact tiles) and why. */
+  path?: string;
 }
 
 /** A case still running after this long is killed and reported as cannot-run (BENCH_TIMEOUT_S). */
@@ -69,6 +71,8 @@ async function main(): Promise<void> {
       infer_s_per_image: pick(Object.keys(INFER_CASES)),
       export_s_per_image: pick(Object.keys(EXPORT_CASES)),
       export_engine: results.find((r) => r.engine)?.engine ?? null,
+      photo_s_per_image: pick(Object.keys(PHOTO_CASES)),
+      photo_path: Object.fromEntries(results.filter((r) => r.case in PHOTO_CASES && r.path).map((r) => [r.case, r.path])),
       data_loading_share: Object.fromEntries(results.filter((r) => r.case in DATA_CASES && r.status === 'ok').map((r) => [r.case, r.data_loading_share])),
       ratio_to_reference: Object.fromEntries(ok.filter((r) => r.ratio_to_reference != null).map((r) => [r.case, Number(r.ratio_to_reference!.toFixed(2))])),
       peak_rss_mb: Math.max(0, ...ok.map((r) => r.peak_rss_mb ?? 0)),
