@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readImage, writeImage, type WriteFormat } from '../../data/image-io.js';
+import { PublishConflictError } from '../../data/publish.js';
 import { isImagePath, scanImageFolderStrict } from '../../data/scan.js';
 import { translateInTiles } from '../models/tiled-inference.js';
 import type { ImageTranslator } from './image-translator.js';
@@ -132,12 +133,18 @@ export async function translateFolder(t: ImageTranslator, opts: TranslateFolderO
           ? (await translateInTiles(image, outputNc, t.multiple, { tile, overlap: opts.overlap ?? Math.round(tile / 4), statsPixels: maxWhole }, t.tiles)).data
           : await t.run(image);
         await pendingWrite;
-        pendingWrite = writeImage(target.file, out, image.width, image.height, outputNc === 1 ? 1 : 3, target.format).then(
+        const keepExisting = { keepExisting: !opts.overwrite };
+        pendingWrite = writeImage(target.file, out, image.width, image.height, outputNc === 1 ? 1 : 3, target.format, undefined, keepExisting).then(
           () => {
             summary.translated++;
             report(file, 'translated');
           },
-          (e: unknown) => fail(file, e),
+          (e: unknown) => {
+            if (!((e as Error)?.cause instanceof PublishConflictError)) return fail(file, e);
+            // The output appeared while this image was translated: it is kept, as at the start.
+            summary.skippedExisting++;
+            report(file, 'skipped-existing');
+          },
         );
       } catch (e) {
         fail(file, e);
