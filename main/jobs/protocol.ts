@@ -242,7 +242,14 @@ export const childMessageSchema = z.discriminatedUnion('type', [
     secondsPerIter: seconds,
   }),
   z.object({ type: z.literal('sample'), file: z.string(), totalIters: count }),
-  z.object({ type: z.literal('checkpoint'), file: z.string(), progress: trainingProgressSchema, reason: z.enum(['interval', 'epoch', 'stopped']) }),
+  z.object({
+    type: z.literal('checkpoint'),
+    file: z.string(),
+    progress: trainingProgressSchema,
+    reason: z.enum(['interval', 'epoch', 'stopped']),
+    /** How long writing it took (sizes the studio's wait for a stopping trainer). */
+    seconds: seconds.optional(),
+  }),
   z.object({ type: z.literal('log'), level: z.enum(['debug', 'info', 'warn', 'error']), line: z.string() }),
   z.object({ type: z.literal('skipped'), path: z.string(), reason: z.string() }),
   z.object({ type: z.literal('paused') }),

@@ -4,10 +4,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import type { BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM, launchChromium } from './chromium.js';
 import { REPO } from './run-cli.js';
+import { startServe } from './serve-process.js';
 
 export const SHOTS = path.join(REPO, 'test-artifacts', 'e2e');
 
@@ -31,26 +31,6 @@ async function buildRenderer(): Promise<void> {
   });
 }
 
-function startServer(work: string): { child: ChildProcess; url: Promise<string> } {
-  const child = spawn(process.execPath, [path.join(REPO, 'bin/tandem.mjs'), 'serve', '--port', '0', '--data', path.join(work, 'data')], {
-    cwd: work,
-    env: { ...process.env, TANDEM_WASM_THREADS: '1', TANDEM_BACKEND: 'wasm' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('tandem serve did not print its URL')), 60_000);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const m = /Tandem studio: (\S+)/.exec(line);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`tandem serve exited (${code})`)));
-  });
-  return { child, url };
-}
-
 /** `prepare` fills the work folder (datasets, images) before the studio starts. */
 export async function startE2EStudio(prefix: string, prepare: (work: string) => Promise<void> = async () => {}): Promise<E2EStudio> {
   if (!existsSync(CHROMIUM)) throw new Error(`the end-to-end tests drive Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium`);
@@ -69,7 +49,7 @@ export async function startE2EStudio(prefix: string, prepare: (work: string) => 
   try {
     await prepare(work);
     await buildRenderer();
-    const started = startServer(work);
+    const started = startServe(path.join(work, 'data'), work);
     server = started.child;
     const url = await started.url;
     context = await launchChromium();
