@@ -8,12 +8,14 @@ export interface StopOnSignalsOptions {
   /** Begins the graceful stop (close the server, then studio.close()). */
   stop: () => void;
   write?: (line: string) => void;
+  /** Where the signals come from (default: this process). */
+  source?: Pick<NodeJS.Process, 'on' | 'off'>;
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /** Installs the handlers; returns their removal. */
-export function stopOnSignals(studio: Studio, { stop, write = (line) => console.error(line) }: StopOnSignalsOptions): () => void {
+export function stopOnSignals(studio: Studio, { stop, write = (line) => console.error(line), source = process }: StopOnSignalsOptions): () => void {
   let received = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     received++;
@@ -30,8 +32,8 @@ export function stopOnSignals(studio: Studio, { stop, write = (line) => console.
       process.exit(130);
     }
   };
-  for (const s of SIGNALS) process.on(s, onSignal);
+  for (const s of SIGNALS) source.on(s, onSignal);
   return () => {
-    for (const s of SIGNALS) process.off(s, onSignal);
+    for (const s of SIGNALS) source.off(s, onSignal);
   };
 }

@@ -1,6 +1,7 @@
 // Ctrl-C on `tandem serve` as a terminal sends it: SIGINT to the whole process group, the trainer
 // child included. The trainer must not die of it: it finishes its step, saves a checkpoint and
 // exits, and the run resumes from there when the studio starts again.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudioEvent } from '../../../main/api/events.js';
@@ -86,5 +87,22 @@ describe('Ctrl-C on tandem serve', () => {
     // One unbroken count: the resumed trainer went on from the checkpoint, not from 0.
     expect(its).toEqual(Array.from({ length: its.length }, (_, i) => i + 1));
     expect(await ctrlC(second.studio, second.client)).toBe(0);
+  }, 300_000);
+
+  it('a studio killed outright (no Ctrl-C to ignore) leaves no trainer behind: it saves and exits by itself', async () => {
+    const { studio, client } = await serve();
+    const project = unwrap(await client.call('projects.create', { name: 'Killed', layout: 'aligned', folder: train }));
+    const run = unwrap(
+      await client.call('runs.start', {
+        projectId: project.id,
+        options: { netG: 'resnet_6blocks', ngf: 4, ndf: 4, load_size: 32, crop_size: 32, n_epochs: 10, n_epochs_decay: 0 },
+        schedule: { sampleEvery: 0, checkpointEvery: 0, saveEpochFreq: 0, numSamples: 0 },
+      }),
+    );
+    await client.waitForEvent(iterationAtLeast(run.id, 2), 120_000);
+    process.kill(studio.child.pid!, 'SIGKILL'); // the studio alone: its trainer sees the channel close
+    await studio.exited;
+    await until(() => !groupAlive(studio.child.pid!), 60_000, 'the orphaned trainer to exit');
+    expect(existsSync(join(run.runDir, 'latest.tandem'))).toBe(true);
   }, 300_000);
 });

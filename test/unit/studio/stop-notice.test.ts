@@ -1,8 +1,10 @@
 // What the studio says when it is stopped: what it waits for, what a second Ctrl-C loses, and how
 // each run ended (the lines `tandem serve` prints).
+import { EventEmitter } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { stopOnSignals } from '../../../main/studio/stop-on-signals.js';
 import type { Studio } from '../../../main/studio/studio.js';
 import { openStudio, ScriptedJobRunner, tempDir, unwrap, writeImages } from './helpers.js';
 
@@ -69,5 +71,23 @@ describe('stopping the studio', () => {
       'run "saved" stopped with a checkpoint; resume continues from iteration 13',
       'run "lost" interrupted: the trainer process was ended by the studio, which was told to stop without waiting (a second Ctrl-C)',
     ]);
+  });
+
+  it('Ctrl-C stops gracefully and says for how long; a second one stops at once and says what is lost', async () => {
+    const { jobId } = await trainingRun('horses', 137, 100);
+    runner.graceMs.set(jobId, 30_000);
+    const signals = new EventEmitter();
+    const said: string[] = [];
+    let stops = 0;
+    const off = stopOnSignals(studio, { stop: () => stops++, write: (line) => said.push(line), source: signals as unknown as NodeJS.Process });
+    signals.emit('SIGINT', 'SIGINT');
+    expect(stops).toBe(1);
+    expect(said).toEqual(['\nstopping: run "horses" finishes its step and saves a checkpoint (waiting up to 30 s). Ctrl-C again to stop at once.']);
+    signals.emit('SIGINT', 'SIGINT');
+    expect(stops).toBe(1);
+    expect(runner.aborts).toEqual(['a second Ctrl-C']);
+    expect(said[1]).toBe('stopping now: run "horses" loses the iterations since its last checkpoint (37: it is at 137, the checkpoint at 100).');
+    off();
+    expect(signals.listenerCount('SIGINT') + signals.listenerCount('SIGTERM')).toBe(0);
   });
 });
