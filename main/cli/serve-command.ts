@@ -39,7 +39,9 @@ export function serveCommand(): Command {
       } catch (e) {
         throw new UserError(`cannot open the studio data folder ${dataDir}: ${(e as Error).message}`);
       }
-      if (studio.recovery.runs.length) console.error(`${studio.recovery.runs.length} run(s) were cut off when Tandem last stopped; they are marked interrupted and can be resumed.`);
+      if (studio.recovery.runs.length) {
+        console.error(`${studio.recovery.runs.length} run(s) were cut off when Tandem last stopped; they are marked interrupted (each says whether it can resume).`);
+      }
       const uiDir = flags.ui ? resolve(flags.ui) : RENDERER_DIST;
       let server;
       try {
