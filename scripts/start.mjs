@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { spawn, execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,14 +18,23 @@ function electronBinary() {
   }
 }
 
+/**
+ * This launcher only waits for its child. A terminal's Ctrl-C reaches the child too (same process
+ * group), which stops cleanly (jobs save first) and may take a while: the launcher must not die
+ * before it and hand the terminal back mid-stop. A SIGTERM sent to the launcher alone is passed on.
+ */
+function waitFor(child) {
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 0)));
+}
+
 const electron = electronBinary();
 if (electron) {
   execFileSync(process.execPath, [path.join(root, 'scripts/build-desktop.mjs')], { stdio: 'inherit' });
-  const child = spawn(electron, [path.join(root, 'out/main/index.mjs')], { stdio: 'inherit' });
-  child.on('exit', (code) => process.exit(code ?? 0));
+  waitFor(spawn(electron, [path.join(root, 'out/main/index.mjs')], { stdio: 'inherit' }));
 } else {
   // `tandem serve` builds the interface itself when it is missing or older than its sources.
   console.log('tandem: the Electron binary is not installed (offline install), so the desktop app cannot open; starting the browser studio instead.');
-  const child = spawn(process.execPath, [path.join(root, 'bin/tandem.mjs'), 'serve', ...process.argv.slice(2)], { stdio: 'inherit' });
-  child.on('exit', (code) => process.exit(code ?? 0));
+  waitFor(spawn(process.execPath, [path.join(root, 'bin/tandem.mjs'), 'serve', ...process.argv.slice(2)], { stdio: 'inherit' }));
 }

@@ -1,9 +1,10 @@
+import path from 'node:path';
 import { Command, Option } from 'commander';
+import { atomicTempPath } from '../gan/checkpoint/atomic-write.js';
 import { initBackend } from '../gan/backend/index.js';
 import { importCycleGanPair, importPthModel } from '../gan/io/import-pth.js';
 import type { ArchOverrides } from '../gan/io/infer-arch.js';
-import { exportOnnx } from '../gan/io/onnx-export.js';
-import { exportTfjs } from '../gan/io/tfjs-export.js';
+import { assertModelExportTarget, exportModel } from '../gan/io/model-export.js';
 import { loadTranslator } from '../gan/models/generator-file.js';
 import { GENERATORS } from '../gan/networks/define.js';
 import { parseIntOption } from './argv.js';
@@ -59,16 +60,12 @@ export function exportModelCommand(): Command {
     .addOption(new Option('--direction <dir>', 'for CycleGAN models: AtoB exports G_A, BtoA exports G_B').choices(['AtoB', 'BtoA']).default('AtoB'))
     .option('--backend <name>', 'auto, gpu, node, wasm or cpu')
     .action(async (model: string, o: { format: 'onnx' | 'tfjs'; out: string; direction: 'AtoB' | 'BtoA'; backend?: string }) => {
+      const out = path.resolve(o.out);
+      assertModelExportTarget(out);
       await initBackend(o.backend);
       const t = await loadTranslator(model, o.direction);
       try {
-        if (o.format === 'onnx') {
-          const r = await exportOnnx(t.net, t.arch, o.out);
-          console.error(`wrote ${r.outPath} (ONNX opset ${r.opset}, input 'input' NCHW [-1,1], dynamic height and width)`);
-        } else {
-          const r = await exportTfjs(t.net, t.arch, o.out);
-          console.error(`wrote ${r.modelJson} with ${r.shards.length} weight file(s); open ${r.examplePage} in a browser to try it`);
-        }
+        console.error((await exportModel(t.net, t.arch, o.format, out, atomicTempPath(out))).summary);
       } finally {
         t.net.dispose();
       }

@@ -1,6 +1,6 @@
 // `tandem serve`: the studio in a browser. Opens the data folder, starts the job supervisor and
 // the HTTP + WebSocket server, prints the URL, and shuts down cleanly on Ctrl-C (training jobs
-// save a checkpoint first).
+// finish their step and save a checkpoint first; see studio/stop-on-signals.ts).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { DEFAULT_HOST, DEFAULT_PORT, startStudioServer } from '../server/server.js';
 import { defaultDataDir } from '../studio/data-dir.js';
 import { Studio } from '../studio/studio.js';
+import { stopOnSignals } from '../studio/stop-on-signals.js';
 import { SupervisorJobRunner } from '../studio/supervisor-runner.js';
 import { parseIntOption } from './argv.js';
 import { ensureRendererBuilt } from './renderer-build.js';
@@ -47,7 +48,9 @@ export function serveCommand(): Command {
       } catch (e) {
         throw new UserError(`cannot open the studio data folder ${dataDir}: ${(e as Error).message}`);
       }
-      if (studio.recovery.runs.length) console.error(`${studio.recovery.runs.length} run(s) were cut off when Tandem last stopped; they are marked interrupted and can be resumed.`);
+      if (studio.recovery.runs.length) {
+        console.error(`${studio.recovery.runs.length} run(s) were cut off when Tandem last stopped; they are marked interrupted (each says whether it can resume).`);
+      }
       const uiDir = flags.ui ? resolve(flags.ui) : RENDERER.distDir;
       let server;
       try {
@@ -64,14 +67,18 @@ export function serveCommand(): Command {
       if (server.token) console.error('access token required (it is in the URL below; keep it private)');
       console.log(`Tandem studio: ${server.url}`);
       await new Promise<void>((done) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          console.error('\nstopping (running jobs save a checkpoint)…');
-          void server.close().then(() => studio.close()).then(done);
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
+        const stopSignals = stopOnSignals(studio, {
+          stop: () =>
+            void server
+              .close()
+              .catch((e: unknown) => console.error(`closing the server: ${(e as Error).message}`))
+              .then(() => studio.close())
+              .then((ended) => {
+                for (const line of ended) console.error(line);
+                stopSignals();
+                done();
+              }),
+        });
       });
     });
 }

@@ -65,6 +65,12 @@ function lossText(names: readonly string[], losses: Record<string, number>): str
     .join(' ');
 }
 
+function whatIsLost({ iters, saved }: { iters: number; saved: number | null }): string {
+  if (saved === null) return `the run's ${iters} iterations are lost (no checkpoint was saved yet)`;
+  if (iters <= saved) return `nothing is lost (the checkpoint at iteration ${saved} is current)`;
+  return `the ${iters - saved} iterations since the last checkpoint are lost (it is at ${iters}, the checkpoint at ${saved})`;
+}
+
 async function runTraining(f: TrainFlags): Promise<void> {
   const backend = await initBackend(f.backend);
   console.error(backend.line);
@@ -75,7 +81,10 @@ async function runTraining(f: TrainFlags): Promise<void> {
 
   const bar: { line: ProgressLine | null; epoch: number } = { line: null, epoch: -1 };
   const lossNames: string[] = [];
+  // Where the run stands and what its latest checkpoint holds: a second Ctrl-C says what it loses.
+  const position: { iters: number; saved: number | null } = { iters: 0, saved: null };
   const onIteration = (i: IterationInfo) => {
+    position.iters = i.totalIters;
     if (bar.epoch !== i.epoch) {
       bar.line?.stop();
       bar.line = new ProgressLine(`epoch ${i.epoch}/${i.lastEpoch}`, i.epochSize);
@@ -104,6 +113,9 @@ async function runTraining(f: TrainFlags): Promise<void> {
         onSkip: (file, reason) => console.error(`\nskipped ${file}: ${reason} (the run goes on)`),
         events: {
           onIteration,
+          onCheckpoint: (c) => {
+            if (path.basename(c.file) === LATEST) position.saved = c.progress.totalIters;
+          },
           onEpochEnd: (e) => {
             bar.line?.stop();
             bar.epoch = -1;
@@ -123,6 +135,8 @@ async function runTraining(f: TrainFlags): Promise<void> {
     throw e;
   }
   lossNames.push(...run.model.lossNames);
+  position.iters = run.progress.totalIters;
+  if (run.resumed) position.saved = run.progress.totalIters;
 
   try {
     const abort = new AbortController();
@@ -133,6 +147,7 @@ async function runTraining(f: TrainFlags): Promise<void> {
         console.error('\nstopping after this step and saving a checkpoint… (Ctrl-C again to quit without saving)');
         abort.abort();
       } else {
+        console.error(`\nstopping now: ${whatIsLost(position)}`);
         process.exit(130);
       }
     };

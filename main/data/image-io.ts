@@ -10,6 +10,7 @@ import { dirname, extname } from 'node:path';
 import sharp, { type Metadata, type OutputInfo, type SharpOptions } from 'sharp';
 import { atomicTempPath } from '../gan/checkpoint/atomic-write.js';
 import { ImageReadError } from './errors.js';
+import { publishFile } from './publish.js';
 
 export { ImageReadError } from './errors.js';
 export type { ImageReadReason } from './errors.js';
@@ -396,11 +397,17 @@ export async function writeImage(
   channels: 1 | 3,
   format: WriteFormat,
   quality?: number,
+  options: WriteOptions = {},
 ): Promise<void> {
   if (data.length !== width * height * channels) {
     throw new RangeError(`writeImage: ${data.length} values do not make a ${width}×${height}×${channels} image`);
   }
-  await writeImageBytes(path, floatToUint8(data), width, height, channels, format, quality);
+  await writeImageBytes(path, floatToUint8(data), width, height, channels, format, quality, options);
+}
+
+export interface WriteOptions {
+  /** Keep a file that has the name by the time the image is ready (the error's cause is a PublishConflictError). */
+  keepExisting?: boolean;
 }
 
 /** 8-bit HWC pixels (alpha last, if any) to an image file, written under a temporary name and renamed into place. */
@@ -412,6 +419,7 @@ export async function writeImageBytes(
   channels: 1 | 2 | 3 | 4,
   format: WriteFormat,
   quality?: number,
+  options: WriteOptions = {},
 ): Promise<void> {
   const encoded = await encodeImage(data, width, height, channels, format, quality);
   await mkdir(dirname(path), { recursive: true });
@@ -421,7 +429,7 @@ export async function writeImageBytes(
   const tmp = atomicTempPath(path);
   try {
     await writeFile(tmp, encoded);
-    await rename(tmp, path);
+    await (options.keepExisting ? publishFile(tmp, path) : rename(tmp, path));
   } catch (e) {
     await rm(tmp, { force: true }).catch(() => undefined);
     throw new Error(`Cannot write ${path}: ${(e as Error).message}`, { cause: e });

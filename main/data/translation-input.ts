@@ -80,7 +80,10 @@ export async function readForTranslation(file: string, channels: 1 | 3, longest?
 /** Whether a format keeps alpha. */
 export const keepsAlpha = (format: WriteFormat): boolean => format !== 'jpeg';
 
-/** Writes a translation (HWC in [-1, 1]); `alpha` is attached where the format can hold it. */
+/**
+ * Writes a translation (HWC in [-1, 1]); `alpha` is attached where the format can hold it.
+ * `keepExisting`: a file that took the name meanwhile stays (the error's cause is a PublishConflictError).
+ */
 export async function writeTranslation(
   file: string,
   data: Float32Array,
@@ -89,14 +92,16 @@ export async function writeTranslation(
   channels: 1 | 3,
   alpha: Uint8Array | null,
   format: WriteFormat,
+  keepExisting = false,
 ): Promise<void> {
   const pixels = floatToUint8(data);
-  if (!alpha || !keepsAlpha(format)) return writeImageBytes(file, pixels, width, height, channels, format);
+  const options = { keepExisting };
+  if (!alpha || !keepsAlpha(format)) return writeImageBytes(file, pixels, width, height, channels, format, undefined, options);
   const n = width * height;
   const out = new Uint8Array(n * (channels + 1));
   for (let i = 0; i < n; i++) {
     for (let k = 0; k < channels; k++) out[i * (channels + 1) + k] = pixels[i * channels + k]!;
     out[i * (channels + 1) + channels] = alpha[i]!;
   }
-  return writeImageBytes(file, out, width, height, channels === 1 ? 2 : 4, format);
+  return writeImageBytes(file, out, width, height, channels === 1 ? 2 : 4, format, undefined, options);
 }

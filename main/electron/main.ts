@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { JobSupervisor } from '../jobs/supervisor.js';
 import { Studio } from '../studio/index.js';
+import { stopOnSignals } from '../studio/stop-on-signals.js';
 import { SupervisorJobRunner } from '../studio/supervisor-runner.js';
 import { wireIpc } from './ipc.js';
 import { handleTandemProtocol, registerTandemScheme } from './protocol.js';
@@ -54,12 +55,18 @@ async function start(): Promise<void> {
   let quitting = false;
   app.on('before-quit', (event) => {
     if (quitting) return;
-    // Let running jobs checkpoint before the database closes.
+    // Let running jobs finish their step and checkpoint before the database closes.
     event.preventDefault();
     quitting = true;
     unwire();
-    void studio.close().finally(() => app.quit());
+    void studio
+      .close()
+      .then((ended) => ended.forEach((line) => console.error(line)))
+      .finally(() => app.quit());
   });
+  // Electron turns SIGINT/SIGTERM into app.quit() by itself; these handlers, where they take the
+  // signal instead, do the same and add the second Ctrl-C (stop at once, saying what is lost).
+  stopOnSignals(studio, { stop: () => app.quit() });
   app.on('window-all-closed', () => app.quit());
 }
 

@@ -47,8 +47,11 @@ export function utilityLauncher(): ChildLauncher {
           else if (exited) (listener as (e: ChildExit) => void)(exited);
           else exitListeners.add(listener as (e: ChildExit) => void);
         },
-        kill() {
-          child.kill();
+        kill(signal = 'SIGTERM') {
+          // utilityProcess.kill() sends SIGTERM, which a job takes as "save and exit" (child-main);
+          // the supervisor's SIGKILL must end it at once.
+          if (signal === 'SIGKILL' && child.pid !== undefined && !exited) process.kill(child.pid, 'SIGKILL');
+          else child.kill();
         },
       } as ChildHandle;
     },

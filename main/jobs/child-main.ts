@@ -4,6 +4,7 @@
 //
 // Only light modules are imported statically: the hello must go out quickly, and the engine
 // (tfjs, sharp) is loaded for the job kind at hand.
+import './child-signals.js'; // first: the terminal's Ctrl-C must not end a job before it can save
 import { isUserFacing } from '../cli/user-error.js';
 import type { JobContext } from './job-context.js';
 import { connectToParent } from './parent-port.js';
@@ -75,11 +76,14 @@ port.onMessage((raw) => {
   }
 });
 
-// The studio went away (closed or crashed): save what we have and end, as on stop.
-port.onDisconnect(() => {
+// The studio went away (closed or crashed), or a service manager stops the whole process group
+// (SIGTERM): save what we have and end, as on stop.
+function stopUnasked(): void {
   if (!spec) process.exit(0);
   stop();
-});
+}
+port.onDisconnect(stopUnasked);
+process.on('SIGTERM', stopUnasked);
 
 process.on('uncaughtException', (e) => fail(e));
 process.on('unhandledRejection', (e) => fail(e));

@@ -1,9 +1,10 @@
 // A batch export inside the child process. Images go to `<output>.partial-<jobId>` and the folder
-// is renamed to `<output>` only once every image is done: a killed export never leaves a folder
+// is moved to `<output>` only once every image is done (never over anything there): a killed export never leaves a folder
 // that looks finished, and running the same job again continues in the same partial folder
 // (translateFolder skips outputs that exist).
-import { mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { publishFolder } from '../data/publish.js';
 import { initBackend } from '../gan/backend/index.js';
 import { isAtomicTempName } from '../gan/checkpoint/atomic-write.js';
 import { openImageTranslator } from '../gan/translate/image-translator.js';
@@ -82,8 +83,7 @@ async function removeWriteLeftovers(folder: string): Promise<void> {
   await Promise.all(names.filter((n) => isAtomicTempName(path.basename(n))).map((n) => rm(path.join(folder, n), { force: true })));
 }
 
+/** Anything that appeared at the output while we worked stays, and the error names the partial folder. */
 async function moveIntoPlace(partial: string, output: string): Promise<void> {
-  await assertFreeOutput(output); // it may have appeared while we worked
-  await rmdir(output).catch(() => undefined);
-  await rename(partial, output);
+  await publishFolder(partial, output, { intoEmptyFolder: true });
 }

@@ -90,7 +90,7 @@ export const exportJobSpecSchema = z.object({
   direction: z.enum(['AtoB', 'BtoA']).default('AtoB'),
   /** An image, or a folder of images (subfolders included). */
   input: path,
-  /** The final folder. Images are written to `<output>.partial-<jobId>` and renamed here at the end. */
+  /** The final folder. Images are written to `<output>.partial-<jobId>`, moved here at the end (never over anything). */
   output: path,
   format: z.enum(['png', 'jpeg', 'webp']).optional(),
   /** Tile side in pixels (0 or absent: tiles only for large images). */
@@ -124,7 +124,7 @@ export const modelExportJobSpecSchema = z.object({
   model: path,
   direction: z.enum(['AtoB', 'BtoA']).default('AtoB'),
   format: z.enum(['onnx', 'tfjs']),
-  /** The .onnx file or the TF.js folder; written beside it first and renamed when complete. */
+  /** The .onnx file or the TF.js folder; written beside it first and moved here when complete (never over anything). */
   out: path,
   backend,
 });
@@ -242,7 +242,14 @@ export const childMessageSchema = z.discriminatedUnion('type', [
     secondsPerIter: seconds,
   }),
   z.object({ type: z.literal('sample'), file: z.string(), totalIters: count }),
-  z.object({ type: z.literal('checkpoint'), file: z.string(), progress: trainingProgressSchema, reason: z.enum(['interval', 'epoch', 'stopped']) }),
+  z.object({
+    type: z.literal('checkpoint'),
+    file: z.string(),
+    progress: trainingProgressSchema,
+    reason: z.enum(['interval', 'epoch', 'stopped']),
+    /** How long writing it took (sizes the studio's wait for a stopping trainer). */
+    seconds: seconds.optional(),
+  }),
   z.object({ type: z.literal('log'), level: z.enum(['debug', 'info', 'warn', 'error']), line: z.string() }),
   z.object({ type: z.literal('skipped'), path: z.string(), reason: z.string() }),
   z.object({ type: z.literal('paused') }),

@@ -7,7 +7,8 @@
 //   jobs.pause(id); jobs.resume(id); jobs.stop(id);   // stop on a queued job cancels it
 //   jobs.kill(id);                                    // when a child ignores stop
 //   await jobs.settled(id);                           // the JobInfo once it is over
-//   await jobs.shutdown();                            // stop every child, kill the stubborn
+//   await jobs.shutdown();                            // stop every child (each saves), kill the stubborn
+//   jobs.abort('a second Ctrl-C');                    // during shutdown: end every child now
 //
 // States: queued → starting → running ⇄ paused → stopping → finished | failed | interrupted |
 // cancelled. `finished` covers a stopped job too (its result says `stopped: true`). `interrupted`
@@ -17,78 +18,13 @@
 // The supervisor imports nothing from the engine: loading it does not load tfjs.
 import { randomUUID } from 'node:crypto';
 import { CHILD_ENTRY, forkLauncher, type ChildExit, type ChildHandle, type ChildLauncher } from './launcher.js';
-import {
-  parseChildMessage,
-  parseJobSpec,
-  LIGHT_JOB_KINDS,
-  partialFolderFor,
-  PROTOCOL_VERSION,
-  type ChildMessage,
-  type JobKind,
-  type JobResult,
-  type JobSpec,
-  type JobSpecInput,
-  type ParentMessageInput,
-  type WireTrainingProgress,
-} from './protocol.js';
+import { ENDED_BY, interruptionReason, processName } from './interruption-reason.js';
+import { FINAL_STATES, JobRequestError, LIVE_STATES, type EnqueueSpec, type JobInfo, type JobState, type SupervisorEvent, type SupervisorListener, type SupervisorOptions } from './job-state.js';
+import { parseChildMessage, parseJobSpec, LIGHT_JOB_KINDS, PROTOCOL_VERSION, type JobResult, type ParentMessageInput } from './protocol.js';
+import { shutdownGraceMs } from './shutdown-grace.js';
 
-export type JobState = 'queued' | 'starting' | 'running' | 'paused' | 'stopping' | 'finished' | 'failed' | 'interrupted' | 'cancelled';
-
-export const FINAL_STATES: ReadonlySet<JobState> = new Set(['finished', 'failed', 'interrupted', 'cancelled']);
-const LIVE_STATES: ReadonlySet<JobState> = new Set(['starting', 'running', 'paused', 'stopping']);
-
-export interface JobInfo {
-  jobId: string;
-  kind: JobKind;
-  spec: JobSpec;
-  state: JobState;
-  /** The child's process id while it runs. */
-  pid?: number;
-  /** The backend the child chose, from its `ready`. */
-  backendLine?: string;
-  /** Training: the newest checkpoint this job knows of (saved now, or the one it resumed from). */
-  lastCheckpoint?: { file: string | null; progress: WireTrainingProgress };
-  /** finished: what the job reports. */
-  result?: JobResult;
-  /** failed, interrupted, cancelled: one line for the user. */
-  reason?: string;
-  /** failed: whether `reason` is written for the user (bad folder) or describes a bug. */
-  userFacing?: boolean;
-  enqueuedAt: number;
-  startedAt?: number;
-  endedAt?: number;
-}
-
-export type SupervisorEvent =
-  | { type: 'state'; jobId: string; state: JobState; previous: JobState | null; job: JobInfo }
-  /** Every message of a child, validated; the child's stdout/stderr lines come as `log` (info/warn). */
-  | { type: 'message'; jobId: string; message: ChildMessage }
-  /** A child sent something that is not a valid message; it was ignored. */
-  | { type: 'protocol-error'; jobId: string; error: string };
-
-export type SupervisorListener = (event: SupervisorEvent) => void;
-
-/** A job as a caller writes it; the job id is generated when absent. */
-export type EnqueueSpec = JobSpecInput extends infer S ? (S extends { jobId: string } ? Omit<S, 'jobId'> & { jobId?: string } : never) : never;
-
-export interface SupervisorOptions {
-  launcher?: ChildLauncher;
-  /** The child entry point (default: child-main.ts beside this file). */
-  entry?: string;
-  /** Heavy jobs at once (default 1: two trainings would fight over memory and cores). */
-  maxConcurrent?: number;
-  /** The children's environment (default: this process's). */
-  env?: NodeJS.ProcessEnv;
-  /** A child that has not said hello by then is killed (default 60 s). */
-  helloTimeoutMs?: number;
-  /** After its last message, a child that has not exited by then is killed (default 10 s). */
-  exitGraceMs?: number;
-}
-
-/** A job the supervisor cannot accept, or a request it cannot carry out; the message says why. */
-export class JobRequestError extends Error {
-  override readonly name = 'JobRequestError';
-}
+export { FINAL_STATES, JobRequestError, type EnqueueSpec, type JobInfo, type JobState, type SupervisorEvent, type SupervisorListener, type SupervisorOptions } from './job-state.js';
+export { interruptionReason } from './interruption-reason.js';
 
 interface JobRecord {
   info: JobInfo;
@@ -99,8 +35,8 @@ interface JobRecord {
   outbox: ParentMessageInput[];
   outcome: { kind: 'finished'; result: JobResult } | { kind: 'failed'; message: string; userFacing: boolean } | null;
   cancelBeforeStart: boolean;
-  /** kill() was called: the end is no mystery to report. */
-  killRequested: boolean;
+  /** The studio ended the process: who and why, for the reason ("was ended on request"). */
+  endedBy: string | null;
   stderrTail: string[];
   timers: Set<NodeJS.Timeout>;
   settled: Array<(info: JobInfo) => void>;
@@ -149,13 +85,13 @@ export class JobSupervisor {
     const existing = this.jobs.get(job.jobId);
     if (existing && !FINAL_STATES.has(existing.info.state)) throw new JobRequestError(`job ${job.jobId} is already ${existing.info.state}`);
     const record: JobRecord = {
-      info: { jobId: job.jobId, kind: job.kind, spec: job, state: 'queued', enqueuedAt: Date.now() },
+      info: { jobId: job.jobId, kind: job.kind, spec: job, state: 'queued', pace: { secondsPerStep: null, checkpointSeconds: null }, enqueuedAt: Date.now() },
       child: null,
       started: false,
       outbox: [],
       outcome: null,
       cancelBeforeStart: false,
-      killRequested: false,
+      endedBy: null,
       stderrTail: [],
       timers: new Set(),
       settled: [],
@@ -209,11 +145,11 @@ export class JobSupervisor {
    * Ends a job's process at once (SIGKILL), for a child that does not respond to stop. Training
    * keeps its last checkpoint; the job ends `interrupted`. A queued job is cancelled instead.
    */
-  kill(jobId: string): void {
+  kill(jobId: string, endedBy = ENDED_BY.request): void {
     const job = this.record(jobId);
     if (job.info.state === 'queued') return this.stop(jobId);
     if (!job.child || FINAL_STATES.has(job.info.state)) return;
-    job.killRequested = true;
+    job.endedBy ??= endedBy;
     job.child.kill('SIGKILL');
   }
 
@@ -234,24 +170,39 @@ export class JobSupervisor {
     return new Promise((resolve) => job.settled.push(resolve));
   }
 
+  /** How long shutdown() would wait for this job now (from its measured pace; see shutdown-grace.ts). */
+  shutdownGraceMs(jobId: string): number {
+    const { kind, pace } = this.record(jobId).info;
+    return shutdownGraceMs(kind, pace);
+  }
+
   /**
-   * Cancels queued jobs and stops running ones (training saves a checkpoint); children still
-   * alive after `timeoutMs` are killed. Resolves when every child has exited.
+   * Cancels queued jobs and stops running ones: training finishes its step and saves a checkpoint.
+   * A job still alive after its grace (`timeoutMs`, else sized from its measured step and checkpoint
+   * times) is killed, its reason saying the studio did it. Resolves when every child has exited.
    */
   async shutdown(options: { timeoutMs?: number } = {}): Promise<void> {
     this.closed = true;
-    const timeoutMs = options.timeoutMs ?? 30_000;
     for (const job of this.jobs.values()) if (job.info.state === 'queued') this.stop(job.info.jobId);
     const live = [...this.jobs.values()].filter((j) => LIVE_STATES.has(j.info.state));
-    for (const job of live) this.stop(job.info.jobId);
-    const all = Promise.all(live.map((j) => this.settled(j.info.jobId)));
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
-    if ((await Promise.race([all, timedOut])) === 'timeout') {
-      for (const job of live) if (!FINAL_STATES.has(job.info.state)) job.child?.kill('SIGKILL');
-      await all;
+    for (const job of live) {
+      const graceMs = options.timeoutMs ?? this.shutdownGraceMs(job.info.jobId);
+      this.stop(job.info.jobId);
+      this.later(job, graceMs, () => this.kill(job.info.jobId, ENDED_BY.shutdownTimeout(graceMs, job.info.pace)));
     }
-    clearTimeout(timer);
+    await Promise.all(live.map((j) => this.settled(j.info.jobId)));
+  }
+
+  /**
+   * Ends every live child at once (a second Ctrl-C during shutdown); their runs keep only what their
+   * last checkpoint holds. `cause` completes their reason: "… told to stop without waiting (cause)".
+   */
+  abort(cause: string): void {
+    this.closed = true;
+    for (const job of this.jobs.values()) {
+      if (job.info.state === 'queued') this.stop(job.info.jobId);
+      else if (LIVE_STATES.has(job.info.state)) this.kill(job.info.jobId, ENDED_BY.abort(cause));
+    }
   }
 
   // ── internals ──────────────────────────────────────────────────────────────────────────────
@@ -388,8 +339,12 @@ export class JobSupervisor {
         // On resume this is the checkpoint the run continues from.
         if (message.resumed && !info.lastCheckpoint) info.lastCheckpoint = { file: null, progress: message.progress };
         return;
+      case 'metrics':
+        info.pace.secondsPerStep = message.secondsPerIter;
+        return;
       case 'checkpoint':
         info.lastCheckpoint = { file: message.file, progress: message.progress };
+        if (message.seconds !== undefined) info.pace.checkpointSeconds = Math.max(info.pace.checkpointSeconds ?? 0, message.seconds);
         return;
       case 'paused':
         if (info.state === 'running') this.setState(job, 'paused');
@@ -433,37 +388,10 @@ export class JobSupervisor {
       job.info.reason = 'cancelled before it started';
       this.settle(job, 'cancelled');
     } else {
-      job.info.reason = interruptionReason(job.info, exit, job.stderrTail, job.killRequested);
+      job.info.reason = interruptionReason(job.info, exit, job.stderrTail, job.endedBy);
       this.settle(job, 'interrupted');
     }
   }
-}
-
-function processName(kind: JobKind): string {
-  return { train: 'trainer process', export: 'export process', import: 'import process', 'model-export': 'model export process' }[kind];
-}
-
-/** Says what ended the process and how to carry on, in words a user understands. */
-export function interruptionReason(info: Pick<JobInfo, 'kind' | 'spec' | 'lastCheckpoint'>, exit: ChildExit, stderrTail: readonly string[] = [], onRequest = false): string {
-  const who = `the ${processName(info.kind)}`;
-  const heapExhausted = stderrTail.some((l) => /heap out of memory|Reached heap limit|Allocation failed/i.test(l));
-  let what: string;
-  if (onRequest) what = `${who} was ended on request`;
-  else if (exit.error && exit.code === null && exit.signal === null) what = `${who} could not be started (${exit.error})`;
-  else if (heapExhausted) what = `${who} ran out of memory`;
-  else if (exit.signal === 'SIGKILL') what = `${who} was killed (SIGKILL) — possibly out of memory`;
-  else if (exit.signal) what = `${who} was ended by ${exit.signal}`;
-  else if (exit.code === 0) what = `${who} ended without reporting a result`;
-  else what = `${who} exited unexpectedly (code ${exit.code})`;
-
-  if (info.spec.kind === 'export') {
-    return `${what}; run the export again to continue — finished images are kept in ${partialFolderFor(info.spec.output, info.spec.jobId)}`;
-  }
-  if (info.spec.kind !== 'train') return `${what}; nothing was written — try again`;
-  const at = info.lastCheckpoint?.progress.totalIters;
-  if (at !== undefined) return `${what}; resume continues from the last checkpoint at iteration ${at}`;
-  if (info.spec.resume) return `${what}; resume continues from the run's last checkpoint`;
-  return `${what}; no checkpoint was saved yet, so the run has to start again`;
 }
 
 function snapshot(info: JobInfo): JobInfo {

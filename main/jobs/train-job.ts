@@ -41,7 +41,7 @@ export async function runTrainJob(spec: TrainJobSpec, ctx: JobContext): Promise<
           }
         },
         onSample: (s) => ctx.send({ type: 'sample', file: s.file, totalIters: s.totalIters }),
-        onCheckpoint: (c) => ctx.send({ type: 'checkpoint', file: c.file, progress: c.progress, reason: c.reason }),
+        onCheckpoint: (c) => ctx.send({ type: 'checkpoint', file: c.file, progress: c.progress, reason: c.reason, seconds: c.seconds }),
         onEpochEnd: (e) =>
           ctx.send({
             type: 'log',

@@ -121,8 +121,15 @@ export interface JobRunner {
   onMessage(listener: (jobId: string, message: JobMessage) => void): () => void;
   /** `reason` explains failed / interrupted states ("the trainer ran out of memory (exit code 134)"). */
   onState(listener: (jobId: string, state: JobState, reason: string | null) => void): () => void;
-  /** Stops every job (training ones checkpoint) and waits for the children to exit. */
+  /**
+   * Stops every job (training finishes its step and saves a checkpoint) and waits for the children
+   * to exit; one that has not by its grace (shutdownGraceMs) is ended, its reason saying so.
+   */
   close(): Promise<void>;
+  /** How long close() would wait for this job now (ms); null when it is not running. */
+  shutdownGraceMs(jobId: string): number | null;
+  /** Ends every job at once (a second Ctrl-C while closing); `cause` goes into their reasons. */
+  abort(cause: string): void;
 }
 
 /** For builds and tests without child processes: every job request says why it cannot run. */
@@ -142,4 +149,8 @@ export class UnavailableJobRunner implements JobRunner {
     return () => {};
   }
   async close(): Promise<void> {}
+  shutdownGraceMs(): null {
+    return null;
+  }
+  abort(): void {}
 }

@@ -22,6 +22,7 @@ import { JobEvents } from './job-events.js';
 import { UnavailableJobRunner, type JobRunner } from './job-runner.js';
 import { ProjectWatch } from './project-watch.js';
 import { recoverInterruptedWork, type RecoveryReport } from './recovery.js';
+import { abortNotice, endedNotice, gracefulStopNotice, liveTrainings } from './stop-notice.js';
 
 export interface StudioOptions {
   /** The data folder: tandem.db and projects/<id>/… */
@@ -145,15 +146,37 @@ export class Studio {
     return { projects: store.projects.list().map((p) => presentProject(this.ctx, p)), activeRuns, progress, jobs: store.jobs.live() };
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
+  /** What a graceful stop will wait for, one phrase per job (empty when nothing runs). */
+  stopNotice(): string[] {
+    return gracefulStopNotice(this.ctx);
+  }
+
+  /**
+   * Stops while close() waits: every job ends now (a second Ctrl-C). Returns what each training
+   * loses, one phrase per run; their reasons say the studio ended them.
+   */
+  abort(cause: string): string[] {
+    const losses = abortNotice(this.ctx);
+    this.ctx.runner.abort(cause);
+    return losses;
+  }
+
+  /**
+   * Stops the jobs (training finishes its step and saves), then closes the database. Returns how
+   * each training that was running ended, one line per run.
+   */
+  async close(): Promise<string[]> {
+    if (this.closed) return [];
     this.closed = true;
+    const running = liveTrainings(this.ctx).map((r) => r.runId);
     await Promise.all([...this.ctx.watches.values()].map((w) => w.close()));
     this.ctx.watches.clear();
     // Let the runner stop its children (they checkpoint and report) before the database closes.
     await this.ctx.runner.close().catch((e: unknown) => this.ctx.log(`closing jobs: ${(e as Error)?.message ?? String(e)}`));
+    const ended = endedNotice(this.ctx, running);
     for (const u of this.unsubscribeRunner) u();
     this.ctx.hub.close();
     this.store.close();
+    return ended;
   }
 }

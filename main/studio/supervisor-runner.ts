@@ -1,7 +1,7 @@
 // The real job runner: main/jobs's JobSupervisor (child processes) behind the studio's JobRunner
 // interface. Translates specs one way and child messages the other; nothing else.
 import type { ChildMessage, EnqueueSpecForStudio } from './supervisor-types.js';
-import { JobSupervisor, type SupervisorOptions } from '../jobs/supervisor.js';
+import { FINAL_STATES, JobSupervisor, type SupervisorOptions } from '../jobs/supervisor.js';
 import type { JobMessage, JobRunner, JobSpec } from './job-runner.js';
 import type { JobState } from '../api/entities.js';
 
@@ -86,9 +86,10 @@ export class SupervisorJobRunner implements JobRunner {
   private readonly stateListeners = new Set<(jobId: string, state: JobState, reason: string | null) => void>();
   private readonly off: () => void;
 
+  /** `shutdownTimeoutMs`: one wait for every job when closing; by default each job's own, from its measured pace. */
   constructor(
     readonly supervisor: JobSupervisor = new JobSupervisor(),
-    private readonly shutdownTimeoutMs = 30_000,
+    private readonly shutdownTimeoutMs?: number,
   ) {
     this.off = supervisor.on((e) => {
       if (e.type === 'state') {
@@ -134,7 +135,17 @@ export class SupervisorJobRunner implements JobRunner {
   }
 
   async close(): Promise<void> {
-    await this.supervisor.shutdown({ timeoutMs: this.shutdownTimeoutMs });
+    await this.supervisor.shutdown(this.shutdownTimeoutMs === undefined ? {} : { timeoutMs: this.shutdownTimeoutMs });
     this.off();
+  }
+
+  shutdownGraceMs(jobId: string): number | null {
+    const job = this.supervisor.get(jobId);
+    if (!job || FINAL_STATES.has(job.state)) return null;
+    return this.shutdownTimeoutMs ?? this.supervisor.shutdownGraceMs(jobId);
+  }
+
+  abort(cause: string): void {
+    this.supervisor.abort(cause);
   }
 }

@@ -37,7 +37,7 @@ function watch(page: Page): { console: string[]; violations: () => Promise<strin
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'tandem-browser-security-'));
   await writeDemoDatasets(path.join(work, 'demo'), { trainCount: 4, testCount: 1, size: 32 });
-  serve = startServe(work, ['--require_token']);
+  serve = startServe(path.join(work, 'data'), work, { args: ['--require_token'] });
   studioUrl = new URL(await serve.url);
   // A page of another origin (another port) that frames the studio, token and all.
   attacker = createServer((_req, res) => {

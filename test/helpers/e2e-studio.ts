@@ -36,7 +36,7 @@ export async function startE2EStudio(prefix: string, prepare: (work: string) => 
   };
   try {
     await prepare(work);
-    server = startServe(work);
+    server = startServe(path.join(work, 'data'), work);
     const url = await server.url;
     context = await launchChromium();
     const page = await context.newPage();

@@ -90,6 +90,21 @@ describe('tandem train', () => {
     expect(resumed.stderr).toMatch(/finished 4 epochs \(32 images\)/);
   });
 
+  it('a second Ctrl-C quits at once and says what that loses', async () => {
+    const run = startCli(['train', '--model', 'pix2pix', '--dataroot', 'data/paired', '--name', 'twice', ...tiny, '--n_epochs', '50', '--n_epochs_decay', '0'], dir);
+    const latest = path.join(dir, 'checkpoints', 'twice', 'latest.tandem');
+    while (!existsSync(latest)) await sleep(100); // the first epoch's end (iteration 8) saved it
+    run.child.kill('SIGINT');
+    await sleep(50);
+    run.child.kill('SIGINT');
+    const quit = await run.done;
+    expect(quit.code, quit.stderr).toBe(130);
+    expect(quit.stderr).toContain('stopping after this step and saving a checkpoint… (Ctrl-C again to quit without saving)');
+    expect(quit.stderr).toMatch(
+      /stopping now: (the \d+ iterations since the last checkpoint are lost \(it is at \d+, the checkpoint at \d+\)|nothing is lost \(the checkpoint at iteration \d+ is current\))/,
+    );
+  });
+
   it('says what is wrong in one line, without a stack trace', async () => {
     const missing = await runCli(['train', '--model', 'pix2pix', '--dataroot', 'nowhere'], dir);
     expect(missing.code).toBe(1);

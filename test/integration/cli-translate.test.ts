@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -149,5 +149,20 @@ describe('tandem translate', () => {
     const r = await runCli(['translate', '--model', 'tiny.tandem', '--input', 'in', '--output', 'in/out'], dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/lies inside --input/);
+  });
+});
+
+describe('tandem export-model', () => {
+  it('never overwrites: an existing --out is refused and kept; a new one is written whole', async () => {
+    writeFileSync(path.join(dir, 'taken.onnx'), 'mine');
+    const refused = await runCli(['export-model', 'tiny.tandem', '--format', 'onnx', '--out', 'taken.onnx'], dir);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`${path.join(dir, 'taken.onnx')} already exists; choose another name (an export never overwrites)`);
+    expect(readFileSync(path.join(dir, 'taken.onnx'), 'utf8')).toBe('mine');
+
+    const written = await runCli(['export-model', 'tiny.tandem', '--format', 'onnx', '--out', 'fresh.onnx'], dir);
+    expect(written.stderr).toContain(`wrote ${path.join(dir, 'fresh.onnx')} (ONNX opset 13`);
+    expect(written.code).toBe(0);
+    expect(readdirSync(dir).filter((n) => n.includes('fresh'))).toEqual(['fresh.onnx']); // no temp left beside it
   });
 });

@@ -38,7 +38,8 @@ export interface IterationInfo extends TrainingProgress {
 export interface TrainerEvents {
   onIteration?(info: IterationInfo): void;
   onSample?(info: { file: string; totalIters: number }): void;
-  onCheckpoint?(info: { file: string; progress: TrainingProgress; reason: 'interval' | 'epoch' | 'stopped' }): void;
+  /** `seconds`: how long the write took. */
+  onCheckpoint?(info: { file: string; progress: TrainingProgress; reason: 'interval' | 'epoch' | 'stopped'; seconds: number }): void;
   onEpochEnd?(info: { epoch: number; lrBefore: number; lrAfter: number; seconds: number }): void;
 }
 
@@ -131,8 +132,9 @@ export class Trainer {
   }
 
   private async checkpoint(file: string, progress: TrainingProgress, reason: 'interval' | 'epoch' | 'stopped'): Promise<void> {
+    const started = performance.now();
     await saveModelCheckpoint(file, this.model, progress);
-    this.events.onCheckpoint?.({ file, progress: { ...progress }, reason });
+    this.events.onCheckpoint?.({ file, progress: { ...progress }, reason, seconds: (performance.now() - started) / 1000 });
     this.timer.resume();
   }
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { WriteFormat } from '../../data/image-io.js';
+import { PublishConflictError } from '../../data/publish.js';
 import { headerSize, keepsAlpha, readForTranslation, resizedSize, writeTranslation, type TranslationInput } from '../../data/translation-input.js';
 import { isImagePath, scanImageFolderStrict } from '../../data/scan.js';
 import { checkPlanOptions, planImage, type ImagePlan, type TranslationPath } from './image-plan.js';
@@ -228,7 +229,8 @@ export async function translateFolder(t: ImageTranslator, opts: TranslateFolderO
       const { data, tiling } = result;
       const note = image.alpha && !keepsAlpha(target.format) ? 'transparency dropped: JPEG has none (use --format png or webp to keep it)' : undefined;
       await pendingWrite;
-      pendingWrite = writeTranslation(target.file, data, image.width, image.height, t.arch.outputNc === 1 ? 1 : 3, image.alpha, target.format).then(
+      const keepExisting = !opts.overwrite;
+      pendingWrite = writeTranslation(target.file, data, image.width, image.height, t.arch.outputNc === 1 ? 1 : 3, image.alpha, target.format, keepExisting).then(
         () => {
           finish(i);
           summary.translated++;
@@ -237,7 +239,13 @@ export async function translateFolder(t: ImageTranslator, opts: TranslateFolderO
           if (note) summary.notes.push({ file, note });
           report(file, 'translated', { path: plan.path, ...(note ? { note } : {}), ...(tiling ? { tiling } : {}) });
         },
-        (e: unknown) => fail(i, e),
+        (e: unknown) => {
+          if (!((e as Error)?.cause instanceof PublishConflictError)) return fail(i, e);
+          // The output appeared while this image was translated: it is kept, as at the start.
+          finish(i);
+          summary.skippedExisting++;
+          report(file, 'skipped-existing');
+        },
       );
     }
     await pendingWrite;

@@ -39,7 +39,7 @@ const get = (target: string, extra = '') => `GET ${target} HTTP/1.1\r\nHost: 127
 
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'tandem-malformed-'));
-  serve = startServe(work, ['--require_token']);
+  serve = startServe(path.join(work, 'data'), work, { args: ['--require_token'] });
   const url = new URL(await serve.url);
   port = Number(url.port);
   token = url.searchParams.get('token')!;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { JobRequestError, JobSupervisor, interruptionReason, type JobState, type SupervisorEvent } from '../../../main/jobs/supervisor.js';
 import { PROTOCOL_VERSION, type ExportJobSpecInput, type TrainJobSpecInput } from '../../../main/jobs/protocol.js';
 import { FakeLauncher, type FakeChild } from './fake-launcher.js';
@@ -279,5 +279,56 @@ describe('JobSupervisor.kill', () => {
     supervisor.kill(a);
     expect(launcher.last.kills).toEqual(['SIGKILL']);
     expect(await supervisor.settled(a)).toMatchObject({ state: 'interrupted', reason: 'the trainer process was ended on request; resume continues from the last checkpoint at iteration 8' });
+  });
+});
+
+describe('JobSupervisor.shutdown: the wait follows the trainer, and the studio owns its kills', () => {
+  /** A child that ignores stop and dies only of SIGKILL. */
+  function stubborn() {
+    const launcher = new FakeLauncher();
+    launcher.onKill = (child, signal) => {
+      if (signal === 'SIGKILL') child.exit({ code: null, signal });
+    };
+    return { launcher, supervisor: new JobSupervisor({ launcher }) };
+  }
+
+  const metrics = (secondsPerIter: number) => ({ type: 'metrics', totalIters: 9, epoch: 1, losses: { G_GAN: 1 }, lr: 0.0002, secondsPerIter });
+  const checkpoint = (seconds: number) => ({ type: 'checkpoint', file: '/runs/a/latest.tandem', progress: { epoch: 1, epochIter: 8, totalIters: 8 }, reason: 'interval', seconds });
+
+  it('waits three measured steps and two checkpoint writes, then ends it with a reason naming the studio, not memory', async () => {
+    vi.useFakeTimers();
+    try {
+      const { launcher, supervisor } = stubborn();
+      const a = supervisor.enqueue(train('a'));
+      bringUp(launcher.last);
+      launcher.last.post(checkpoint(4));
+      launcher.last.post(metrics(12));
+      expect(supervisor.shutdownGraceMs(a)).toBe(44_000);
+      const done = supervisor.shutdown();
+      await vi.advanceTimersByTimeAsync(43_000);
+      expect(launcher.last.kills).toEqual([]);
+      expect(launcher.last.receivedTypes).toEqual(['start', 'stop']);
+      await vi.advanceTimersByTimeAsync(2_000);
+      await done;
+      expect(launcher.last.kills).toEqual(['SIGKILL']);
+      expect(supervisor.get(a)).toMatchObject({
+        state: 'interrupted',
+        reason: 'the trainer process was ended by the studio, which was stopping: it had not saved within the 44 s allowed (its steps take about 12 s); resume continues from the last checkpoint at iteration 8',
+      });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('abort (a second Ctrl-C) ends every job at once and says the studio was told not to wait', async () => {
+    const { launcher, supervisor } = stubborn();
+    const a = supervisor.enqueue(train('a'));
+    bringUp(launcher.last);
+    const done = supervisor.shutdown();
+    supervisor.abort('a second Ctrl-C');
+    await done;
+    expect(supervisor.get(a)!.reason).toBe(
+      'the trainer process was ended by the studio, which was told to stop without waiting (a second Ctrl-C); no checkpoint was saved yet, so the run has to start again',
+    );
   });
 });

@@ -37,6 +37,15 @@ export class ScriptedJobRunner implements JobRunner {
     return () => this.stateListeners.delete(l);
   }
   async close(): Promise<void> {}
+  /** What shutdownGraceMs answers, by job id (a test sets it). */
+  readonly graceMs = new Map<string, number>();
+  readonly aborts: string[] = [];
+  shutdownGraceMs(jobId: string): number | null {
+    return this.graceMs.get(jobId) ?? null;
+  }
+  abort(cause: string): void {
+    this.aborts.push(cause);
+  }
 
   // ── driving it ──
   lastJobId(): string {
