@@ -98,7 +98,7 @@ describe('exports never overwrite what appears while they run', () => {
         output,
         // When a.png is written, b.png is translating: its output appears before it is written.
         onProgress: (p) => {
-          if (p.file.endsWith('a.png')) writeFileSync(path.join(output, 'b.png'), USERS);
+          if (p.status === 'translated' && p.file.endsWith('a.png')) writeFileSync(path.join(output, 'b.png'), USERS);
         },
       });
       expect(summary).toMatchObject({ translated: 2, skippedExisting: 1, failed: [] });
