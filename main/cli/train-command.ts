@@ -82,7 +82,9 @@ async function runTraining(f: TrainFlags): Promise<void> {
       bar.epoch = i.epoch;
     }
     const rate = i.secondsPerIter > 0 ? `${(1 / i.secondsPerIter).toFixed(2)} img/s` : '';
-    bar.line!.update(i.epochIter, i.epochSize, `${rate} | ETA epoch ${formatDuration(i.etaEpochSeconds)}, run ${formatDuration(i.etaRunSeconds)} | ${lossText(lossNames, i.losses)}`);
+    // Until a few steps are measured the ETA comes from the network size: say so.
+    const eta = `ETA${i.speedBasis === 'estimate' ? ' (estimated)' : ''} epoch ${formatDuration(i.etaEpochSeconds)}, run ${formatDuration(i.etaRunSeconds)}`;
+    bar.line!.update(i.epochIter, i.epochSize, `${rate} | ${eta} | ${lossText(lossNames, i.losses)}`);
   };
 
   let run: AssembledTraining;

@@ -34,10 +34,10 @@ export async function runTrainJob(spec: TrainJobSpec, ctx: JobContext): Promise<
       wrapSource: (source) => pausableSource(source, ctx.gate),
       events: {
         onIteration: (i) => {
-          ctx.send({ type: 'metrics', totalIters: i.totalIters, epoch: i.epoch, losses: finiteOrNull(i.losses), lr: i.lr, secondsPerIter: i.secondsPerIter });
+          ctx.send({ type: 'metrics', totalIters: i.totalIters, epoch: i.epoch, losses: finiteOrNull(i.losses), lr: i.lr, secondsPerIter: i.stepSeconds });
           if (progressDue(i.epochIter >= i.epochSize)) {
-            const { epoch, epochIter, epochSize, totalIters, lastEpoch, secondsPerIter, etaEpochSeconds, etaRunSeconds } = i;
-            ctx.send({ type: 'progress', job: 'train', epoch, epochIter, epochSize, totalIters, lastEpoch, secondsPerIter, etaEpochSeconds, etaRunSeconds });
+            const { epoch, epochIter, epochSize, totalIters, lastEpoch, secondsPerIter, speedBasis, etaEpochSeconds, etaRunSeconds } = i;
+            ctx.send({ type: 'progress', job: 'train', epoch, epochIter, epochSize, totalIters, lastEpoch, secondsPerIter, speedBasis, etaEpochSeconds, etaRunSeconds });
           }
         },
         onSample: (s) => ctx.send({ type: 'sample', file: s.file, totalIters: s.totalIters }),
