@@ -83,7 +83,8 @@ async function runTraining(f: TrainFlags): Promise<void> {
     }
     const rate = i.secondsPerIter > 0 ? `${(1 / i.secondsPerIter).toFixed(2)} img/s` : '';
     // Until a few steps are measured the ETA comes from the network size: say so.
-    const eta = `ETA${i.speedBasis === 'estimate' ? ' (estimated)' : ''} epoch ${formatDuration(i.etaEpochSeconds)}, run ${formatDuration(i.etaRunSeconds)}`;
+    const basis = i.speedBasis === 'estimate' ? ' (estimated)' : '';
+    const eta = `ETA${basis} epoch ${formatDuration(i.etaEpochSeconds)}, run ${formatDuration(i.etaRunSeconds)}`;
     bar.line!.update(i.epochIter, i.epochSize, `${rate} | ${eta} | ${lossText(lossNames, i.losses)}`);
   };
 

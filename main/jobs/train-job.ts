@@ -34,10 +34,12 @@ export async function runTrainJob(spec: TrainJobSpec, ctx: JobContext): Promise<
       wrapSource: (source) => pausableSource(source, ctx.gate),
       events: {
         onIteration: (i) => {
-          ctx.send({ type: 'metrics', totalIters: i.totalIters, epoch: i.epoch, losses: finiteOrNull(i.losses), lr: i.lr, secondsPerIter: i.stepSeconds });
-          if (progressDue(i.epochIter >= i.epochSize)) {
-            const { epoch, epochIter, epochSize, totalIters, lastEpoch, secondsPerIter, speedBasis, etaEpochSeconds, etaRunSeconds } = i;
-            ctx.send({ type: 'progress', job: 'train', epoch, epochIter, epochSize, totalIters, lastEpoch, secondsPerIter, speedBasis, etaEpochSeconds, etaRunSeconds });
+          // A metric records what this step took; progress carries the speed the ETA rests on.
+          const { epoch, epochIter, epochSize, totalIters, lastEpoch, secondsPerIter, speedBasis, etaEpochSeconds, etaRunSeconds } = i;
+          ctx.send({ type: 'metrics', totalIters, epoch, losses: finiteOrNull(i.losses), lr: i.lr, secondsPerIter: i.stepSeconds });
+          if (progressDue(epochIter >= epochSize)) {
+            const eta = { etaEpochSeconds, etaRunSeconds };
+            ctx.send({ type: 'progress', job: 'train', epoch, epochIter, epochSize, totalIters, lastEpoch, secondsPerIter, speedBasis, ...eta });
           }
         },
         onSample: (s) => ctx.send({ type: 'sample', file: s.file, totalIters: s.totalIters }),

@@ -177,19 +177,25 @@ function generatorProblem(netG: NetG, crop: number): string | null {
   const rule = generatorSizeRule(netG);
   const others = GENERATORS.filter((g) => g !== netG && generatorFits(g, crop));
   const instead = others.length ? `, or keep ${crop} with ${generatorChoices(others)}` : '';
+  const halves = `${netG} halves the image ${times(rule.halvings)}`;
   if (crop < rule.minSide) {
-    return `${netG} halves the image ${times(rule.halvings)} and needs crops of at least ${rule.minSide}, not ${crop}: use a crop of ${rule.minSide}${instead}`;
+    return `${halves} and needs crops of at least ${rule.minSide}, not ${crop}: use a crop of ${rule.minSide}${instead}`;
   }
   const below = Math.floor(crop / rule.multiple) * rule.multiple;
   const sizes = below >= rule.minSide ? `${below} or ${below + rule.multiple}` : `${below + rule.multiple}`;
-  return `${netG} halves the image ${times(rule.halvings)} and doubles it back, so crops must be a multiple of ${rule.multiple}, not ${crop}: use ${sizes}${instead}`;
+  return `${halves} and doubles it back, so crops must be a multiple of ${rule.multiple}, not ${crop}: use ${sizes}${instead}`;
 }
 
 function discriminatorProblem(netD: NetD, nLayersD: number, crop: number): string | null {
   if (discriminatorOutputSide(netD, nLayersD, crop) !== null) return null;
   const min = discriminatorMinSide(netD, nLayersD);
   const halvings = discriminatorHalvings(netD, nLayersD);
-  const name = netD === 'basic' ? 'the basic (70×70 PatchGAN) discriminator' : netD === 'pixel' ? 'the pixel discriminator' : `the ${nLayersD}-layer discriminator`;
+  const names: Record<NetD, string> = {
+    basic: 'the basic (70×70 PatchGAN) discriminator',
+    pixel: 'the pixel discriminator',
+    n_layers: `the ${nLayersD}-layer discriminator`,
+  };
+  const name = names[netD];
   const options = [`a crop of ${min}`];
   for (let n = halvings - 1; n >= 1; n--) {
     if (discriminatorOutputSide('n_layers', n, crop) === null) continue;

@@ -30,11 +30,11 @@ class ResnetBlock implements Layer {
     const firstParam = params.all().length;
     const makeNorm = normFactory(params, norm);
     const bias = convBiasFor(norm);
-    const pad = (): ((p: string) => Layer)[] =>
-      padding === 'zero' ? [] : [() => (padding === 'reflect' ? new ReflectionPad2d(RESNET.blockPad) : new ReplicationPad2d(RESNET.blockPad))];
+    const padLayer = () => (padding === 'reflect' ? new ReflectionPad2d(RESNET.blockPad) : new ReplicationPad2d(RESNET.blockPad));
+    const pad = (): ((p: string) => Layer)[] => (padding === 'zero' ? [] : [padLayer]);
     const convPadding = padding === 'zero' ? RESNET.blockPad : RESNET.block.padding;
     const conv = (p: string): Layer =>
-      new Conv2d(params, p, { inChannels: dim, outChannels: dim, kernel: RESNET.block.kernel, stride: RESNET.block.stride, padding: convPadding, bias });
+      new Conv2d(params, p, { inChannels: dim, outChannels: dim, ...RESNET.block, padding: convPadding, bias });
     this.block = sequential(`${prefix}.conv_block`, [
       ...pad(),
       conv,

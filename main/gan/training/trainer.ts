@@ -196,7 +196,9 @@ export function sampleRows(model: GanModel, inputs: TrainingBatch): tf.Tensor4D[
 /** The backend this process trains on, as the estimator names it. */
 function computeBackend(): ComputeBackend {
   const report = currentBackendReport();
-  if (report) return report.variant === 'tfjs-node-gpu' ? 'gpu' : report.variant === 'tfjs-node' ? 'node' : report.name === 'cpu' ? 'cpu' : 'wasm';
+  if (report?.variant === 'tfjs-node-gpu') return 'gpu';
+  if (report?.variant === 'tfjs-node') return 'node';
+  if (report) return report.name === 'cpu' ? 'cpu' : 'wasm';
   const name = tf.getBackend();
   return name === 'tensorflow' ? 'node' : name === 'cpu' ? 'cpu' : 'wasm';
 }

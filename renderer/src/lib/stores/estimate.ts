@@ -36,5 +36,6 @@ export function presetEstimate(p: Preset, kind: ProjectKind, images: number, bac
 /** "About 50 minutes for 200 images on the wasm backend (estimate)." */
 export function presetDuration(p: Preset, kind: ProjectKind, images: number, backend: ComputeBackend): string {
   const words = durationWords(presetEstimate(p, kind, images, backend).totalSeconds);
-  return `${words[0]!.toUpperCase()}${words.slice(1)} for ${images.toLocaleString('en-US')} ${images === 1 ? 'image' : 'images'} on the ${backend} backend (estimate).`;
+  const count = `${images.toLocaleString('en-US')} ${images === 1 ? 'image' : 'images'}`;
+  return `${words[0]!.toUpperCase()}${words.slice(1)} for ${count} on the ${backend} backend (estimate).`;
 }

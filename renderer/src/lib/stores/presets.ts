@@ -40,7 +40,8 @@ export const PRESETS: readonly Preset[] = [
   {
     id: 'cyclegan-paper',
     label: 'CycleGAN (paper)',
-    blurb: (o) => `Two ResNet-9 generators, LSGAN, cycle weight 10, identity 0.5, ${epochCount(o)} epochs — the settings of the CycleGAN paper.`,
+    blurb: (o) =>
+      `Two ResNet-9 generators, LSGAN, cycle weight 10, identity 0.5, ${epochCount(o)} epochs — the settings of the CycleGAN paper.`,
     kinds: ['unpaired'],
     options: () => ({ model: 'cyclegan' }),
   },
