@@ -141,6 +141,11 @@ export class Trainer {
     });
   }
 
+  /** Leaves the time since the last step out of the next one's: a pause is not a slow step. */
+  resumeClock(): void {
+    this.clock.resume();
+  }
+
   private async checkpoint(file: string, progress: TrainingProgress, reason: 'interval' | 'epoch' | 'stopped'): Promise<void> {
     await saveModelCheckpoint(file, this.model, progress);
     this.events.onCheckpoint?.({ file, progress: { ...progress }, reason });
