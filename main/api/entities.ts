@@ -100,7 +100,9 @@ export interface RunProgress {
   epochIter: number;
   epochSize: number | null;
   totalIters: number;
+  /** Seconds per step behind etaSeconds: estimated from the networks until the run has measured a few steps. */
   secondsPerIter: number | null;
+  speedBasis: 'estimate' | 'measured' | null;
   etaSeconds: number | null;
 }
 

@@ -91,7 +91,10 @@ async function runTraining(f: TrainFlags): Promise<void> {
       bar.epoch = i.epoch;
     }
     const rate = i.secondsPerIter > 0 ? `${(1 / i.secondsPerIter).toFixed(2)} img/s` : '';
-    bar.line!.update(i.epochIter, i.epochSize, `${rate} | ETA epoch ${formatDuration(i.etaEpochSeconds)}, run ${formatDuration(i.etaRunSeconds)} | ${lossText(lossNames, i.losses)}`);
+    // Until a few steps are measured the ETA comes from the network size: say so.
+    const basis = i.speedBasis === 'estimate' ? ' (estimated)' : '';
+    const eta = `ETA${basis} epoch ${formatDuration(i.etaEpochSeconds)}, run ${formatDuration(i.etaRunSeconds)}`;
+    bar.line!.update(i.epochIter, i.epochSize, `${rate} | ${eta} | ${lossText(lossNames, i.losses)}`);
   };
 
   let run: AssembledTraining;

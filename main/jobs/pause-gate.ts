@@ -29,28 +29,32 @@ export class PauseGate {
     return this.release !== null;
   }
 
-  /** Resolves at once unless a pause is requested; then when `open()` is called. */
-  async pass(): Promise<void> {
-    if (!this.requested) return;
+  /** Resolves at once unless a pause is requested; then when `open()` is called. True when it held. */
+  async pass(): Promise<boolean> {
+    if (!this.requested) return false;
     const released = new Promise<void>((resolve) => (this.release = resolve));
     this.onHeld();
     await released;
+    return true;
   }
 }
 
-/** A batch source whose batches wait at the gate before reaching the trainer. */
-export function pausableSource(inner: BatchSource, gate: PauseGate): BatchSource {
+/**
+ * A batch source whose batches wait at the gate before reaching the trainer. `onReleased` runs
+ * after each pause, before the held batch goes on (the trainer leaves the pause out of its step times).
+ */
+export function pausableSource(inner: BatchSource, gate: PauseGate, onReleased: () => void = () => undefined): BatchSource {
   return {
     size: inner.size,
     epoch(n, opts) {
-      return gatedBatches(inner.epoch(n, opts), gate);
+      return gatedBatches(inner.epoch(n, opts), gate, onReleased);
     },
   };
 }
 
-async function* gatedBatches(batches: AsyncIterable<TrainingBatch>, gate: PauseGate): AsyncGenerator<TrainingBatch> {
+async function* gatedBatches(batches: AsyncIterable<TrainingBatch>, gate: PauseGate, onReleased: () => void): AsyncGenerator<TrainingBatch> {
   for await (const batch of batches) {
-    await gate.pass();
+    if (await gate.pass()) onReleased();
     yield batch;
   }
 }

@@ -19,6 +19,7 @@ import { z } from 'zod';
 import type { LayoutSpec } from '../data/layout.js';
 import { modelOptionsSchema, type ModelOptionsInput } from '../gan/models/options.js';
 import { GENERATORS } from '../gan/networks/names.js';
+import { SPEED_BASES } from '../gan/training/run-estimate.js';
 
 /** Bumped when a message changes incompatibly; the child announces its own in `hello`. */
 export const PROTOCOL_VERSION = 1;
@@ -228,6 +229,7 @@ export const childMessageSchema = z.discriminatedUnion('type', [
       totalIters: count,
       lastEpoch: z.number().int(),
       secondsPerIter: seconds,
+      speedBasis: z.enum(SPEED_BASES),
       etaEpochSeconds: seconds,
       etaRunSeconds: seconds,
     }),

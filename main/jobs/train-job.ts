@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { initBackend } from '../gan/backend/index.js';
 import { formatDuration } from '../gan/training/eta.js';
-import { LATEST } from '../gan/training/trainer.js';
+import { LATEST, type Trainer } from '../gan/training/trainer.js';
 import { assembleTraining } from './assemble-training.js';
 import { throttle, type JobContext } from './job-context.js';
 import { pausableSource } from './pause-gate.js';
@@ -17,6 +17,8 @@ export async function runTrainJob(spec: TrainJobSpec, ctx: JobContext): Promise<
   ctx.send({ type: 'ready', backendLine: backend.line });
 
   const progressDue = throttle(PROGRESS_INTERVAL_MS);
+  // The trainer is built with the source it reads from; the source tells it when a pause ends.
+  let trainer: Trainer | null = null;
   const run = await assembleTraining(
     {
       runDir: spec.runDir,
@@ -31,13 +33,15 @@ export async function runTrainJob(spec: TrainJobSpec, ctx: JobContext): Promise<
     {
       onNote: (line) => ctx.send({ type: 'log', level: 'info', line }),
       onSkip: (file, reason) => ctx.send({ type: 'skipped', path: file, reason }),
-      wrapSource: (source) => pausableSource(source, ctx.gate),
+      wrapSource: (source) => pausableSource(source, ctx.gate, () => trainer?.resumeClock()),
       events: {
         onIteration: (i) => {
-          ctx.send({ type: 'metrics', totalIters: i.totalIters, epoch: i.epoch, losses: finiteOrNull(i.losses), lr: i.lr, secondsPerIter: i.secondsPerIter });
-          if (progressDue(i.epochIter >= i.epochSize)) {
-            const { epoch, epochIter, epochSize, totalIters, lastEpoch, secondsPerIter, etaEpochSeconds, etaRunSeconds } = i;
-            ctx.send({ type: 'progress', job: 'train', epoch, epochIter, epochSize, totalIters, lastEpoch, secondsPerIter, etaEpochSeconds, etaRunSeconds });
+          // A metric records what this step took; progress carries the speed the ETA rests on.
+          const { epoch, epochIter, epochSize, totalIters, lastEpoch, secondsPerIter, speedBasis, etaEpochSeconds, etaRunSeconds } = i;
+          ctx.send({ type: 'metrics', totalIters, epoch, losses: finiteOrNull(i.losses), lr: i.lr, secondsPerIter: i.stepSeconds });
+          if (progressDue(epochIter >= epochSize)) {
+            const eta = { etaEpochSeconds, etaRunSeconds };
+            ctx.send({ type: 'progress', job: 'train', epoch, epochIter, epochSize, totalIters, lastEpoch, secondsPerIter, speedBasis, ...eta });
           }
         },
         onSample: (s) => ctx.send({ type: 'sample', file: s.file, totalIters: s.totalIters }),
@@ -51,6 +55,7 @@ export async function runTrainJob(spec: TrainJobSpec, ctx: JobContext): Promise<
       },
     },
   );
+  trainer = run.trainer;
   try {
     ctx.send({ type: 'started', progress: run.progress, resumed: run.resumed, lastEpoch: run.lastEpoch, epochSize: run.epochSize, lossNames: [...run.model.lossNames] });
     if (ctx.signal.aborted) {

@@ -1,7 +1,7 @@
 // Turns what the job runner reports into stored facts and events: one place decides how a child's
 // messages and state changes move a run or an export along.
 import { basename, relative, sep } from 'node:path';
-import type { ExportStatus, JobState, RunStatus } from '../api/entities.js';
+import type { ExportStatus, JobState, RunProgress, RunStatus } from '../api/entities.js';
 import { runOptionsSchema } from '../api/run-options.js';
 import { emitExport, emitModelExport, emitRun, presentSample, type StudioContext } from './context.js';
 import type { ImportOutcome, JobMessage } from './job-runner.js';
@@ -127,10 +127,20 @@ export class JobEvents {
         const point = { iteration: m.totalIters, epoch: m.epoch, losses: m.losses, lr: m.lr, seconds: m.secondsPerIter };
         const before = ctx.progress.get(link.runId);
         // Progress messages are throttled by the child; metrics come every iteration, so they
-        // keep the counters current in between.
-        const progress = before
-          ? { ...before, epoch: m.epoch, totalIters: m.totalIters, secondsPerIter: m.secondsPerIter }
-          : { epoch: m.epoch, lastEpoch: ctx.store.runs.get(link.runId)?.lastEpoch ?? m.epoch, epochIter: 0, epochSize: null, totalIters: m.totalIters, secondsPerIter: m.secondsPerIter, etaSeconds: null };
+        // keep the counters current in between. The speed and ETA stay those of the last progress
+        // message: a metric carries one step's own time, not the speed the ETA is based on.
+        const progress: RunProgress = before
+          ? { ...before, epoch: m.epoch, totalIters: m.totalIters }
+          : {
+              epoch: m.epoch,
+              lastEpoch: ctx.store.runs.get(link.runId)?.lastEpoch ?? m.epoch,
+              epochIter: 0,
+              epochSize: null,
+              totalIters: m.totalIters,
+              secondsPerIter: null,
+              speedBasis: null,
+              etaSeconds: null,
+            };
         ctx.progress.set(link.runId, progress);
         ctx.store.metricsWriter.add(link.runId, point);
         ctx.hub.metric(link.runId, point, progress);
@@ -145,6 +155,7 @@ export class JobEvents {
             epochSize: m.epochSize,
             totalIters: m.totalIters,
             secondsPerIter: m.secondsPerIter,
+            speedBasis: m.speedBasis,
             etaSeconds: m.etaRunSeconds,
           };
           ctx.progress.set(link.runId, progress);

@@ -87,6 +87,7 @@ export type JobMessage =
       totalIters: number;
       lastEpoch: number;
       secondsPerIter: number;
+      speedBasis: 'estimate' | 'measured';
       etaRunSeconds: number;
     }
   | { type: 'progress'; job: 'export'; done: number; total: number; etaSeconds: number }

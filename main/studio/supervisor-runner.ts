@@ -53,7 +53,18 @@ export function toJobMessage(m: ChildMessage): JobMessage | null {
       return { type: 'ready', backend: m.backendLine };
     case 'progress':
       return m.job === 'train'
-        ? { type: 'progress', job: 'train', epoch: m.epoch, epochIter: m.epochIter, epochSize: m.epochSize, totalIters: m.totalIters, lastEpoch: m.lastEpoch, secondsPerIter: m.secondsPerIter, etaRunSeconds: m.etaRunSeconds }
+        ? {
+            type: 'progress',
+            job: 'train',
+            epoch: m.epoch,
+            epochIter: m.epochIter,
+            epochSize: m.epochSize,
+            totalIters: m.totalIters,
+            lastEpoch: m.lastEpoch,
+            secondsPerIter: m.secondsPerIter,
+            speedBasis: m.speedBasis,
+            etaRunSeconds: m.etaRunSeconds,
+          }
         : { type: 'progress', job: 'export', done: m.done, total: m.total, etaSeconds: m.etaSeconds };
     case 'finished': {
       const r = m.result;

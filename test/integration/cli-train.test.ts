@@ -118,4 +118,12 @@ describe('tandem train', () => {
     expect(tooBig.stderr).toMatch(/needs ~[\d.]+ GB; the wasm backend has 4 GB: use --crop_size \d+ or smaller/);
     expect(existsSync(path.join(dir, 'checkpoints', 'big', 'options.json'))).toBe(false);
   });
+
+  it('refuses a generator too deep for the crop before building anything, in the user’s terms', async () => {
+    const r = await runCli(['train', '--model', 'pix2pix', '--dataroot', 'data/paired', '--name', 'deep', '--netG', 'unet_256', '--ngf', '4', '--ndf', '4', '--load_size', '40', '--crop_size', '32'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^tandem: invalid training options: --crop_size: unet_256 halves the image 8 times and needs crops of at least 256, not 32: use a crop of 256, or keep 32 with a ResNet generator$/m);
+    expect(r.stderr).not.toMatch(/batch norm|\n\s+at /);
+    expect(existsSync(path.join(dir, 'checkpoints', 'deep'))).toBe(false);
+  });
 });

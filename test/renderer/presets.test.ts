@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { runOptionsSchema } from '../../main/api/run-options.js';
-import { PRESETS, changedOptions, defaultsFor, epochCount, optionDocs, presetsFor, resolveOptions, schemaKeys } from '../../renderer/src/lib/stores/presets.js';
-import { estimateRun, iterationMacs, networkCost } from '../../renderer/src/lib/stores/estimate.js';
+import { estimateRun, iterationMacs, networkCost } from '../../main/api/run-estimate.js';
+import { durationWords, presetDuration, presetEstimate } from '../../renderer/src/lib/stores/estimate.js';
+import { PRESETS, changedOptions, defaultsFor, epochCount, optionDocs, presetOptions, presetsFor, resolveOptions, schemaKeys } from '../../renderer/src/lib/stores/presets.js';
 
 describe('presets', () => {
   it('every preset gives options the run-options schema accepts, for every project kind it applies to', () => {
@@ -97,7 +98,7 @@ describe('estimate', () => {
     expect(e.memoryBytes).toBeLessThan(16 * 2 ** 30);
   });
 
-  it('Quick draft trains in minutes on a CPU for a few hundred images', () => {
+  it('is calibrated on a measured Quick-draft pix2pix step of the wasm backend', () => {
     const q = resolveOptions(PRESETS.find((p) => p.id === 'quick-draft')!.options('paired'));
     if (!q.ok) throw new Error('quick draft invalid');
     const e = estimateRun(q.options, 200, 'wasm');
@@ -105,5 +106,46 @@ describe('estimate', () => {
     expect(e.secondsPerIteration).toBeGreaterThan(0.4);
     expect(e.secondsPerIteration).toBeLessThan(1.6);
     expect(e.totalSeconds).toBeLessThan(20 * 60);
+  });
+});
+
+describe('preset texts', () => {
+  const quick = PRESETS.find((p) => p.id === 'quick-draft')!;
+
+  it('claim no duration of their own: what they train, from their options, and the time from the estimate', () => {
+    for (const p of PRESETS) {
+      for (const kind of p.kinds) {
+        const o = presetOptions(p, kind);
+        const text = p.blurb(o);
+        expect(text, `${p.id}/${kind}`).not.toMatch(/second|minute|hour|day|fast|quick|CPU|GPU/i);
+        expect(text).toContain(`${epochCount(o)} epochs`);
+      }
+    }
+    expect(quick.blurb(presetOptions(quick, 'unpaired'))).toBe('A small network (width 16) on 128 px crops for 5 epochs: a rough first result.');
+  });
+
+  it('say how long the preset takes for the project’s images on the chosen backend, in words that follow the estimate', () => {
+    // The case of the issue: a CycleGAN Quick draft of 200 images on wasm is estimated at ~52 minutes.
+    const wasm = presetEstimate(quick, 'unpaired', 200, 'wasm');
+    expect(wasm.totalSeconds / 60).toBeGreaterThan(45);
+    expect(wasm.totalSeconds / 60).toBeLessThan(60);
+    expect(presetDuration(quick, 'unpaired', 200, 'wasm')).toBe('About 50 minutes for 200 images on the wasm backend (estimate).');
+    expect(presetDuration(quick, 'unpaired', 200, 'gpu')).toMatch(/^About [2-9] minutes for 200 images on the gpu backend/);
+    expect(presetDuration(quick, 'unpaired', 2000, 'cpu')).toMatch(/^About \d+ hours for 2,000 images on the cpu backend/);
+    expect(presetDuration(PRESETS.find((p) => p.id === 'cyclegan-paper')!, 'unpaired', 1000, 'wasm')).toMatch(/^About \d+ days for 1,000 images/);
+  });
+
+  it('round durations as an estimate should be said', () => {
+    expect([20, 70, 6 * 60, 52 * 60, 57 * 60, 100 * 60, 5 * 3600, 40 * 3600, 30 * 86400].map(durationWords)).toEqual([
+      'under a minute',
+      'about a minute',
+      'about 6 minutes',
+      'about 50 minutes',
+      'about an hour',
+      'about 2 hours',
+      'about 5 hours',
+      'about 2 days',
+      'about 30 days',
+    ]);
   });
 });

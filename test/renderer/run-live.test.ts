@@ -12,7 +12,7 @@ const run: Run = {
   options: runOptionsSchema.parse({ model: 'pix2pix' }),
   schedule: runScheduleSchema.parse({}),
   runDir: '/studio/runs/r_run00001',
-  progress: { epoch: 2, lastEpoch: 10, epochIter: 20, epochSize: 100, totalIters: 120, secondsPerIter: 0.5, etaSeconds: 440 },
+  progress: { epoch: 2, lastEpoch: 10, epochIter: 20, epochSize: 100, totalIters: 120, secondsPerIter: 0.5, speedBasis: 'measured', etaSeconds: 440 },
 };
 const sample = (iteration: number) => ({ runId: run.id, iteration, url: `/files/p_abcdef12/runs/r_run00001/samples/${iteration}.png`, createdAt: iteration });
 

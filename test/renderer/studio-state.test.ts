@@ -11,7 +11,7 @@ describe('studio state: snapshot then deltas', () => {
   const run = runSummary();
   const snapshot: StudioEvent = {
     event: 'snapshot',
-    data: { projects: [p1, p2], activeRuns: [run], progress: { [run.id]: { epoch: 1, lastEpoch: 10, epochIter: 5, epochSize: 100, totalIters: 5, secondsPerIter: 0.2, etaSeconds: 199 } }, jobs: [] },
+    data: { projects: [p1, p2], activeRuns: [run], progress: { [run.id]: { epoch: 1, lastEpoch: 10, epochIter: 5, epochSize: 100, totalIters: 5, secondsPerIter: 0.2, speedBasis: 'measured', etaSeconds: 199 } }, jobs: [] },
   };
 
   it('builds the state from a snapshot', () => {
@@ -27,7 +27,7 @@ describe('studio state: snapshot then deltas', () => {
   it('applies deltas in order', () => {
     const s = reduce([
       snapshot,
-      { event: 'run.progress', data: { runId: run.id, progress: { epoch: 1, lastEpoch: 10, epochIter: 6, epochSize: 100, totalIters: 6, secondsPerIter: 0.2, etaSeconds: 198 } } },
+      { event: 'run.progress', data: { runId: run.id, progress: { epoch: 1, lastEpoch: 10, epochIter: 6, epochSize: 100, totalIters: 6, secondsPerIter: 0.2, speedBasis: 'measured', etaSeconds: 198 } } },
       { event: 'run.changed', data: { run: { ...run, status: 'paused' } } },
       { event: 'project.changed', data: { project: { ...p1, name: 'facades v2' } } },
       { event: 'dataset.changed', data: { projectId: p1.id, added: 3, changed: 0, removed: 1, total: 802, unreadable: 3, health: { usable: 398, unreadableTotal: 3 } } },

@@ -94,7 +94,7 @@ describe('WsStudioClient', () => {
     client.subscribe((e) => events.push(e));
     await waitFor(() => events.length === 1);
     for (const s of server.sockets) {
-      s.send(JSON.stringify({ event: 'run.progress', data: { runId: 'r_aaaaaa', progress: { epoch: 1, lastEpoch: 2, epochIter: 1, epochSize: 2, totalIters: 1, secondsPerIter: 1, etaSeconds: 3 } } }));
+      s.send(JSON.stringify({ event: 'run.progress', data: { runId: 'r_aaaaaa', progress: { epoch: 1, lastEpoch: 2, epochIter: 1, epochSize: 2, totalIters: 1, secondsPerIter: 1, speedBasis: 'measured', etaSeconds: 3 } } }));
       s.send(JSON.stringify({ event: 'not.an.event', data: {} }));
       s.send('not json');
       s.send(JSON.stringify({ event: 'project.deleted', data: { projectId: 'p_abcdef12' } }));

@@ -1,5 +1,6 @@
 import { convBiasFor } from '../layers/norm.js';
 import type { GeneratorArch } from '../networks/define.js';
+import { RESNET_BLOCKS, UNET_DOWN, UNET_DOWNSAMPLINGS, UNET_UP } from '../networks/geometry.js';
 
 /**
  * The reference's generators as a plain op tree, built from a GeneratorArch alone with the same
@@ -97,8 +98,8 @@ function unet(arch: GeneratorArch, numDowns: number): GenOp[] {
   type Sub = (prefix: string) => GenOp[];
   const block = (s: UnetBlock, inner: Sub | null): Sub => (prefix) => {
     const inputNc = s.inputNc ?? s.outerNc;
-    const down: Maker = (key) => ({ op: 'conv', key, inC: inputNc, outC: s.innerNc, kernel: 4, stride: 2, padding: 1, bias });
-    const up = (inC: number, b: boolean): Maker => (key) => ({ op: 'convTranspose', key, inC, outC: s.outerNc, kernel: 4, stride: 2, padding: 1, outputPadding: 0, bias: b });
+    const down: Maker = (key) => ({ op: 'conv', key, inC: inputNc, outC: s.innerNc, ...UNET_DOWN, bias });
+    const up = (inC: number, b: boolean): Maker => (key) => ({ op: 'convTranspose', key, inC, outC: s.outerNc, ...UNET_UP, bias: b });
     const subOp: Maker = (key) => {
       if (!inner) throw new Error('U-Net block without a submodule');
       return { op: 'skip', body: inner(key) };
@@ -120,13 +121,11 @@ function unet(arch: GeneratorArch, numDowns: number): GenOp[] {
 export function generatorGraph(arch: GeneratorArch): GenOp[] {
   switch (arch.netG) {
     case 'resnet_9blocks':
-      return resnet(arch, 9);
     case 'resnet_6blocks':
-      return resnet(arch, 6);
+      return resnet(arch, RESNET_BLOCKS[arch.netG]);
     case 'unet_256':
-      return unet(arch, 8);
     case 'unet_128':
-      return unet(arch, 7);
+      return unet(arch, UNET_DOWNSAMPLINGS[arch.netG]);
   }
 }
 

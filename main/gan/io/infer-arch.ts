@@ -1,5 +1,6 @@
 import { GENERATORS, type GeneratorArch, type NetG } from '../networks/define.js';
 import type { NormType } from '../layers/norm.js';
+import { UNET_DOWNSAMPLINGS } from '../networks/geometry.js';
 
 /** What the user may state instead of what the keys suggest. */
 export interface ArchOverrides {
@@ -131,10 +132,12 @@ function inferUnet(sd: Shapes, first: readonly number[], notes: string[]): Gener
   const keys = [...sd.keys()];
   while (keys.some((k) => k.startsWith(blockPrefix(depth + 1)))) depth++;
   const numDowns = depth + 1;
-  let netG: NetG;
-  if (numDowns === 8) netG = 'unet_256';
-  else if (numDowns === 7) netG = 'unet_128';
-  else throw new ArchInferenceError(`a U-Net with ${numDowns} downsamplings; Tandem builds unet_128 (7) and unet_256 (8) only`);
+  const unets = Object.entries(UNET_DOWNSAMPLINGS) as Array<[NetG, number]>;
+  const netG = unets.find(([, downs]) => downs === numDowns)?.[0];
+  if (!netG) {
+    const built = unets.map(([name, downs]) => `${name} (${downs})`).join(' and ');
+    throw new ArchInferenceError(`a U-Net with ${numDowns} downsamplings; Tandem builds ${built} only`);
+  }
   const up = shapeOf(sd, 'model.model.3.weight');
   if (!up || up.length !== 4) throw new ArchInferenceError('a U-Net generator without its outermost up-conv (model.model.3.weight)');
   const second = 'model.model.1.model.';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 // Free of TensorFlow.js: the studio's API and the renderer share this schema.
+import { networkSizeProblem } from '../networks/geometry.js';
 import { DISCRIMINATORS, GENERATORS } from '../networks/names.js';
 
 // The reference's option names (base_options + train_options + each model's
@@ -58,6 +59,9 @@ export const cycleganOptionsSchema = z.strictObject({
   lambda_identity: z.number().min(0).default(0.5),
 });
 
+/** Preprocess modes that train on crop_size × crop_size crops. */
+const CROPPING: readonly string[] = ['resize_and_crop', 'crop', 'scale_width_and_crop'];
+
 export const modelOptionsSchema = z.discriminatedUnion('model', [pix2pixOptionsSchema, cycleganOptionsSchema]).superRefine((o, ctx) => {
   if (o.crop_size > o.load_size && (o.preprocess === 'resize_and_crop' || o.preprocess === 'scale_width_and_crop')) {
     ctx.addIssue({
@@ -65,6 +69,11 @@ export const modelOptionsSchema = z.discriminatedUnion('model', [pix2pixOptionsS
       path: ['crop_size'],
       message: `crop_size ${o.crop_size} is larger than load_size ${o.load_size}: the crop must fit in the loaded image`,
     });
+  }
+  // Without a crop, the sizes come from the image files and are not known here.
+  if (CROPPING.includes(o.preprocess)) {
+    const problem = networkSizeProblem(o);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['crop_size'], message: problem });
   }
 });
 

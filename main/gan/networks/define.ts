@@ -6,6 +6,7 @@ import { initWeights, type InitType, type NormalSource } from './init.js';
 import { Network } from './network.js';
 import { resnetGenerator } from './resnet-generator.js';
 import { unetGenerator } from './unet-generator.js';
+import { discriminatorHalvings, generatorSizeRule, RESNET_BLOCKS, UNET_DOWNSAMPLINGS } from './geometry.js';
 
 import type { NetD, NetG } from './names.js';
 
@@ -38,13 +39,11 @@ function generatorLayers(params: ParamRegistry, a: GeneratorArch): Layer {
   const common = { inputNc: a.inputNc, outputNc: a.outputNc, ngf: a.ngf, norm: a.norm, useDropout: a.useDropout };
   switch (a.netG) {
     case 'resnet_9blocks':
-      return resnetGenerator(params, { ...common, nBlocks: 9 });
     case 'resnet_6blocks':
-      return resnetGenerator(params, { ...common, nBlocks: 6 });
+      return resnetGenerator(params, { ...common, nBlocks: RESNET_BLOCKS[a.netG] });
     case 'unet_256':
-      return unetGenerator(params, { ...common, numDowns: 8 });
     case 'unet_128':
-      return unetGenerator(params, { ...common, numDowns: 7 });
+      return unetGenerator(params, { ...common, numDowns: UNET_DOWNSAMPLINGS[a.netG] });
   }
 }
 
@@ -63,7 +62,7 @@ export function defineD(name: string, arch: DiscriminatorArch, init: InitSpec | 
   const layers =
     arch.netD === 'pixel'
       ? pixelDiscriminator(params, base)
-      : nLayerDiscriminator(params, { ...base, nLayers: arch.netD === 'basic' ? 3 : arch.nLayersD });
+      : nLayerDiscriminator(params, { ...base, nLayers: discriminatorHalvings(arch.netD, arch.nLayersD) });
   const net = new Network(name, params, layers);
   if (init) initWeights(net, init.type, init.gain, init.rng);
   return net;
@@ -71,12 +70,5 @@ export function defineD(name: string, arch: DiscriminatorArch, init: InitSpec | 
 
 /** The multiple an input's height and width must have for a generator to give back the same size. */
 export function sizeMultiple(netG: NetG): number {
-  switch (netG) {
-    case 'unet_256':
-      return 256;
-    case 'unet_128':
-      return 128;
-    default:
-      return 4;
-  }
+  return generatorSizeRule(netG).multiple;
 }

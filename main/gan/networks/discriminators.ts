@@ -3,6 +3,7 @@ import { type Layer, sequential } from '../layers/layer.js';
 import { convBiasFor, normFactory, type NormType } from '../layers/norm.js';
 import type { ParamRegistry } from '../layers/params.js';
 import { LeakyReLU } from '../layers/simple.js';
+import { PATCHGAN } from './geometry.js';
 
 export interface DiscriminatorSpec {
   inputNc: number;
@@ -16,7 +17,7 @@ export function nLayerDiscriminator(params: ParamRegistry, spec: DiscriminatorSp
   const makeNorm = normFactory(params, norm);
   const bias = convBiasFor(norm);
   const conv = (inC: number, outC: number, stride: number, b: boolean) => (p: string) =>
-    new Conv2d(params, p, { inChannels: inC, outChannels: outC, kernel: 4, stride, padding: 1, bias: b });
+    new Conv2d(params, p, { inChannels: inC, outChannels: outC, kernel: PATCHGAN.kernel, stride, padding: PATCHGAN.padding, bias: b });
   const f: Array<(p: string) => Layer> = [conv(inputNc, ndf, 2, true), () => new LeakyReLU(0.2)];
   let mult = 1;
   for (let n = 1; n < nLayers; n++) {

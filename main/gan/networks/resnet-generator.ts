@@ -6,6 +6,7 @@ import { type Layer, sequential } from '../layers/layer.js';
 import { convBiasFor, normFactory, type NormType } from '../layers/norm.js';
 import type { ParamRegistry } from '../layers/params.js';
 import { Dropout, ReflectionPad2d, ReLU, ReplicationPad2d, Tanh } from '../layers/simple.js';
+import { RESNET } from './geometry.js';
 
 export type PaddingType = 'reflect' | 'replicate' | 'zero';
 
@@ -29,11 +30,11 @@ class ResnetBlock implements Layer {
     const firstParam = params.all().length;
     const makeNorm = normFactory(params, norm);
     const bias = convBiasFor(norm);
-    const pad = (): ((p: string) => Layer)[] =>
-      padding === 'zero' ? [] : [() => (padding === 'reflect' ? new ReflectionPad2d(1) : new ReplicationPad2d(1))];
-    const convPadding = padding === 'zero' ? 1 : 0;
+    const padLayer = () => (padding === 'reflect' ? new ReflectionPad2d(RESNET.blockPad) : new ReplicationPad2d(RESNET.blockPad));
+    const pad = (): ((p: string) => Layer)[] => (padding === 'zero' ? [] : [padLayer]);
+    const convPadding = padding === 'zero' ? RESNET.blockPad : RESNET.block.padding;
     const conv = (p: string): Layer =>
-      new Conv2d(params, p, { inChannels: dim, outChannels: dim, kernel: 3, stride: 1, padding: convPadding, bias });
+      new Conv2d(params, p, { inChannels: dim, outChannels: dim, ...RESNET.block, padding: convPadding, bias });
     this.block = sequential(`${prefix}.conv_block`, [
       ...pad(),
       conv,
@@ -60,16 +61,16 @@ export function resnetGenerator(params: ParamRegistry, spec: ResnetGeneratorSpec
   const makeNorm = normFactory(params, norm);
   const bias = convBiasFor(norm);
   const f: Array<(p: string) => Layer> = [
-    () => new ReflectionPad2d(3),
-    (p) => new Conv2d(params, p, { inChannels: inputNc, outChannels: ngf, kernel: 7, stride: 1, padding: 0, bias }),
+    () => new ReflectionPad2d(RESNET.outerPad),
+    (p) => new Conv2d(params, p, { inChannels: inputNc, outChannels: ngf, ...RESNET.outer, bias }),
     (p) => makeNorm(p, ngf),
     () => new ReLU(),
   ];
-  const nDown = 2;
+  const nDown = RESNET.downsamplings;
   for (let i = 0; i < nDown; i++) {
     const mult = 2 ** i;
     f.push(
-      (p) => new Conv2d(params, p, { inChannels: ngf * mult, outChannels: ngf * mult * 2, kernel: 3, stride: 2, padding: 1, bias }),
+      (p) => new Conv2d(params, p, { inChannels: ngf * mult, outChannels: ngf * mult * 2, ...RESNET.down, bias }),
       (p) => makeNorm(p, ngf * mult * 2),
       () => new ReLU(),
     );
@@ -85,10 +86,7 @@ export function resnetGenerator(params: ParamRegistry, spec: ResnetGeneratorSpec
         new ConvTranspose2d(params, p, {
           inChannels: ngf * m,
           outChannels: Math.floor((ngf * m) / 2),
-          kernel: 3,
-          stride: 2,
-          padding: 1,
-          outputPadding: 1,
+          ...RESNET.up,
           bias,
         }),
       (p) => makeNorm(p, Math.floor((ngf * m) / 2)),
@@ -96,9 +94,9 @@ export function resnetGenerator(params: ParamRegistry, spec: ResnetGeneratorSpec
     );
   }
   f.push(
-    () => new ReflectionPad2d(3),
+    () => new ReflectionPad2d(RESNET.outerPad),
     // The last conv always has a bias in the reference.
-    (p) => new Conv2d(params, p, { inChannels: ngf, outChannels: outputNc, kernel: 7, stride: 1, padding: 0, bias: true }),
+    (p) => new Conv2d(params, p, { inChannels: ngf, outChannels: outputNc, ...RESNET.outer, bias: true }),
     () => new Tanh(),
   );
   return sequential('model', f);

@@ -5,11 +5,12 @@ import { type Layer, sequential } from '../layers/layer.js';
 import { convBiasFor, normFactory, type NormType } from '../layers/norm.js';
 import type { ParamRegistry } from '../layers/params.js';
 import { Dropout, LeakyReLU, ReLU, Tanh } from '../layers/simple.js';
+import { UNET_DOWN, UNET_UP } from './geometry.js';
 
 export interface UnetGeneratorSpec {
   inputNc: number;
   outputNc: number;
-  /** 8 for unet_256, 7 for unet_128: the input size must be divisible by 2^numDowns. */
+  /** UNET_DOWNSAMPLINGS: 8 for unet_256, 7 for unet_128 (geometry.ts says which input sizes fit). */
   numDowns: number;
   ngf: number;
   norm: NormType;
@@ -43,9 +44,9 @@ class UnetSkipBlock implements Layer {
     const bias = convBiasFor(norm);
     const makeNorm = normFactory(params, norm);
     const downconv: BlockFactory = (p) =>
-      new Conv2d(params, p, { inChannels: inputNc, outChannels: innerNc, kernel: 4, stride: 2, padding: 1, bias });
+      new Conv2d(params, p, { inChannels: inputNc, outChannels: innerNc, ...UNET_DOWN, bias });
     const upconv = (inC: number, upBias: boolean): BlockFactory => (p) =>
-      new ConvTranspose2d(params, p, { inChannels: inC, outChannels: outerNc, kernel: 4, stride: 2, padding: 1, outputPadding: 0, bias: upBias });
+      new ConvTranspose2d(params, p, { inChannels: inC, outChannels: outerNc, ...UNET_UP, bias: upBias });
     let parts: BlockFactory[];
     if (outermost) {
       parts = [downconv, sub(submodule), () => new ReLU(), upconv(innerNc * 2, true), () => new Tanh()];

@@ -1,26 +1,18 @@
-/** Seconds per iteration, smoothed so one slow step (a checkpoint save, a GC) does not swing the ETA. */
-export class IterationTimer {
-  private average: number | null = null;
+/** Times training steps; pauses for saving and sampling are left out (see resume). */
+export class StepClock {
   private last = performance.now();
 
-  constructor(private readonly smoothing = 0.1) {}
-
-  /** Marks the end of an iteration; returns the smoothed seconds per iteration. */
-  tick(): number {
+  /** Marks the end of a step; returns its seconds. */
+  lap(): number {
     const now = performance.now();
     const seconds = (now - this.last) / 1000;
     this.last = now;
-    this.average = this.average === null ? seconds : this.average + this.smoothing * (seconds - this.average);
-    return this.average;
+    return seconds;
   }
 
   /** Restarts the clock without counting the pause (after saving, or after a pause). */
   resume(): void {
     this.last = performance.now();
-  }
-
-  get secondsPerIteration(): number | null {
-    return this.average;
   }
 }
 

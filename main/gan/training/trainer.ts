@@ -4,7 +4,9 @@ import { tf } from '../tf.js';
 import { translateBatch } from '../models/inference.js';
 import type { GanModel, TrainingBatch } from '../models/model.js';
 import { saveModelCheckpoint, type TrainingProgress } from '../models/model-checkpoint.js';
-import { IterationTimer } from './eta.js';
+import { currentBackendReport } from '../backend/index.js';
+import { StepClock } from './eta.js';
+import { estimateRun, remainingSeconds, StepSpeed, type ComputeBackend, type SpeedBasis } from './run-estimate.js';
 import { writeSampleGrid } from './sample-grid.js';
 
 /** Where batches come from; main/data's DatasetLoader satisfies it. */
@@ -30,7 +32,11 @@ export interface IterationInfo extends TrainingProgress {
   lastEpoch: number;
   losses: Record<string, number>;
   lr: number;
+  /** Seconds per step behind the ETA: estimated from the networks until a few steps are measured (StepSpeed). */
   secondsPerIter: number;
+  speedBasis: SpeedBasis;
+  /** What this step took (the first step of a start includes the warm-up). */
+  stepSeconds: number;
   etaEpochSeconds: number;
   etaRunSeconds: number;
 }
@@ -58,7 +64,8 @@ export const LATEST = 'latest.tandem';
  * checkpoints; stops cleanly (with a checkpoint) when `signal` aborts.
  */
 export class Trainer {
-  private readonly timer = new IterationTimer();
+  private readonly clock = new StepClock();
+  private readonly speed: StepSpeed;
 
   constructor(
     private readonly model: GanModel,
@@ -69,6 +76,7 @@ export class Trainer {
     private readonly events: TrainerEvents = {},
   ) {
     if (source.size <= 0) throw new Error('the dataset has no usable images');
+    this.speed = new StepSpeed(estimateRun(model.options, source.size, computeBackend()).secondsPerIteration);
   }
 
   async run(start: TrainingProgress, signal?: AbortSignal): Promise<TrainResult> {
@@ -76,7 +84,7 @@ export class Trainer {
     const latest = path.join(this.runDir, LATEST);
     const { lastEpoch } = this.schedule;
     await mkdir(this.runDir, { recursive: true });
-    this.timer.resume();
+    this.clock.resume();
     for (let epoch = progress.epoch; epoch <= lastEpoch; epoch++) {
       const epochStarted = performance.now();
       if (epoch !== progress.epoch) progress.epochIter = 0;
@@ -115,27 +123,35 @@ export class Trainer {
   }
 
   private reportIteration(p: TrainingProgress): void {
-    const spi = this.timer.tick();
-    const size = this.source.size;
-    const remainingInEpoch = Math.max(0, size - p.epochIter);
-    const remainingEpochs = Math.max(0, this.schedule.lastEpoch - p.epoch);
+    const stepSeconds = this.clock.lap();
+    this.speed.record(stepSeconds);
+    const spi = this.speed.secondsPerStep;
+    const { lastEpoch } = this.schedule;
+    const eta = remainingSeconds(p, { epochSize: this.source.size, lastEpoch, batchSize: this.model.options.batch_size }, spi);
     this.events.onIteration?.({
       ...p,
-      epochSize: size,
-      lastEpoch: this.schedule.lastEpoch,
+      epochSize: this.source.size,
+      lastEpoch,
       losses: this.model.currentLosses(),
       lr: this.model.scheduler.lr,
       secondsPerIter: spi,
-      etaEpochSeconds: remainingInEpoch * spi,
-      etaRunSeconds: (remainingInEpoch + remainingEpochs * size) * spi,
+      speedBasis: this.speed.basis,
+      stepSeconds,
+      etaEpochSeconds: eta.epoch,
+      etaRunSeconds: eta.run,
     });
+  }
+
+  /** Leaves the time since the last step out of the next one's: a pause is not a slow step. */
+  resumeClock(): void {
+    this.clock.resume();
   }
 
   private async checkpoint(file: string, progress: TrainingProgress, reason: 'interval' | 'epoch' | 'stopped'): Promise<void> {
     const started = performance.now();
     await saveModelCheckpoint(file, this.model, progress);
     this.events.onCheckpoint?.({ file, progress: { ...progress }, reason, seconds: (performance.now() - started) / 1000 });
-    this.timer.resume();
+    this.clock.resume();
   }
 
   /** Translates the fixed sample images; pix2pix as the reference's test.py would (batch stats). */
@@ -149,7 +165,7 @@ export class Trainer {
       for (const row of rows) tf.dispose(row);
     }
     this.events.onSample?.({ file, totalIters });
-    this.timer.resume();
+    this.clock.resume();
     return file;
   }
 }
@@ -182,4 +198,14 @@ export function sampleRows(model: GanModel, inputs: TrainingBatch): tf.Tensor4D[
     rows.push(row);
   }
   return rows;
+}
+
+/** The backend this process trains on, as the estimator names it. */
+function computeBackend(): ComputeBackend {
+  const report = currentBackendReport();
+  if (report?.variant === 'tfjs-node-gpu') return 'gpu';
+  if (report?.variant === 'tfjs-node') return 'node';
+  if (report) return report.name === 'cpu' ? 'cpu' : 'wasm';
+  const name = tf.getBackend();
+  return name === 'tensorflow' ? 'node' : name === 'cpu' ? 'cpu' : 'wasm';
 }

@@ -118,7 +118,7 @@ const exportsList: ExportJob[] = [
 
 function progress() {
   const epochSize = 400;
-  return { epoch: 1 + Math.floor(liveIter / epochSize), lastEpoch: 10, epochIter: liveIter % epochSize, epochSize, totalIters: liveIter, secondsPerIter: 0.083, etaSeconds: (4000 - liveIter) * 0.083 };
+  return { epoch: 1 + Math.floor(liveIter / epochSize), lastEpoch: 10, epochIter: liveIter % epochSize, epochSize, totalIters: liveIter, secondsPerIter: 0.083, speedBasis: 'measured' as const, etaSeconds: (4000 - liveIter) * 0.083 };
 }
 
 type FakeError = { code: 'not-found' | 'unknown-method' | 'invalid-input' | 'conflict'; message: string; field?: string };

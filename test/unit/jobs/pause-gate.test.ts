@@ -44,4 +44,28 @@ describe('PauseGate', () => {
     expect((await it.next()).done).toBe(true);
     expect(seen).toEqual([1, 2]);
   });
+
+  it('says when a held batch is released, so the trainer leaves the pause out of its step times', async () => {
+    const fake = (i: number) => ({ A: i, B: i }) as unknown as TrainingBatch;
+    const inner: BatchSource = {
+      size: 3,
+      async *epoch() {
+        for (let i = 0; i < 3; i++) yield fake(i);
+      },
+    };
+    const gate = new PauseGate();
+    let released = 0;
+    const it = pausableSource(inner, gate, () => released++).epoch(1)[Symbol.asyncIterator]();
+    await it.next();
+    expect(released).toBe(0); // a batch that passes freely is no pause
+    gate.pause();
+    const next = it.next();
+    await sleep(10);
+    expect(released).toBe(0);
+    gate.open();
+    await next;
+    expect(released).toBe(1);
+    await it.next();
+    expect(released).toBe(1);
+  });
 });

@@ -8,7 +8,7 @@ describe('job protocol', () => {
       { type: 'hello', pid: 12, protocol: 1 },
       { type: 'ready', backendLine: 'backend: wasm' },
       { type: 'started', progress, resumed: false, lastEpoch: 4, epochSize: 8, lossNames: ['G_GAN'] },
-      { type: 'progress', job: 'train', epoch: 1, epochIter: 2, epochSize: 8, totalIters: 2, lastEpoch: 4, secondsPerIter: 0.1, etaEpochSeconds: 0.6, etaRunSeconds: 3 },
+      { type: 'progress', job: 'train', epoch: 1, epochIter: 2, epochSize: 8, totalIters: 2, lastEpoch: 4, secondsPerIter: 0.1, speedBasis: 'measured', etaEpochSeconds: 0.6, etaRunSeconds: 3 },
       { type: 'progress', job: 'export', done: 3, total: 10, etaSeconds: 7 },
       { type: 'metrics', totalIters: 2, epoch: 1, losses: { G_GAN: 0.7, G_L1: null }, lr: 2e-4, secondsPerIter: 0.1 },
       { type: 'sample', file: '/r/samples/iter_00000002.png', totalIters: 2 },

@@ -58,6 +58,18 @@ describe('runs', () => {
     expect(unwrap(await studio.request('runs.list', { projectId }))).toHaveLength(1);
   });
 
+  it('refuses a network that cannot train on the crop before starting a job, in the user’s terms', async () => {
+    const jobsBefore = runner.jobs.size;
+    const r = await studio.request('runs.start', { projectId, options: { netG: 'unet_256', crop_size: 32, load_size: 40 } });
+    expect(r.ok ? null : r.error).toEqual({
+      code: 'invalid-input',
+      field: 'options.crop_size',
+      message: 'options.crop_size: unet_256 halves the image 8 times and needs crops of at least 256, not 32: use a crop of 256, or keep 32 with a ResNet generator',
+    });
+    expect(runner.jobs.size).toBe(jobsBefore);
+    expect(unwrap(await studio.request('runs.list', { projectId }))).toEqual([]);
+  });
+
   it('stores metrics, samples and checkpoints as the child reports them, and fans events out', async () => {
     const events: StudioEvent[] = [];
     studio.subscribe((e) => events.push(e));

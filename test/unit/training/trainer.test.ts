@@ -8,6 +8,7 @@ import type { TrainingBatch } from '../../../main/gan/models/model.js';
 import { loadModelCheckpoint } from '../../../main/gan/models/model-checkpoint.js';
 import type { ModelOptionsInput } from '../../../main/gan/models/options.js';
 import { tf } from '../../../main/gan/tf.js';
+import { estimateRun, STEPS_BEFORE_MEASURED, WARMUP_STEPS } from '../../../main/gan/training/run-estimate.js';
 import { LATEST, Trainer, type BatchSource, type IterationInfo } from '../../../main/gan/training/trainer.js';
 import { useTestBackend } from '../../helpers/backend.js';
 import { syntheticPairs } from '../../helpers/synthetic-batches.js';
@@ -63,6 +64,29 @@ describe('Trainer', () => {
     });
     expect(progress).toEqual({ epoch: 3, epochIter: 0, totalIters: 6 });
     model.dispose();
+  });
+
+  it('bases the ETA on the estimate until the warm-up step and three measured steps are in, then on the measured speed', async () => {
+    const pairs = syntheticPairs(3, 32, 3);
+    const model = createModel(options);
+    const seen: IterationInfo[] = [];
+    const quiet = { ...schedule, sampleEvery: 0, checkpointEvery: 0, saveEpochFreq: 0 };
+    await new Trainer(model, source(pairs), path.join(root, 'eta'), quiet, null, { onIteration: (i) => seen.push(i) }).run({ epoch: 1, epochIter: 0, totalIters: 0 });
+    const backend = tf.getBackend() === 'tensorflow' ? 'node' : tf.getBackend() === 'cpu' ? 'cpu' : 'wasm';
+    const estimate = estimateRun(model.options, pairs.length, backend).secondsPerIteration;
+    model.dispose();
+
+    expect(WARMUP_STEPS + STEPS_BEFORE_MEASURED).toBe(4);
+    expect(seen.map((i) => i.speedBasis)).toEqual(['estimate', 'estimate', 'estimate', 'measured', 'measured', 'measured']);
+    for (const i of seen.slice(0, 3)) expect(i.secondsPerIter).toBe(estimate);
+    // Steps 2–4 are measured (step 1 warms up): from step 4 their median, then a moving average.
+    const median = seen.slice(1, 4).map((i) => i.stepSeconds).sort((a, b) => a - b)[1]!;
+    expect(seen[3]!.secondsPerIter).toBe(median);
+    expect(seen[4]!.secondsPerIter).toBeCloseTo(median + 0.1 * (seen[4]!.stepSeconds - median), 12);
+    for (const i of seen) {
+      const imagesLeft = pairs.length - i.epochIter + (quiet.lastEpoch - i.epoch) * pairs.length;
+      expect(i.etaRunSeconds).toBeCloseTo(imagesLeft * i.secondsPerIter, 9);
+    }
   });
 
   it('stops on the signal with a checkpoint, and a resumed run continues the numbering mid-epoch', async () => {

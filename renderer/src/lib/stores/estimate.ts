@@ -1,145 +1,12 @@
-// A rough estimate of time per epoch and memory before a run starts: multiply-accumulates of the
-// chosen networks (counted layer by layer from the architecture, crop and widths) × passes per
-// iteration, divided by a per-backend throughput calibrated on the bench (PyTorch CPU, 2 threads:
-// CycleGAN ResNet-9 at 256 ≈ 9.4 s/iteration). It is an estimate and the UI says so.
-import type { BackendInfo } from '../../../../main/api/entities.js';
-import type { BackendName, ResolvedRunOptions } from '../../../../main/api/run-options.js';
-import { epochCount } from './presets.js';
-
-interface Layer {
-  k: number;
-  cin: number;
-  cout: number;
-  /** Output side length (px) for convs; input side for transposed convs (same MAC count). */
-  side: number;
-}
-
-function convMacs(l: Layer): number {
-  return l.k * l.k * l.cin * l.cout * l.side * l.side;
-}
-
-function generatorLayers(o: Pick<ResolvedRunOptions, 'netG' | 'ngf' | 'input_nc' | 'output_nc'>, s: number): Layer[] {
-  const { ngf, input_nc: inc, output_nc: onc } = o;
-  if (o.netG === 'resnet_9blocks' || o.netG === 'resnet_6blocks') {
-    const blocks = o.netG === 'resnet_9blocks' ? 9 : 6;
-    const layers: Layer[] = [
-      { k: 7, cin: inc, cout: ngf, side: s },
-      { k: 3, cin: ngf, cout: 2 * ngf, side: s / 2 },
-      { k: 3, cin: 2 * ngf, cout: 4 * ngf, side: s / 4 },
-    ];
-    for (let i = 0; i < blocks * 2; i++) layers.push({ k: 3, cin: 4 * ngf, cout: 4 * ngf, side: s / 4 });
-    layers.push({ k: 3, cin: 4 * ngf, cout: 2 * ngf, side: s / 4 }, { k: 3, cin: 2 * ngf, cout: ngf, side: s / 2 }, { k: 7, cin: ngf, cout: onc, side: s });
-    return layers;
-  }
-  const downs = o.netG === 'unet_256' ? 8 : 7;
-  const chans = [inc, ngf, 2 * ngf, 4 * ngf, 8 * ngf];
-  while (chans.length < downs + 1) chans.push(8 * ngf);
-  const layers: Layer[] = [];
-  for (let i = 0; i < downs; i++) {
-    const side = Math.max(1, s / 2 ** (i + 1));
-    layers.push({ k: 4, cin: chans[i]!, cout: chans[i + 1]!, side });
-    const upIn = i === downs - 1 ? chans[i + 1]! : 2 * chans[i + 1]!;
-    const upOut = i === 0 ? onc : chans[i]!;
-    layers.push({ k: 4, cin: upIn, cout: upOut, side });
-  }
-  return layers;
-}
-
-function discriminatorLayers(o: Pick<ResolvedRunOptions, 'netD' | 'ndf' | 'n_layers_D'>, cin: number, s: number): Layer[] {
-  const { ndf } = o;
-  if (o.netD === 'pixel') return [{ k: 1, cin, cout: ndf, side: s }, { k: 1, cin: ndf, cout: 2 * ndf, side: s }, { k: 1, cin: 2 * ndf, cout: 1, side: s }];
-  const n = o.netD === 'basic' ? 3 : o.n_layers_D;
-  const layers: Layer[] = [{ k: 4, cin, cout: ndf, side: s / 2 }];
-  let mult = 1;
-  let side = s / 2;
-  for (let i = 1; i < n; i++) {
-    const prev = mult;
-    mult = Math.min(2 ** i, 8);
-    side /= 2;
-    layers.push({ k: 4, cin: ndf * prev, cout: ndf * mult, side: Math.max(1, side) });
-  }
-  const prev = mult;
-  mult = Math.min(2 ** n, 8);
-  layers.push({ k: 4, cin: ndf * prev, cout: ndf * mult, side: Math.max(1, side - 1) }, { k: 4, cin: ndf * mult, cout: 1, side: Math.max(1, side - 2) });
-  return layers;
-}
-
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-
-export interface NetworkCost {
-  gMacs: number;
-  dMacs: number;
-  /** Activation elements of one forward pass (conv outputs; norms and activations ×3). */
-  gActs: number;
-  dActs: number;
-  params: number;
-}
-
-export function networkCost(o: ResolvedRunOptions): NetworkCost {
-  const s = o.crop_size;
-  const g = generatorLayers(o, s);
-  const dIn = o.model === 'pix2pix' ? o.input_nc + o.output_nc : o.model === 'cyclegan' ? o.output_nc : 3;
-  const d = discriminatorLayers(o, dIn, s);
-  const acts = (ls: Layer[]) => 3 * sum(ls.map((l) => l.cout * l.side * l.side * (l.k === 4 && ls === g ? 2 : 1)));
-  const params = (ls: Layer[]) => sum(ls.map((l) => l.k * l.k * l.cin * l.cout + l.cout));
-  const nets = o.model === 'cyclegan' ? 2 : 1;
-  return {
-    gMacs: sum(g.map(convMacs)),
-    dMacs: sum(d.map(convMacs)),
-    gActs: acts(g),
-    dActs: acts(d),
-    params: nets * (params(g) + params(d)),
-  };
-}
-
-/** Multiply-accumulates of one training iteration (one image), forward and backward. */
-export function iterationMacs(o: ResolvedRunOptions): number {
-  const c = networkCost(o);
-  if (o.model === 'pix2pix') return 3 * c.gMacs + 9 * c.dMacs;
-  const gPasses = o.lambda_identity > 0 ? 6 : 4;
-  return 3 * gPasses * c.gMacs + 18 * c.dMacs;
-}
-
-/** Conv layers run per iteration (forward and backward), each with its norm and activation ops. */
-export function iterationLayerPasses(o: ResolvedRunOptions): number {
-  const s = o.crop_size;
-  const g = generatorLayers(o, s).length;
-  const d = discriminatorLayers(o, 3, s).length;
-  if (o.model === 'pix2pix') return 3 * g + 9 * d;
-  return 3 * (o.lambda_identity > 0 ? 6 : 4) * g + 18 * d;
-}
-
-/**
- * Fixed cost per layer pass (kernel dispatch, norms, activations, memory traffic), seconds. It
- * dominates small networks: the studio's wasm backend measured ≈ 0.8 s per Quick-draft pix2pix
- * step on 2 cores, 20× what the multiply-adds alone predict.
- */
-export const BACKEND_LAYER_OVERHEAD_S: Record<Exclude<BackendName, 'auto'>, number> = {
-  gpu: 0.0005,
-  node: 0.001,
-  wasm: 0.007,
-  cpu: 0.01,
-};
-
-/**
- * Effective multiply-accumulates per second by backend for ResNet generators, deliberately round:
- * `node` matches the bench's PyTorch CPU reference (2 threads: CycleGAN ResNet-9 at 256 ≈ 9.4 s
- * per iteration, ≈ 1e11 MAC/s).
- */
-export const BACKEND_MACS_PER_SECOND: Record<Exclude<BackendName, 'auto'>, number> = {
-  gpu: 3e12,
-  node: 1e11,
-  wasm: 5e10,
-  cpu: 3e9,
-};
-
-/** U-Nets run at a quarter of that (4×4 convs on small maps; pix2pix U-Net-256 ≈ 1.9 s in the same bench). */
-export function architectureEfficiency(netG: ResolvedRunOptions['netG']): number {
-  return netG.startsWith('unet') ? 0.25 : 1;
-}
+// What the Train view says about time: the engine's estimator (main/api/run-estimate.ts, the one
+// the trainer's ETA starts from) for the backend a run would get, in words that follow the figure.
+import type { BackendInfo, ProjectKind } from '../../../../main/api/entities.js';
+import { estimateRun, type ComputeBackend, type Estimate } from '../../../../main/api/run-estimate.js';
+import type { BackendName } from '../../../../main/api/run-options.js';
+import { presetOptions, type Preset } from './presets.js';
 
 /** The backend 'auto' resolves to, from what is installed. */
-export function effectiveBackend(requested: BackendName, info: BackendInfo | null): Exclude<BackendName, 'auto'> {
+export function effectiveBackend(requested: BackendName, info: BackendInfo | null): ComputeBackend {
   if (requested !== 'auto') return requested;
   if (!info) return 'wasm';
   if (info.installed.gpu) return 'gpu';
@@ -147,29 +14,28 @@ export function effectiveBackend(requested: BackendName, info: BackendInfo | nul
   return 'wasm';
 }
 
-export interface Estimate {
-  backend: Exclude<BackendName, 'auto'>;
-  secondsPerIteration: number;
-  iterationsPerEpoch: number;
-  secondsPerEpoch: number;
-  epochs: number;
-  totalSeconds: number;
-  /** Peak working memory of the trainer, bytes. */
-  memoryBytes: number;
+/** A duration as an estimate should be said: "under a minute", "about 50 minutes", "about 3 hours", "about 2 days". */
+export function durationWords(seconds: number): string {
+  const minutes = seconds / 60;
+  if (minutes < 1) return 'under a minute';
+  if (minutes < 1.5) return 'about a minute';
+  if (minutes < 10) return `about ${Math.round(minutes)} minutes`;
+  if (minutes < 55) return `about ${Math.round(minutes / 5) * 5} minutes`;
+  const hours = minutes / 60;
+  if (hours < 1.5) return 'about an hour';
+  if (hours < 36) return `about ${Math.round(hours)} hours`;
+  const days = Math.round(hours / 24);
+  return days === 1 ? 'about a day' : `about ${days} days`;
 }
 
-export function estimateRun(o: ResolvedRunOptions, images: number, backend: Exclude<BackendName, 'auto'>): Estimate {
-  const macs = iterationMacs(o) * o.batch_size;
-  const secondsPerIteration =
-    macs / (BACKEND_MACS_PER_SECOND[backend] * architectureEfficiency(o.netG)) + o.batch_size * iterationLayerPasses(o) * BACKEND_LAYER_OVERHEAD_S[backend];
-  const perEpoch = Math.min(images, o.max_dataset_size ?? Number.POSITIVE_INFINITY);
-  const iterationsPerEpoch = Math.ceil(perEpoch / o.batch_size);
-  const c = networkCost(o);
-  // Activations kept for the backward pass of every forward in an iteration, float32, plus
-  // weights, gradients and Adam's two moments, plus ~300 MB of runtime overhead.
-  const liveForwards = o.model === 'pix2pix' ? c.gActs + 3 * c.dActs : (o.lambda_identity > 0 ? 6 : 4) * c.gActs + 4 * c.dActs;
-  const memoryBytes = 4 * (o.batch_size * liveForwards + 4 * c.params) + 300 * 2 ** 20;
-  const secondsPerEpoch = secondsPerIteration * iterationsPerEpoch;
-  const epochs = epochCount(o);
-  return { backend, secondsPerIteration, iterationsPerEpoch, secondsPerEpoch, epochs, totalSeconds: secondsPerEpoch * epochs, memoryBytes };
+/** The estimate for a preset's own settings (before any change the user makes). */
+export function presetEstimate(p: Preset, kind: ProjectKind, images: number, backend: ComputeBackend): Estimate {
+  return estimateRun(presetOptions(p, kind), Math.max(1, images), backend);
+}
+
+/** "About 50 minutes for 200 images on the wasm backend (estimate)." */
+export function presetDuration(p: Preset, kind: ProjectKind, images: number, backend: ComputeBackend): string {
+  const words = durationWords(presetEstimate(p, kind, images, backend).totalSeconds);
+  const count = `${images.toLocaleString('en-US')} ${images === 1 ? 'image' : 'images'}`;
+  return `${words[0]!.toUpperCase()}${words.slice(1)} for ${count} on the ${backend} backend (estimate).`;
 }

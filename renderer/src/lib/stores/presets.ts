@@ -8,6 +8,9 @@ import {
   type ResolvedRunOptions,
   type RunOptionsInput,
 } from '../../../../main/api/run-options.js';
+import { epochCount } from '../../../../main/api/run-estimate.js';
+
+export { epochCount };
 
 export type ModelName = ResolvedRunOptions['model'];
 export type PresetId = 'pix2pix-paper' | 'cyclegan-paper' | 'quick-draft';
@@ -15,7 +18,8 @@ export type PresetId = 'pix2pix-paper' | 'cyclegan-paper' | 'quick-draft';
 export interface Preset {
   id: PresetId;
   label: string;
-  blurb: string;
+  /** What it trains, from its own options; how long it takes is the estimate's to say (presetDuration). */
+  blurb(o: ResolvedRunOptions): string;
   /** Which project kinds it applies to. */
   kinds: readonly ProjectKind[];
   options(kind: ProjectKind): RunOptionsInput;
@@ -29,21 +33,22 @@ export const PRESETS: readonly Preset[] = [
   {
     id: 'pix2pix-paper',
     label: 'pix2pix (paper)',
-    blurb: 'U-Net 256 generator, 70×70 PatchGAN, L1 weight 100, 200 epochs — the settings of the pix2pix paper.',
+    blurb: (o) => `U-Net 256 generator, 70×70 PatchGAN, L1 weight 100, ${epochCount(o)} epochs — the settings of the pix2pix paper.`,
     kinds: ['paired'],
     options: () => ({ model: 'pix2pix' }),
   },
   {
     id: 'cyclegan-paper',
     label: 'CycleGAN (paper)',
-    blurb: 'Two ResNet-9 generators, LSGAN, cycle weight 10, identity 0.5, 200 epochs — the settings of the CycleGAN paper.',
+    blurb: (o) =>
+      `Two ResNet-9 generators, LSGAN, cycle weight 10, identity 0.5, ${epochCount(o)} epochs — the settings of the CycleGAN paper.`,
     kinds: ['unpaired'],
     options: () => ({ model: 'cyclegan' }),
   },
   {
     id: 'quick-draft',
     label: 'Quick draft',
-    blurb: 'A small network on 128 px crops for 5 epochs: a rough result in minutes, even on a CPU.',
+    blurb: (o) => `A small network (width ${o.ngf}) on ${o.crop_size} px crops for ${epochCount(o)} epochs: a rough first result.`,
     kinds: ['paired', 'unpaired'],
     options: (kind) => ({
       model: modelFor(kind),
@@ -60,6 +65,11 @@ export const PRESETS: readonly Preset[] = [
 
 export function presetsFor(kind: ProjectKind): Preset[] {
   return PRESETS.filter((p) => p.kinds.includes(kind));
+}
+
+/** A preset's settings in full: the model's defaults with the preset's own on top. */
+export function presetOptions(p: Preset, kind: ProjectKind): ResolvedRunOptions {
+  return runOptionsSchema.parse({ ...defaultsFor(modelFor(kind)), ...p.options(kind) });
 }
 
 /** Every option filled in, or the schema's message for the first problem. */
@@ -154,7 +164,3 @@ export function schemaKeys(model: ModelName): string[] {
   return Object.keys((model === 'pix2pix' ? pix2pixRunOptionsSchema : cycleganRunOptionsSchema).shape);
 }
 
-/** Number of epochs a run will train. */
-export function epochCount(o: Pick<ResolvedRunOptions, 'n_epochs' | 'n_epochs_decay' | 'epoch_count'>): number {
-  return Math.max(0, o.n_epochs + o.n_epochs_decay - o.epoch_count + 1);
-}
