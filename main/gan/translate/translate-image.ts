@@ -18,7 +18,7 @@ export interface TranslateImageOptions {
   /** Where spilled maps go (default: the OS temp folder). */
   spillDir?: string;
   signal?: AbortSignal;
-  /** Fraction (0..1) of this image done. */
+  /** Fraction (0..1) of this image done, as tiles finish (tiled paths only). */
   onProgress?: (fraction: number) => void;
 }
 
@@ -42,11 +42,8 @@ export async function translateImage(
   plan: ImagePlan,
   opts: TranslateImageOptions,
 ): Promise<{ data: Float32Array; tiling?: TilingReport }> {
-  if (plan.path === 'whole') {
-    const data = await t.run(image);
-    opts.onProgress?.(1);
-    return { data };
-  }
+  // A whole pass has no steps to report; the image's own completion says it.
+  if (plan.path === 'whole') return { data: await t.run(image) };
   if (plan.path === 'overview-tiles') {
     const tile = opts.tile > 0 ? opts.tile : 512;
     const out = await translateInTiles(
