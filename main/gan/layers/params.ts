@@ -4,6 +4,8 @@ import { tf } from '../tf.js';
 export type ParamRole =
   | 'conv_weight' // tf [kH,kW,in,out]   torch Conv2d OIHW
   | 'conv_transpose_weight' // tf [kH,kW,out,in]   torch ConvTranspose2d IOHW
+  | 'linear_weight' // tf [in,out]   torch nn.Linear [out,in]
+  | 'blur_filter' // tf [k,k,C,1]   torch [C,1,k,k]: a fixed anti-aliasing filter (a buffer, never trained)
   | 'bias'
   | 'norm_weight'
   | 'norm_bias'
@@ -30,7 +32,7 @@ export class ParamRegistry {
 
   add(name: string, role: ParamRole, shape: number[], torchShape: number[]): tf.Variable {
     if (this.entries.has(name)) throw new Error(`${this.owner}: parameter ${name} defined twice`);
-    const trainable = role !== 'running_mean' && role !== 'running_var' && role !== 'num_batches_tracked';
+    const trainable = role !== 'running_mean' && role !== 'running_var' && role !== 'num_batches_tracked' && role !== 'blur_filter';
     const dtype = role === 'num_batches_tracked' ? 'int32' : 'float32';
     const initial =
       role === 'running_var' || role === 'norm_weight' ? tf.ones(shape, dtype) : tf.zeros(shape, dtype);

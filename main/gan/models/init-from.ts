@@ -39,6 +39,7 @@ export async function initWeightsFrom(model: GanModel, file: string, opts: { gen
   const o = model.options;
   const nets = model.networks();
   if (kind === 'tandem-generator') {
+    if (o.model === 'cut') throw new Error(`${path.basename(file)} holds a single generator; a CUT run fine-tunes from another CUT run's checkpoint`);
     const { arch } = generatorMetaSchema.parse(c.meta);
     const g = nets.get('G');
     if (!g) throw new Error(`${path.basename(file)} holds one generator; a CycleGAN needs both directions to fine-tune: import the pair (G_A and G_B)`);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 // Free of TensorFlow.js: the studio's API and the renderer share this schema.
 import { networkSizeProblem } from '../networks/geometry.js';
 import { DISCRIMINATORS, GENERATORS } from '../networks/names.js';
+import { cutOptionFields, withCutModeDefaults } from './cut-options.js';
 
 // The reference's option names (base_options + train_options + each model's
 // modify_commandline_options), so its users' commands and checkpoints carry over.
@@ -59,10 +60,12 @@ export const cycleganOptionsSchema = z.strictObject({
   lambda_identity: z.number().min(0).default(0.5),
 });
 
+export const cutOptionsSchema = z.strictObject({ model: z.literal('cut'), ...common, ...cutOptionFields }).transform(withCutModeDefaults);
+
 /** Preprocess modes that train on crop_size × crop_size crops. */
 const CROPPING: readonly string[] = ['resize_and_crop', 'crop', 'scale_width_and_crop'];
 
-export const modelOptionsSchema = z.discriminatedUnion('model', [pix2pixOptionsSchema, cycleganOptionsSchema]).superRefine((o, ctx) => {
+export const modelOptionsSchema = z.discriminatedUnion('model', [pix2pixOptionsSchema, cycleganOptionsSchema, cutOptionsSchema]).superRefine((o, ctx) => {
   if (o.crop_size > o.load_size && (o.preprocess === 'resize_and_crop' || o.preprocess === 'scale_width_and_crop')) {
     ctx.addIssue({
       code: 'custom',
@@ -79,6 +82,7 @@ export const modelOptionsSchema = z.discriminatedUnion('model', [pix2pixOptionsS
 
 export type Pix2PixOptions = z.infer<typeof pix2pixOptionsSchema>;
 export type CycleGanOptions = z.infer<typeof cycleganOptionsSchema>;
+export type CutOptions = z.infer<typeof cutOptionsSchema>;
 export type ModelOptions = z.infer<typeof modelOptionsSchema>;
 export type ModelOptionsInput = z.input<typeof modelOptionsSchema>;
 

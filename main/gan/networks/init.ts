@@ -73,11 +73,11 @@ function weightData(e: ParamEntry, type: InitType, gain: number, rng: NormalSour
   }
 }
 
-/** The reference's init_weights(): conv weights by type, conv biases 0, batch-norm gamma N(1, gain), beta 0. */
+/** The reference's init_weights(): conv and linear weights by type, their biases 0, batch-norm gamma N(1, gain), beta 0. */
 export function initWeights(net: Network, type: InitType, gain: number, rng: NormalSource): void {
   for (const e of net.params.all()) {
     let value: tf.Tensor | null = null;
-    if (e.role === 'conv_weight' || e.role === 'conv_transpose_weight') {
+    if (e.role === 'conv_weight' || e.role === 'conv_transpose_weight' || e.role === 'linear_weight') {
       value = fromTorchLayout(e.role, weightData(e, type, gain, rng), e.torchShape);
     } else if (e.role === 'norm_weight') {
       const data = new Float32Array(e.variable.size);

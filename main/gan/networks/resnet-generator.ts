@@ -21,7 +21,7 @@ export interface ResnetGeneratorSpec {
 }
 
 /** x + conv_block(x), with the reference's numbering inside conv_block. */
-class ResnetBlock implements Layer {
+export class ResnetBlock implements Layer {
   private readonly block: Layer;
   /** This block's trainable variables: explicit inputs of its checkpointed op (see checkpoint.ts). */
   private readonly vars: tf.Variable[];

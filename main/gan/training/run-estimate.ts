@@ -88,7 +88,7 @@ export interface NetworkCost {
 export function networkCost(o: ResolvedRunOptions): NetworkCost {
   const s = o.crop_size;
   const g = generatorLayers(o, s);
-  const dIn = o.model === 'pix2pix' ? o.input_nc + o.output_nc : o.model === 'cyclegan' ? o.output_nc : 3;
+  const dIn = o.model === 'pix2pix' ? o.input_nc + o.output_nc : o.output_nc;
   const d = discriminatorLayers(o, dIn, s);
   const acts = (ls: Layer[]) => 3 * sum(ls.map((l) => l.cout * l.side * l.side * (l.k === 4 && ls === g ? 2 : 1)));
   const params = (ls: Layer[]) => sum(ls.map((l) => l.k * l.k * l.cin * l.cout + l.cout));
@@ -102,9 +102,20 @@ export function networkCost(o: ResolvedRunOptions): NetworkCost {
   };
 }
 
+/**
+ * CUT's generator work per image in whole-G forwards: G on A (and on B with nce_idt), forward and
+ * backward (3), the NCE query encoder pass on each output with its backward (3 × ~0.6 of G: the
+ * taps end at layer 16) and the key encoder pass, forward only (0.6).
+ */
+function cutGeneratorPasses(o: Extract<ResolvedRunOptions, { model: 'cut' }>): number {
+  const encoder = 0.6;
+  return (o.nce_idt ? 2 : 1) * (3 + 3 * encoder + encoder);
+}
+
 /** Multiply-accumulates of one training iteration (one image), forward and backward. */
 export function iterationMacs(o: ResolvedRunOptions): number {
   const c = networkCost(o);
+  if (o.model === 'cut') return cutGeneratorPasses(o) * c.gMacs + 9 * c.dMacs;
   if (o.model === 'pix2pix') return 3 * c.gMacs + 9 * c.dMacs;
   const gPasses = o.lambda_identity > 0 ? 6 : 4;
   return 3 * gPasses * c.gMacs + 18 * c.dMacs;
@@ -115,6 +126,7 @@ export function iterationLayerPasses(o: ResolvedRunOptions): number {
   const s = o.crop_size;
   const g = generatorLayers(o, s).length;
   const d = discriminatorLayers(o, 3, s).length;
+  if (o.model === 'cut') return Math.round(cutGeneratorPasses(o) * g) + 9 * d;
   if (o.model === 'pix2pix') return 3 * g + 9 * d;
   return 3 * (o.lambda_identity > 0 ? 6 : 4) * g + 18 * d;
 }
@@ -168,7 +180,8 @@ export function estimateRun(o: ResolvedRunOptions, images: number, backend: Comp
   const c = networkCost(o);
   // Activations kept for the backward pass of every forward in an iteration, float32, plus
   // weights, gradients and Adam's two moments, plus ~300 MB of runtime overhead.
-  const liveForwards = o.model === 'pix2pix' ? c.gActs + 3 * c.dActs : (o.lambda_identity > 0 ? 6 : 4) * c.gActs + 4 * c.dActs;
+  const liveForwards =
+    o.model === 'pix2pix' ? c.gActs + 3 * c.dActs : o.model === 'cut' ? (o.nce_idt ? 2 : 1) * 1.6 * c.gActs + 3 * c.dActs : (o.lambda_identity > 0 ? 6 : 4) * c.gActs + 4 * c.dActs;
   const memoryBytes = 4 * (o.batch_size * liveForwards + 4 * c.params) + 300 * 2 ** 20;
   const secondsPerEpoch = secondsPerIteration * iterationsPerEpoch;
   const epochs = epochCount(o);
