@@ -1,0 +1,99 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createModel } from '../../../main/gan/models/create-model.js';
+import type { GanModel } from '../../../main/gan/models/model.js';
+import { loadModelCheckpoint, saveModelCheckpoint } from '../../../main/gan/models/model-checkpoint.js';
+import type { ModelOptionsInput } from '../../../main/gan/models/options.js';
+import { tf } from '../../../main/gan/tf.js';
+import { useTestBackend } from '../../helpers/backend.js';
+import { disposePairs, syntheticPairs } from '../../helpers/synthetic-batches.js';
+
+let dir = '';
+beforeAll(async () => {
+  await useTestBackend();
+  dir = await mkdtemp(path.join(os.tmpdir(), 'tandem-cut-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const tiny = { model: 'cut', netG: 'resnet_6blocks', ngf: 4, ndf: 4, netF_nc: 8, num_patches: 8, crop_size: 32, load_size: 32, seed: 3 } as const;
+
+function weights(model: GanModel): Map<string, Float32Array> {
+  const out = new Map<string, Float32Array>();
+  for (const [n, net] of model.networks()) for (const [k, t] of net.torchStateDict()) out.set(`${n}.${k}`, t.data as Float32Array);
+  return out;
+}
+
+function differing(a: Map<string, Float32Array>, b: Map<string, Float32Array>): string[] {
+  return [...a].filter(([k, v]) => !b.has(k) || v.some((x, i) => x !== b.get(k)![i])).map(([k]) => k);
+}
+
+describe.each([
+  ['CUT (identity NCE)', { ...tiny, CUT_mode: 'CUT' }],
+  ['FastCUT (flips)', { ...tiny, CUT_mode: 'FastCUT' }],
+] as const)('%s', (_name, options: ModelOptionsInput) => {
+  it('resumes exactly: 4 steps straight = 2 + save + load + 2, patch draws and flips included', async () => {
+    const data = syntheticPairs(4, 32, 11);
+    const straight = createModel(options);
+    for (const batch of data) {
+      straight.setInput(batch);
+      straight.optimizeParameters();
+    }
+    const first = createModel(options);
+    for (const batch of data.slice(0, 2)) {
+      first.setInput(batch);
+      first.optimizeParameters();
+    }
+    const file = path.join(dir, `${String(options.CUT_mode)}.tandem`);
+    await saveModelCheckpoint(file, first, { epoch: 1, epochIter: 2, totalIters: 2 });
+    first.dispose();
+    const { model: resumed } = await loadModelCheckpoint(file);
+    for (const batch of data.slice(2)) {
+      resumed.setInput(batch);
+      resumed.optimizeParameters();
+    }
+    expect(differing(weights(straight), weights(resumed))).toEqual([]);
+    expect(resumed.currentLosses()).toEqual(straight.currentLosses());
+    straight.dispose();
+    resumed.dispose();
+    disposePairs(data);
+  });
+
+  it('keeps the tensor count flat across steps, and reports the official losses and visuals', () => {
+    const data = syntheticPairs(2, 32, 5);
+    const model = createModel(options);
+    model.setInput(data[0]!);
+    model.optimizeParameters(); // data-dependent initialisation and the first Adam moments
+    model.optimizeParameters();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 6; i++) {
+      model.setInput(data[i % 2]!);
+      model.optimizeParameters();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    const idt = options.CUT_mode === 'CUT';
+    expect(Object.keys(model.currentLosses())).toEqual(['G_GAN', 'D_real', 'D_fake', 'G', 'NCE', ...(idt ? ['NCE_Y'] : [])]);
+    expect([...model.currentVisuals().keys()].sort()).toEqual(['fake_B', 'real_A', 'real_B', ...(idt ? ['idt_B'] : [])].sort());
+    model.dispose();
+    disposePairs(data);
+  });
+});
+
+describe('CUT options', () => {
+  it('takes each mode’s defaults from one place, and lets a given option win', () => {
+    const cut = createModel({ model: 'cut', ...tiny });
+    const fast = createModel({ model: 'cut', ...tiny, CUT_mode: 'FastCUT' });
+    const pick = (m: GanModel) => {
+      const o = m.options as Record<string, unknown>;
+      return [o.lambda_NCE, o.nce_idt, o.flip_equivariance, o.n_epochs, o.n_epochs_decay, o.init_type];
+    };
+    expect(pick(cut)).toEqual([1, true, false, 200, 200, 'xavier']);
+    expect(pick(fast)).toEqual([10, false, true, 150, 50, 'xavier']);
+    const mixed = createModel({ model: 'cut', ...tiny, CUT_mode: 'FastCUT', nce_idt: true, n_epochs: 5 });
+    expect(pick(mixed)).toEqual([10, true, true, 5, 50, 'xavier']);
+    for (const m of [cut, fast, mixed]) m.dispose();
+    expect(() => createModel({ model: 'cut', ...tiny, nce_layers: '0,4,99' })).toThrow(/nce_layers/);
+    expect(() => createModel({ model: 'cut', ...tiny, nce_layers: 'all' } as ModelOptionsInput)).toThrow(/--nce_layers/);
+  });
+});
