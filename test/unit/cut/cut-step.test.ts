@@ -56,9 +56,12 @@ export async function checkOfficialStep(name: string): Promise<void> {
   expectLosses(model.currentLosses(), fx.losses.data_dependent_initialize, model.lossNames);
 
   await expectNceLayers(fx, model, 'optimize_parameters', flips[1] ?? false);
+  // D's first calls (data-dependent init, initial weights): D(fake_B), D(real_B).
   const D = model.networks().get('D')!;
-  const dBefore = D.forward(nhwc(fx.outputs.fake_B), evalContext);
-  expect(await maxAbs(dBefore, nhwc(fx.netD_calls[0]!.output)), 'D(fake_B) before the step').toBeLessThan(1e-7);
+  const A = nhwc(fx.inputs.A);
+  const fakeInit = model.generator('AtoB').forward(flips[0] ? (tf.reverse(A, 2) as tf.Tensor4D) : A, evalContext);
+  const dBefore = D.forward(fakeInit, evalContext);
+  expect(await maxAbs(dBefore, nhwc(fx.netD_calls[0]!.output)), 'D(fake_B) with the initial D').toBeLessThan(1e-7);
   model.optimizeParameters();
   expectLosses(model.currentLosses(), fx.losses.optimize_parameters, model.lossNames);
   expect(patchIds.left(), 'patch draws left').toBe(0);
@@ -73,15 +76,19 @@ export async function checkOfficialStep(name: string): Promise<void> {
   expect(await maxAbs(dAfter, nhwc(fx.netD_calls.at(-1)!.output)), 'D(fake_B) after the D step').toBeLessThan(1e-7);
 
   const { problems, observed } = compareStats(fx, await postStepStats(model), init);
-  console.log(name, JSON.stringify(observed));
   expect(problems).toEqual([]);
   expect(observed.compared + observed.noise).toBe(Object.keys(fx.post_step_correct_autograd.G).length + Object.keys(fx.post_step_correct_autograd.D).length + Object.keys(fx.post_step_correct_autograd.F).length);
-  tf.dispose([dBefore, dAfter]);
+  tf.dispose([A, fakeInit, dBefore, dAfter]);
   model.dispose();
 }
 
-describe('one official CUT step', () => {
-  it('gives the official losses, per-layer NCE, D outputs, fake_B, idt_B, gradients and post-Adam weights', async () => {
+describe('one official step', () => {
+  it('CUT: the official losses, per-layer NCE, D outputs, fake_B, idt_B, gradients and post-Adam weights', async () => {
     await checkOfficialStep('cut_step_small');
+  });
+
+  // Made with tools/make_step.py; the recorded step draws a flip (the data-dependent init does not).
+  it('FastCUT (flipped step): the same, with λ_NCE 10, no identity NCE and the flip', async () => {
+    await checkOfficialStep('fastcut_step_small');
   });
 });

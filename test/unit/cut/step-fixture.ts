@@ -82,8 +82,13 @@ export function modelFor(fx: StepFixture, initStateDict = fx.init_state_dict) {
   return { model, patchIds, flip, options };
 }
 
+/** A fixture; one made with the same seeds and nets may name another's initial weights instead of repeating them. */
 export function readStepFixture(name: string): StepFixture {
-  return readCutFixture<StepFixture>(name);
+  const fx = readCutFixture<StepFixture & { init_state_dict_is_that_of?: string | null }>(name);
+  if (!fx.init_state_dict && fx.init_state_dict_is_that_of) {
+    fx.init_state_dict = readCutFixture<StepFixture>(fx.init_state_dict_is_that_of.replace(/\.json$/, '')).init_state_dict;
+  }
+  return fx;
 }
 
 /** Every post-step statistic the official run recorded, and the same from the model (gradients from Adam's first moment). */
