@@ -7,11 +7,12 @@ import { LATEST, type IterationInfo } from '../gan/training/trainer.js';
 import { assembleTraining, RunStateError, type AssembledTraining } from '../jobs/assemble-training.js';
 import { parseIntOption } from './argv.js';
 import { ProgressLine } from './progress.js';
+import { addCutOptions, givenCutOptions } from './cut-train-options.js';
 import { addEngineOptions, givenEngineOptions } from './train-options.js';
 import { UserError } from './user-error.js';
 
 interface TrainFlags extends Record<string, unknown> {
-  model: 'pix2pix' | 'cyclegan';
+  model: 'pix2pix' | 'cyclegan' | 'cut';
   dataroot?: string;
   dataA?: string;
   dataB?: string;
@@ -31,8 +32,12 @@ interface TrainFlags extends Record<string, unknown> {
 
 export function trainCommand(): Command {
   const cmd = new Command('train')
-    .description('train a pix2pix or CycleGAN model on your folders (the reference\'s options and defaults)')
-    .addOption(new Option('--model <name>', 'pix2pix (paired images) or cyclegan (two unpaired sets)').choices(['pix2pix', 'cyclegan']).makeOptionMandatory())
+    .description('train a pix2pix, CycleGAN or CUT model on your folders (the reference\'s options and defaults)')
+    .addOption(
+      new Option('--model <name>', 'pix2pix (paired images), cyclegan or cut (two unpaired sets; cut: one direction, --CUT_mode FastCUT the fastest)')
+        .choices(['pix2pix', 'cyclegan', 'cut'])
+        .makeOptionMandatory(),
+    )
     .option('--dataroot <folder>', "a dataset in the reference's layout (train/ of A|B images, or trainA/ + trainB/)")
     .option('--dataA <folder>', 'the A images (with --dataB: pairs matched by file name for pix2pix, unpaired for CycleGAN)')
     .option('--dataB <folder>', 'the B images')
@@ -48,12 +53,14 @@ export function trainCommand(): Command {
     .option('--save_epoch_freq <n>', 'keep a checkpoint every n epochs', parseIntOption('save_epoch_freq'), 5)
     .option('--num_samples <n>', 'images in the sample grid (fixed for the whole run)', parseIntOption('num_samples'), 4);
   addEngineOptions(cmd);
+  addCutOptions(cmd);
   return cmd.action(async (flags: TrainFlags) => runTraining(flags));
 }
 
 function layoutSpec(f: TrainFlags): LayoutSpec {
   if (f.dataroot && (f.dataA || f.dataB)) throw new UserError('give either --dataroot or --dataA and --dataB, not both');
-  if (f.dataroot) return { kind: 'detect', dataroot: f.dataroot, phase: f.phase, model: f.model };
+  // CUT trains on unpaired sets laid out as CycleGAN's.
+  if (f.dataroot) return { kind: 'detect', dataroot: f.dataroot, phase: f.phase, model: f.model === 'cut' ? 'cyclegan' : f.model };
   if (f.dataA && f.dataB) return f.model === 'pix2pix' ? { kind: 'paired-folders', dirA: f.dataA, dirB: f.dataB } : { kind: 'unpaired', dirA: f.dataA, dirB: f.dataB };
   throw new UserError('say where the images are: --dataroot <folder>, or --dataA <folder> --dataB <folder>');
 }
@@ -77,7 +84,7 @@ async function runTraining(f: TrainFlags): Promise<void> {
   const runDir = path.join(f.checkpoints_dir, f.name);
   const resume = Boolean(f.resume || f.continue_train);
   const data = layoutSpec(f);
-  const given = givenEngineOptions(f);
+  const given = { ...givenEngineOptions(f), ...givenCutOptions(f) };
 
   const bar: { line: ProgressLine | null; epoch: number } = { line: null, epoch: -1 };
   const lossNames: string[] = [];

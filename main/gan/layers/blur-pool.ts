@@ -86,7 +86,7 @@ function bilinearUp2Adjoint(dy: tf.Tensor4D, axis: 1 | 2): tf.Tensor4D {
     size[axis + 1] = 1;
     const out = [...split];
     out.splice(axis, 2, len);
-    return tf.reshape(tf.slice(pairs, begin, size), out);
+    return tf.reshape(tf.slice(pairs, begin, size), out as [number, number, number, number]);
   };
   const even = half(0, 0, n);
   const odd = half(1, 0, n);

@@ -1,5 +1,6 @@
 import { tf } from '../tf.js';
 import type { Layer } from '../layers/layer.js';
+import { registerComparisonGradients } from '../losses/comparison-grads.js';
 import { ParamRegistry } from '../layers/params.js';
 import { Network } from './network.js';
 
@@ -32,9 +33,17 @@ function gatherRows(matrix: tf.Tensor2D, ids: Int32Array): tf.Tensor2D {
   return op(matrix) as tf.Tensor2D;
 }
 
-/** The official Normalize(2): x / (‖x‖₂ + 1e-7), row by row. */
+/**
+ * The official Normalize(2): x / (‖x‖₂ + 1e-7), row by row. A row of zeros (all of an MLP's hidden
+ * units off, likely with a narrow --netF_nc) gives 0 there too, but torch's gradient of the norm at
+ * 0 is 0·∞ = NaN, which ends training; here the norm's gradient is 0 at 0, the same elsewhere.
+ */
 function l2Normalise(x: tf.Tensor2D): tf.Tensor2D {
-  return tf.div(x, tf.add(tf.sqrt(tf.sum(tf.square(x), 1, true)), 1e-7));
+  registerComparisonGradients();
+  const squares = tf.sum(tf.square(x), 1, true);
+  const nonZero = tf.greater(squares, 0);
+  const norm = tf.where(nonZero, tf.sqrt(tf.where(nonZero, squares, tf.onesLike(squares))), tf.zerosLike(squares));
+  return tf.div(x, tf.add(norm, 1e-7));
 }
 
 /**
@@ -76,9 +85,8 @@ export class PatchSampleF extends Network {
         id = source.draw(positions, Math.min(numPatches, positions));
       }
       usedIds.push(id);
-      const perImage = id;
-      const rows = new Int32Array(b * perImage.length);
-      for (let n = 0; n < b; n++) for (let j = 0; j < perImage.length; j++) rows[n * perImage.length + j] = n * positions + perImage[j]!;
+      const rows = new Int32Array(b * id.length);
+      for (let n = 0; n < b; n++) for (let j = 0; j < id.length; j++) rows[n * id.length + j] = n * positions + id[j]!;
       const mlp = this.mlps[i]!;
       return tf.tidy(() => {
         const x = gatherRows(tf.reshape(feat, [b * positions, c]), rows);

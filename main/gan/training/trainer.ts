@@ -176,7 +176,7 @@ function crossed(before: number, after: number, every: number): boolean {
 
 /**
  * One row per sample image. pix2pix: input | output | target. CycleGAN: real A | fake B | rec A |
- * real B | fake A | rec B. Tensors in the rows are new; the caller disposes them.
+ * real B | fake A | rec B. CUT: real A | fake B | real B (| idt B). Tensors in the rows are new; the caller disposes them.
  */
 export function sampleRows(model: GanModel, inputs: TrainingBatch): tf.Tensor4D[][] {
   const o = model.options;
@@ -191,6 +191,8 @@ export function sampleRows(model: GanModel, inputs: TrainingBatch): tf.Tensor4D[
       const a = tf.slice(realA, [i, 0, 0, 0], [1, -1, -1, -1]);
       const b = tf.slice(realB, [i, 0, 0, 0], [1, -1, -1, -1]);
       if (o.model === 'pix2pix') return [a, run('AtoB', a), b];
+      // CUT learns one direction: real A | fake B | real B, and G(B) (idt B) when it learns to leave B alone.
+      if (o.model === 'cut') return [a, run('AtoB', a), b, ...(o.nce_idt ? [run('AtoB', b)] : [])];
       const fakeB = run('AtoB', a);
       const fakeA = run('BtoA', b);
       return [a, fakeB, run('BtoA', fakeB), b, fakeA, run('AtoB', fakeA)];

@@ -32,7 +32,7 @@ function differing(a: Map<string, Float32Array>, b: Map<string, Float32Array>): 
 describe.each([
   ['CUT (identity NCE)', { ...tiny, CUT_mode: 'CUT' }],
   ['FastCUT (flips)', { ...tiny, CUT_mode: 'FastCUT' }],
-] as const)('%s', (_name, options: ModelOptionsInput) => {
+] as const)('%s', (_name, options: typeof tiny & { CUT_mode: 'CUT' | 'FastCUT' }) => {
   it('resumes exactly: 4 steps straight = 2 + save + load + 2, patch draws and flips included', async () => {
     const data = syntheticPairs(4, 32, 11);
     const straight = createModel(options);
@@ -82,18 +82,18 @@ describe.each([
 
 describe('CUT options', () => {
   it('takes each mode’s defaults from one place, and lets a given option win', () => {
-    const cut = createModel({ model: 'cut', ...tiny });
-    const fast = createModel({ model: 'cut', ...tiny, CUT_mode: 'FastCUT' });
+    const cut = createModel({ ...tiny });
+    const fast = createModel({ ...tiny, CUT_mode: 'FastCUT' });
     const pick = (m: GanModel) => {
       const o = m.options as Record<string, unknown>;
       return [o.lambda_NCE, o.nce_idt, o.flip_equivariance, o.n_epochs, o.n_epochs_decay, o.init_type];
     };
     expect(pick(cut)).toEqual([1, true, false, 200, 200, 'xavier']);
     expect(pick(fast)).toEqual([10, false, true, 150, 50, 'xavier']);
-    const mixed = createModel({ model: 'cut', ...tiny, CUT_mode: 'FastCUT', nce_idt: true, n_epochs: 5 });
+    const mixed = createModel({ ...tiny, CUT_mode: 'FastCUT', nce_idt: true, n_epochs: 5 });
     expect(pick(mixed)).toEqual([10, true, true, 5, 50, 'xavier']);
     for (const m of [cut, fast, mixed]) m.dispose();
-    expect(() => createModel({ model: 'cut', ...tiny, nce_layers: '0,4,99' })).toThrow(/nce_layers/);
-    expect(() => createModel({ model: 'cut', ...tiny, nce_layers: 'all' } as ModelOptionsInput)).toThrow(/--nce_layers/);
+    expect(() => createModel({ ...tiny, nce_layers: '0,4,99' })).toThrow(/nce_layers/);
+    expect(() => createModel({ ...tiny, nce_layers: 'all' } as ModelOptionsInput)).toThrow(/--nce_layers/);
   });
 });
