@@ -7,8 +7,8 @@ import { underGradientTape } from './tape-depth.js';
  * The kernel has no gradient of its own, so a gradient that may be differentiated again (computed
  * under a tape) uses the composition.
  */
-function reflectPadGrad(dy: tf.Tensor4D, pad: number, h: number, w: number): tf.Tensor4D {
-  if (!underGradientTape() && tf.getKernel(REFLECT_PAD_GRAD, tf.getBackend())) {
+function reflectPadGrad(dy: tf.Tensor4D, pad: number, h: number, w: number, opaque = false): tf.Tensor4D {
+  if ((opaque || !underGradientTape()) && tf.getKernel(REFLECT_PAD_GRAD, tf.getBackend())) {
     return tf.engine().runKernel(REFLECT_PAD_GRAD, { dy }, { pad } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
   }
   return foldReflectedAxis(foldReflectedAxis(dy, 1, pad, h), 2, pad, w);
@@ -37,6 +37,15 @@ function foldReflectedAxis(dy: tf.Tensor4D, axis: 1 | 2, pad: number, size: numb
   const headPlaced = tf.pad(head, padSpec(1, size - 1 - pad));
   const tailPlaced = tf.pad(tail, padSpec(size - 1 - pad, 1));
   return tf.addN([centre, headPlaced, tailPlaced]);
+}
+
+/**
+ * The input gradient of reflectPad2d for a custom op that reflection-pads inside its own forward:
+ * such an op's gradient is never differentiated again, so the one-pass kernel serves even when the
+ * backward runs under an outer tape (a D step inside G's tape).
+ */
+export function reflectPadAdjoint(dy: tf.Tensor4D, pad: number, h: number, w: number): tf.Tensor4D {
+  return reflectPadGrad(dy, pad, h, w, true);
 }
 
 export function reflectPad2d(x: tf.Tensor4D, pad: number): tf.Tensor4D {

@@ -24,7 +24,9 @@ export function patchNceLoss(q: tf.Tensor2D, k: tf.Tensor2D, o: PatchNceOptions)
     const qb = tf.reshape(q, [groups, perGroup, dim]);
     const kb = tf.reshape(k, [groups, perGroup, dim]);
     const similarities = tf.matMul(qb, kb, false, true);
-    const diagonal = tf.cast(tf.expandDims(tf.eye(perGroup), 0), 'bool');
+    const eye = new Uint8Array(perGroup * perGroup);
+    for (let i = 0; i < perGroup; i++) eye[i * perGroup + i] = 1;
+    const diagonal = tf.tensor3d(eye, [1, perGroup, perGroup], 'bool');
     const negatives = tf.where(tf.broadcastTo(diagonal, similarities.shape), tf.fill(similarities.shape, -10), similarities);
     const logits = tf.div(tf.concat([positive, tf.reshape(negatives, [rows, perGroup])], 1), o.nceT);
     // Cross-entropy with target 0: logsumexp of the row minus its first logit.

@@ -22,6 +22,11 @@ export interface CutRandomness {
   flip?: () => boolean;
 }
 
+/** Positions h·W + w mirrored along the width: h·W + (W − 1 − w). */
+function mirroredIds(ids: Int32Array, width: number): Int32Array {
+  return ids.map((id) => id - (id % width) + (width - 1 - (id % width)));
+}
+
 /** The key side of calculate_NCE_loss: pooled, L2-normalised key rows per layer and the positions they came from. */
 interface NceKeys {
   pooled: tf.Tensor2D[];
@@ -70,7 +75,7 @@ export class CutModel extends BaseModel<CutOptions> implements GanModel {
     this.netF = defineF('F', this.netG, this.nceLayers, o.netF_nc, this.initSpec());
     // The official order [G, D, F]; one LR schedule steps all three.
     this.createOptimizers({ G: [['G', this.netG]], D: [['D', this.netD]], F: [['F', this.netF]] });
-    this.checkpointing = checkpointingFor({ ...o, model: 'cyclegan', lambda_identity: 0 }, o.crop_size, tf.getBackend());
+    this.checkpointing = checkpointingFor(o, o.crop_size, tf.getBackend());
   }
 
   networks(): Map<string, Network> {
@@ -212,9 +217,11 @@ export class CutModel extends BaseModel<CutOptions> implements GanModel {
   /** The query half of calculate_NCE_loss: G's features of the output (flipped back), pooled at the keys' positions. */
   private nceQuerySide(tgt: tf.Tensor4D, keys: NceKeys, ctx: ForwardContext): { total: tf.Scalar; perLayer: tf.Scalar[] } {
     const o = this.options;
-    let feats = this.netG.encode(tgt, this.nceLayers, ctx);
-    if (this.flipped) feats = feats.map((f) => tf.reverse(f, 2));
-    const { pooled } = this.netF.sample(feats, o.num_patches, keys.ids);
+    const feats = this.netG.encode(tgt, this.nceLayers, ctx);
+    // The official flips the query maps back along the width before sampling; sampling the
+    // unflipped maps at the mirrored positions is the same, without reversing whole maps.
+    const ids = this.flipped ? keys.ids.map((id, i) => mirroredIds(id, feats[i]!.shape[2])) : keys.ids;
+    const { pooled } = this.netF.sample(feats, o.num_patches, ids);
     const batchSize = tgt.shape[0];
     const perLayer = pooled.map((q, i) =>
       tf.mean(patchNceLoss(q, keys.pooled[i]!, { nceT: o.nce_T, batchSize, allNegativesFromMinibatch: o.nce_includes_all_negatives_from_minibatch })),

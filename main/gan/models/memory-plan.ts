@@ -24,7 +24,7 @@ export interface MemoryPlan {
 export type PlanOptions = Pick<
   ModelOptions,
   'model' | 'netG' | 'netD' | 'ngf' | 'ndf' | 'n_layers_D' | 'input_nc' | 'output_nc' | 'batch_size'
-> & { lambda_identity?: number };
+> & { lambda_identity?: number; nce_idt?: boolean };
 
 /**
  * Bytes per parameter held through a step: weights, Adam's two moments, the gradient, a running
@@ -123,12 +123,30 @@ function generatorCost(o: PlanOptions, inC: number, outC: number): ArchCost {
   }
 }
 
+/**
+ * CUT's anti-aliased ResNet: its down convs run at stride 1 before a blur pool and its up convs
+ * after a ×2 upsampling, so the first down and last up maps are at full size, the second ones at ½.
+ */
+function cutGeneratorCost(o: PlanOptions): ArchCost {
+  const base = generatorCost(o, o.input_nc, o.output_nc);
+  const ngf = o.ngf;
+  const extra = 2 * ngf * (1 - 1 / 4) + 4 * ngf * (1 / 4 - 1 / 16) + (4 * ngf) / 4 + 2 * ngf;
+  return { ...base, units: base.units + extra, unitsCheckpointed: base.unitsCheckpointed + extra };
+}
+
 /** Estimated peak of one training step in MB, with or without checkpointing. */
 export function estimatePeakMB(o: PlanOptions, crop: number, checkpointing: boolean): number {
   const pick = (c: ArchCost) => (checkpointing ? c.unitsCheckpointed : c.units);
   let paramBytes: number;
   let units: number;
-  if (o.model === 'cyclegan') {
+  if (o.model === 'cut') {
+    const g = cutGeneratorCost(o);
+    const d = discriminatorCost(o.output_nc, o.ndf, o.netD, o.n_layers_D);
+    paramBytes = g.params * g.bytesPerParam + d.params * d.bytesPerParam;
+    // G on A (and B with nce_idt) plus the NCE query passes through ~60% of G on each output; the
+    // D step (run inside G's tape) and G_GAN's D pass. Not yet calibrated against measured peaks.
+    units = (o.nce_idt ? 2 : 1) * 1.6 * pick(g) + 3 * pick(d);
+  } else if (o.model === 'cyclegan') {
     const g = generatorCost(o, o.input_nc, o.output_nc);
     const d = discriminatorCost(o.output_nc, o.ndf, o.netD, o.n_layers_D);
     paramBytes = 2 * g.params * g.bytesPerParam + 2 * d.params * d.bytesPerParam;
@@ -187,7 +205,7 @@ export function assertFits(o: PlanOptions, crop: number, backendName: string): M
   const plan = planMemory(o, crop, limitMB);
   if (plan.fits) return plan;
   const gb = (mb: number) => (mb / 1024).toFixed(1);
-  const what = `${o.model === 'cyclegan' ? 'CycleGAN' : 'pix2pix'} ${o.netG} at crop ${crop}${o.batch_size > 1 ? ` with batch ${o.batch_size}` : ''}`;
+  const what = `${{ cyclegan: 'CycleGAN', pix2pix: 'pix2pix', cut: 'CUT' }[o.model]} ${o.netG} at crop ${crop}${o.batch_size > 1 ? ` with batch ${o.batch_size}` : ''}`;
   const where = backendName === 'wasm' ? 'the wasm backend has 4 GB' : `this machine allows ~${gb(limitMB)} GB`;
   const advice =
     plan.largestFittingCrop > 0 ? `use --crop_size ${plan.largestFittingCrop} or smaller` : 'use a smaller --ngf/--ndf or batch size';

@@ -1,0 +1,24 @@
+import { it } from 'vitest';
+import { createModel } from '../../../main/gan/models/create-model.js';
+import { estimatePeakMB } from '../../../main/gan/models/memory-plan.js';
+import { resolveOptions } from '../../../main/gan/models/options.js';
+import { tf } from '../../../main/gan/tf.js';
+import { useTestBackend } from '../../helpers/backend.js';
+it('heap', { timeout: 900_000 }, async () => {
+  await useTestBackend();
+  const crop = Number(process.env.CROP);
+  const input = JSON.parse(process.env.OPTS!);
+  process.env.TANDEM_CHECKPOINT = '0';
+  const o = resolveOptions({ ...input, crop_size: crop, load_size: crop });
+  const model = createModel(o);
+  const A = tf.randomUniform([1, crop, crop, 3], -1, 1) as tf.Tensor4D;
+  const B = tf.neg(A) as tf.Tensor4D;
+  model.setInput({ A, B });
+  const t0 = performance.now();
+  model.optimizeParameters();
+  const t1 = performance.now();
+  model.optimizeParameters();
+  const t2 = performance.now();
+  const heap = (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.buffer.byteLength / 2 ** 20;
+  console.log('HEAP', crop, process.env.OPTS, 'heapMB', heap, 'est', estimatePeakMB(o as never, crop, false), 'step s', ((t2 - t1) / 1000).toFixed(2), 'first', ((t1 - t0) / 1000).toFixed(2));
+});
