@@ -71,6 +71,8 @@ export async function loadTranslator(path: string, direction: 'AtoB' | 'BtoA' = 
   if (kind === 'tandem-model') {
     const meta = c.meta as { options: Record<string, unknown>; progress?: { totalIters?: number } };
     const o = meta.options as { model: string; netG: GeneratorArch['netG']; input_nc: number; output_nc: number; ngf: number; norm: GeneratorArch['norm']; no_dropout: boolean };
+    // CUT's anti-aliased generator is not yet in the translation and export graphs (issue 13).
+    if (o.model === 'cut') throw new Error(`${path} is a CUT model: translating and exporting CUT generators is not available yet; its training samples show its output`);
     const cyclegan = o.model === 'cyclegan';
     if (!cyclegan && direction !== 'AtoB') throw new Error(`${path} is a pix2pix model; it translates A→B only`);
     const name = cyclegan ? (direction === 'AtoB' ? 'G_A' : 'G_B') : 'G';

@@ -124,6 +124,14 @@ function generatorCost(o: PlanOptions, inC: number, outC: number): ArchCost {
 }
 
 /**
+ * CUT's fixed cost beyond its networks' parameters (F and its optimiser, the third Adam, the NCE
+ * buffers, the heap's growth steps). With the units factors above it reproduces the wasm heap after
+ * two steps of CUT / FastCUT (resnet_9blocks, ngf/ndf 64, no checkpointing), measured at crop 64:
+ * 1068 / 907 MB and crop 128: 2013 / 1532 MB (CycleGAN there: 950 and 1273 MB).
+ */
+const CUT_FIXED_MB = 256;
+
+/**
  * CUT's anti-aliased ResNet: its down convs run at stride 1 before a blur pool and its up convs
  * after a ×2 upsampling, so the first down and last up maps are at full size, the second ones at ½.
  */
@@ -142,10 +150,10 @@ export function estimatePeakMB(o: PlanOptions, crop: number, checkpointing: bool
   if (o.model === 'cut') {
     const g = cutGeneratorCost(o);
     const d = discriminatorCost(o.output_nc, o.ndf, o.netD, o.n_layers_D);
-    paramBytes = g.params * g.bytesPerParam + d.params * d.bytesPerParam;
-    // G on A (and B with nce_idt) plus the NCE query passes through ~60% of G on each output; the
-    // D step (run inside G's tape) and G_GAN's D pass. Not yet calibrated against measured peaks.
-    units = (o.nce_idt ? 2 : 1) * 1.6 * pick(g) + 3 * pick(d);
+    paramBytes = g.params * g.bytesPerParam + d.params * d.bytesPerParam + CUT_FIXED_MB * 2 ** 20;
+    // G on A (and B with nce_idt), the NCE query passes through G's first 17 layers on each output,
+    // the D step (run inside G's tape) and G_GAN's D pass: fitted to measured heaps (CUT_FIXED_MB).
+    units = (o.nce_idt ? 2.4 : 1.55) * pick(g) + 3 * pick(d);
   } else if (o.model === 'cyclegan') {
     const g = generatorCost(o, o.input_nc, o.output_nc);
     const d = discriminatorCost(o.output_nc, o.ndf, o.netD, o.n_layers_D);

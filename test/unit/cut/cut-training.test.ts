@@ -4,7 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModel } from '../../../main/gan/models/create-model.js';
 import type { GanModel } from '../../../main/gan/models/model.js';
+import { assertFits, estimatePeakMB } from '../../../main/gan/models/memory-plan.js';
 import { loadModelCheckpoint, saveModelCheckpoint } from '../../../main/gan/models/model-checkpoint.js';
+import { resolveOptions } from '../../../main/gan/models/options.js';
 import type { ModelOptionsInput } from '../../../main/gan/models/options.js';
 import { tf } from '../../../main/gan/tf.js';
 import { useTestBackend } from '../../helpers/backend.js';
@@ -95,5 +97,41 @@ describe('CUT options', () => {
     for (const m of [cut, fast, mixed]) m.dispose();
     expect(() => createModel({ ...tiny, nce_layers: '0,4,99' })).toThrow(/nce_layers/);
     expect(() => createModel({ ...tiny, nce_layers: 'all' } as ModelOptionsInput)).toThrow(/--nce_layers/);
+  });
+});
+
+describe('CUT memory plan (fitted to wasm heaps measured at crops 64 and 128)', () => {
+  it('estimates at or above the measured heaps, fits FastCUT at 256 with checkpointing and refuses CUT there naming a crop', () => {
+    const at = (crop: number, mode: 'CUT' | 'FastCUT') => resolveOptions({ model: 'cut', CUT_mode: mode, crop_size: crop, load_size: crop });
+    // Measured after two steps, resnet_9blocks ngf/ndf 64, no checkpointing (MB).
+    for (const [crop, mode, heap] of [
+      [64, 'CUT', 1068],
+      [64, 'FastCUT', 907],
+      [128, 'CUT', 2013],
+      [128, 'FastCUT', 1532],
+    ] as const) {
+      const estimate = estimatePeakMB(at(crop, mode), crop, false);
+      expect(estimate).toBeGreaterThanOrEqual(heap);
+      expect(estimate).toBeLessThan(heap * 1.15);
+    }
+    expect(assertFits(at(256, 'FastCUT'), 256, 'wasm')).toMatchObject({ fits: true, checkpointing: true });
+    expect(() => assertFits(at(256, 'CUT'), 256, 'wasm')).toThrow(/^CUT resnet_9blocks at crop 256 needs ~\d+\.\d GB; the wasm backend has 4 GB: use --crop_size \d+ or smaller/);
+  });
+});
+
+describe('learning', () => {
+  it('a tiny FastCUT run: the NCE loss falls', () => {
+    const data = syntheticPairs(4, 32, 21);
+    const model = createModel({ ...tiny, CUT_mode: 'FastCUT', ngf: 8, netF_nc: 16, num_patches: 16, lr: 0.001 });
+    const nce: number[] = [];
+    for (let i = 0; i < 24; i++) {
+      model.setInput(data[i % data.length]!);
+      model.optimizeParameters();
+      nce.push(model.currentLosses().NCE!);
+    }
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(nce.slice(-4))).toBeLessThan(0.8 * mean(nce.slice(0, 4)));
+    model.dispose();
+    disposePairs(data);
   });
 });
