@@ -37,6 +37,14 @@ describe('tandem train --model cut', () => {
     expect(resumed.stderr).toMatch(/resuming fast at epoch 2/);
     expect(resumed.stderr).toMatch(/finished 2 epochs \(12 images\)/);
     expect(readdirSync(path.join(run, 'samples'))).toContain('iter_00000012.png');
+
+    // The trained generator translates a folder (onnxruntime, as for the other models) and exports.
+    const translated = await runCli(['translate', '--model', path.join('checkpoints', 'fast', 'latest.tandem'), '--input', 'data/unpaired/testA', '--output', 'out'], dir);
+    expect(translated.code, translated.stderr).toBe(0);
+    expect(readdirSync(path.join(dir, 'out')).length).toBe(2);
+    const exported = await runCli(['export-model', path.join('checkpoints', 'fast', 'latest.tandem'), '--format', 'onnx', '--out', 'fast.onnx'], dir);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(existsSync(path.join(dir, 'fast.onnx'))).toBe(true);
   });
 
   it('trains CUT (identity NCE: idt B in the samples) and refuses a misspelt or impossible option', async () => {

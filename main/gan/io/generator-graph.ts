@@ -17,6 +17,10 @@ export type GenOp =
   | { op: 'relu' }
   | { op: 'leakyRelu'; alpha: number }
   | { op: 'tanh' }
+  /** CUT's Downsample: reflection pad 1, then `${key}.filt` (a fixed 3×3 blur per channel) at stride 2. */
+  | { op: 'blurPool'; key: string; channels: number }
+  /** CUT's Upsample: bilinear ×2 with half-pixel centres and clamped edges (its filter is that, exactly). */
+  | { op: 'upsample'; key: string; channels: number }
   /** x + body(x) */
   | { op: 'residual'; body: GenOp[] }
   /** concat([x, body(x)], channels) */
@@ -51,7 +55,9 @@ function resnet(arch: GeneratorArch, nBlocks: number): GenOp[] {
   const m: Maker[] = [() => ({ op: 'reflectPad', pad: 3 }), conv(inputNc, ngf, 7, 1, 0), normMaker(arch, ngf), relu];
   for (let i = 0; i < 2; i++) {
     const mult = 2 ** i;
-    m.push(conv(ngf * mult, ngf * mult * 2, 3, 2, 1), normMaker(arch, ngf * mult * 2), relu);
+    const c = ngf * mult * 2;
+    if (arch.antialias?.down) m.push(conv(ngf * mult, c, 3, 1, 1), normMaker(arch, c), relu, (key) => ({ op: 'blurPool', key, channels: c }));
+    else m.push(conv(ngf * mult, c, 3, 2, 1), normMaker(arch, c), relu);
   }
   const dim = ngf * 4;
   for (let i = 0; i < nBlocks; i++) {
@@ -73,6 +79,10 @@ function resnet(arch: GeneratorArch, nBlocks: number): GenOp[] {
   for (let i = 0; i < 2; i++) {
     const mult = 2 ** (2 - i);
     const outC = Math.floor((ngf * mult) / 2);
+    if (arch.antialias?.up) {
+      m.push((key) => ({ op: 'upsample', key, channels: ngf * mult }), conv(ngf * mult, outC, 3, 1, 1), normMaker(arch, outC), relu);
+      continue;
+    }
     m.push(
       (key) => ({ op: 'convTranspose', key, inC: ngf * mult, outC, kernel: 3, stride: 2, padding: 1, outputPadding: 1, bias }),
       normMaker(arch, outC),
@@ -134,6 +144,7 @@ export function graphKeys(ops: readonly GenOp[]): string[] {
   const keys: string[] = [];
   for (const o of ops) {
     if (o.op === 'conv' || o.op === 'convTranspose') keys.push(`${o.key}.weight`, ...(o.bias ? [`${o.key}.bias`] : []));
+    else if (o.op === 'blurPool') keys.push(`${o.key}.filt`);
     else if (o.op === 'batchNorm') keys.push(`${o.key}.weight`, `${o.key}.bias`, `${o.key}.running_mean`, `${o.key}.running_var`);
     else if (o.op === 'residual' || o.op === 'skip') keys.push(...graphKeys(o.body));
   }

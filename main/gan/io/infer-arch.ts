@@ -54,8 +54,8 @@ function describeKeys(sd: Shapes): string {
 }
 
 /**
- * The reference's generator from its state_dict's keys and shapes: ResNet (model.1.weight is a 7×7
- * conv) or U-Net (model.model.0.weight is a 4×4 conv); blocks or depth, ngf, channels, norm and,
+ * The reference's generator from its state_dict's keys and shapes (or CUT's anti-aliased ResNet,
+ * told by its filt buffers): ResNet (model.1.weight is a 7×7 conv) or U-Net (model.model.0.weight is a 4×4 conv); blocks or depth, ngf, channels, norm and,
  * for ResNets, dropout (it shifts the second conv of each block from index 5 to 6). A U-Net's
  * dropout leaves no trace in the keys; it defaults to on (the reference's pix2pix default).
  */
@@ -113,13 +113,17 @@ function inferResnet(sd: Shapes, first: readonly number[], notes: string[]): Gen
   else throw new ArchInferenceError(`a ResNet generator with ${nBlocks} residual blocks; Tandem builds resnet_6blocks and resnet_9blocks only`);
   const norm: NormType = sd.has('model.2.running_mean') || sd.has('model.2.weight') ? 'batch' : sd.has('model.1.bias') ? 'instance' : 'none';
   const useDropout = dropoutBlocks > 0 && plainBlocks === 0;
+  // CUT's anti-aliased ResNet keeps its blur filters as buffers: 3×3 on the way down, 4×4 on the way up.
+  const filters = [...sd.entries()].filter(([k]) => /^model\.\d+\.filt$/.test(k)).map(([, t]) => t.shape[2]);
+  const antialias = { down: filters.includes(3), up: filters.includes(4) };
+  if (antialias.down || antialias.up) notes.push(`CUT's anti-aliased resampling (filt buffers):${antialias.down ? ' blur-pool down' : ''}${antialias.up ? ' blurred ×2 up' : ''}`);
   notes.push(
     `netG: ${netG} (${nBlocks} residual blocks)`,
     `ngf: ${ngf} (first conv's output channels)`,
     `norm: ${norm} (${norm === 'batch' ? 'batch-norm weights and running stats' : norm === 'instance' ? 'convs with biases and no norm parameters' : 'convs without biases and no norm parameters'})`,
     `dropout: ${useDropout ? 'on (second conv of each block at index 6)' : 'off'}`,
   );
-  return { netG, inputNc, outputNc: last[0]!, ngf, norm, useDropout };
+  return { netG, inputNc, outputNc: last[0]!, ngf, norm, useDropout, ...(antialias.down || antialias.up ? { antialias } : {}) };
 }
 
 function inferUnet(sd: Shapes, first: readonly number[], notes: string[]): GeneratorArch {

@@ -101,6 +101,14 @@ export class OnnxGraphBuilder {
         const bias = this.floatInit(`instance_norm_bias_${c}`, [c], new Float32Array(c));
         return this.node('InstanceNormalization', [x, scale, bias], { epsilon: { float: NORM_EPS } });
       }
+      case 'blurPool': {
+        const padded = this.node('Pad', [x, this.int64Init('pads_reflect_1', [0, 0, 1, 1, 0, 0, 1, 1])], { mode: 'reflect' });
+        return this.node('Conv', [padded, this.weight(`${o.key}.filt`)], { kernel_shape: [3, 3], strides: [2, 2], pads: [0, 0, 0, 0], dilations: [1, 1], group: o.channels });
+      }
+      case 'upsample': {
+        const scales = this.floatInit('resize_scales_2x', [4], Float32Array.from([1, 1, 2, 2]));
+        return this.node('Resize', [x, '', scales], { mode: 'linear', coordinate_transformation_mode: 'half_pixel' });
+      }
       case 'relu':
         return this.node('Relu', [x], {});
       case 'leakyRelu':

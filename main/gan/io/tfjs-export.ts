@@ -111,6 +111,15 @@ class TfGraphBuilder {
     return this.float(key, [kh, kw, b, a], out);
   }
 
+  /** A blur filter buffer (torch [C, 1, k, k]) as TF's depthwise [k, k, C, 1]. */
+  private depthwiseKernel(key: string): string {
+    const t = this.tensor(key);
+    const [c, , kh, kw] = t.shape as [number, number, number, number];
+    const out = new Float32Array(t.data.length);
+    for (let i = 0; i < c; i++) for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) out[(y * kw + x) * c + i] = t.data[(i * kh + y) * kw + x]!;
+    return this.float(key, [kh, kw, c, 1], out);
+  }
+
   private vector(key: string): string {
     const t = this.tensor(key);
     return this.float(key, t.shape, t.data);
@@ -170,6 +179,31 @@ class TfGraphBuilder {
         const variance = this.op('Mean', [this.op('SquaredDifference', [x, mean], { T: F32 }), axes], { T: F32, Tidx: I32, keep_dims: { b: true } });
         const inv = this.op('Rsqrt', [this.op('AddV2', [variance, this.float('const/eps', [], [EPS])], { T: F32 })], { T: F32 });
         return this.op('Mul', [this.op('Sub', [x, mean], { T: F32 }), inv], { T: F32 });
+      }
+      case 'blurPool': {
+        const padded = this.op('MirrorPad', [x, this.int32('const/reflect_pad_1', [4, 2], [0, 0, 1, 1, 1, 1, 0, 0])], { T: F32, mode: { s: b64('REFLECT') } });
+        return this.op('DepthwiseConv2dNative', [padded, this.depthwiseKernel(`${o.key}.filt`)], {
+          T: F32,
+          strides: ints([1, 2, 2, 1]),
+          dilations: ints([1, 1, 1, 1]),
+          data_format: { s: b64('NHWC') },
+          padding: { s: b64('VALID') },
+        });
+      }
+      case 'upsample': {
+        // [2H, 2W] from the input's own shape, so the model keeps taking any size.
+        const shape = this.op('Shape', [x], { T: F32, out_type: I32 });
+        const hw = this.op('StridedSlice', [shape, this.int32('const/hw_begin', [1], [1]), this.int32('const/hw_end', [1], [3]), this.int32('const/hw_stride', [1], [1])], {
+          T: I32,
+          Index: I32,
+          begin_mask: { i: '0' },
+          end_mask: { i: '0' },
+          ellipsis_mask: { i: '0' },
+          new_axis_mask: { i: '0' },
+          shrink_axis_mask: { i: '0' },
+        });
+        const size = this.op('Mul', [hw, this.int32('const/times_2', [2], [2, 2])], { T: I32 });
+        return this.op('ResizeBilinear', [x, size], { T: F32, align_corners: { b: false }, half_pixel_centers: { b: true } });
       }
       case 'relu':
         return this.op('Relu', [x], { T: F32 });

@@ -15,6 +15,7 @@ export const generatorArchSchema = z.object({
   ngf: z.number().int().min(1).max(1024),
   norm: z.enum(['batch', 'instance', 'none']),
   useDropout: z.boolean(),
+  antialias: z.object({ down: z.boolean(), up: z.boolean() }).optional(),
 });
 
 export const generatorMetaSchema = z.object({
@@ -70,9 +71,7 @@ export async function loadTranslator(path: string, direction: 'AtoB' | 'BtoA' = 
   }
   if (kind === 'tandem-model') {
     const meta = c.meta as { options: Record<string, unknown>; progress?: { totalIters?: number } };
-    const o = meta.options as { model: string; netG: GeneratorArch['netG']; input_nc: number; output_nc: number; ngf: number; norm: GeneratorArch['norm']; no_dropout: boolean };
-    // CUT's anti-aliased generator is not yet in the translation and export graphs (issue 13).
-    if (o.model === 'cut') throw new Error(`${path} is a CUT model: translating and exporting CUT generators is not available yet; its training samples show its output`);
+    const o = meta.options as unknown as { model: string; netG: GeneratorArch['netG']; input_nc: number; output_nc: number; ngf: number; norm: GeneratorArch['norm']; no_dropout: boolean } & CutArchOptions;
     const cyclegan = o.model === 'cyclegan';
     if (!cyclegan && direction !== 'AtoB') throw new Error(`${path} is a pix2pix model; it translates A→B only`);
     const name = cyclegan ? (direction === 'AtoB' ? 'G_A' : 'G_B') : 'G';
@@ -82,14 +81,28 @@ export async function loadTranslator(path: string, direction: 'AtoB' | 'BtoA' = 
       inputNc: reversed ? o.output_nc : o.input_nc,
       outputNc: reversed ? o.input_nc : o.output_nc,
       ngf: o.ngf,
-      norm: o.norm,
+      norm: o.model === 'cut' ? o.normG! : o.norm,
       useDropout: !o.no_dropout,
+      ...(o.model === 'cut' ? cutAntialias(o) : {}),
     };
     const net = defineG(name, arch, null);
     loadOrDispose(net, stateDictWithPrefix(c, `net.${name}.`));
     return { net, arch, description: `${o.model} checkpoint at iteration ${meta.progress?.totalIters ?? '?'} (${name})` };
   }
   throw new Error(`${path} is not a Tandem model (no generator inside); train one or import a .pth with 'tandem import-model'`);
+}
+
+interface CutArchOptions {
+  normG?: GeneratorArch['norm'];
+  no_antialias?: boolean;
+  no_antialias_up?: boolean;
+}
+
+/** A CUT generator's resampling; with both anti-aliasing options off it is the reference's ResNet. */
+function cutAntialias(o: CutArchOptions): Pick<GeneratorArch, 'antialias'> {
+  const down = !o.no_antialias;
+  const up = !o.no_antialias_up;
+  return down || up ? { antialias: { down, up } } : {};
 }
 
 function loadOrDispose(net: Network, sd: Map<string, TorchTensor>): void {

@@ -1,6 +1,7 @@
 import type { Layer } from '../layers/layer.js';
 import type { NormType } from '../layers/norm.js';
 import { ParamRegistry } from '../layers/params.js';
+import { defineCutG } from './define-cut.js';
 import { nLayerDiscriminator, pixelDiscriminator } from './discriminators.js';
 import { initWeights, type InitType, type NormalSource } from './init.js';
 import { Network } from './network.js';
@@ -19,6 +20,8 @@ export interface GeneratorArch {
   ngf: number;
   norm: NormType;
   useDropout: boolean;
+  /** CUT's anti-aliased ResNet (blur-pool down, blurred ×2 up); absent: the reference's strided convs. */
+  antialias?: { down: boolean; up: boolean };
 }
 
 export interface DiscriminatorArch {
@@ -49,6 +52,10 @@ function generatorLayers(params: ParamRegistry, a: GeneratorArch): Layer {
 
 /** The reference's define_G: build, then init (skipped when weights will be loaded anyway). */
 export function defineG(name: string, arch: GeneratorArch, init: InitSpec | null): Network {
+  if (arch.antialias) {
+    if (arch.netG !== 'resnet_9blocks' && arch.netG !== 'resnet_6blocks') throw new Error(`anti-aliased resampling exists for ResNet generators only, not ${arch.netG}`);
+    return defineCutG(name, { ...arch, netG: arch.netG, noAntialias: !arch.antialias.down, noAntialiasUp: !arch.antialias.up }, init);
+  }
   const params = new ParamRegistry(name);
   const net = new Network(name, params, generatorLayers(params, arch));
   if (init) initWeights(net, init.type, init.gain, init.rng);

@@ -13,6 +13,11 @@ function lengthAfter(o: GenOp, n: number): number | null {
     }
     case 'convTranspose':
       return (n - 1) * o.stride - 2 * o.padding + o.kernel + o.outputPadding;
+    case 'blurPool':
+      // Reflection pad 1 (needs 2 pixels), then a 3×3 window at stride 2.
+      return n >= 2 ? Math.floor((n - 1) / 2) + 1 : null;
+    case 'upsample':
+      return 2 * n;
     default:
       return n;
   }

@@ -12,7 +12,7 @@ import type { GenOp } from '../io/generator-graph.js';
  * adds it back in a later stage.
  */
 export type StageOp =
-  | Exclude<GenOp, { op: 'residual' } | { op: 'skip' } | { op: 'instanceNorm' } | { op: 'batchNorm' }>
+  | Exclude<GenOp, { op: 'residual' } | { op: 'skip' } | { op: 'instanceNorm' } | { op: 'batchNorm' } | { op: 'blurPool' } | { op: 'upsample' }>
   /** The stage's entry: normalise the stored map with whole-image statistics (instance norm). */
   | { op: 'instanceNormWith'; key: string; channels: number }
   /** Batch norm in eval mode: an affine map with the running statistics (no statistics to gather). */
@@ -51,6 +51,9 @@ export function stageProgram(graph: readonly GenOp[], inputChannels: number): St
       switch (o.op) {
         case 'skip':
           throw new Error('a U-Net cannot be cut into stages (its innermost layer sees the whole image)');
+        case 'blurPool':
+        case 'upsample':
+          throw new Error("exact tiles are not available yet for CUT's anti-aliased generator: translate whole images (--resize to fit)");
         case 'residual': {
           const slot = slots++;
           flat.push({ op: 'save', slot, channels: c });
