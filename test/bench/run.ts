@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const results: CaseResult[] = [];
   for (const name of only) {
     const r = await runCase(name);
-    const detail = r.data_loading_share !== undefined ? `data loading ${(r.data_loading_share * 100).toFixed(2)}% of an iteration` : `${r.ratio_to_reference?.toFixed(2)}× reference`;
+    const detail = r.data_loading_share !== undefined ? `data loading ${(r.data_loading_share * 100).toFixed(2)}% of an iteration` : r.ratio_to_reference != null ? `${r.ratio_to_reference.toFixed(2)}× reference` : "no reference measured";
     console.error(`${name}: ${r.status === 'ok' ? `${r.seconds?.toFixed(3)} s (${detail}), peak RSS ${r.peak_rss_mb} MB` : r.reason}`);
     results.push(r);
   }
