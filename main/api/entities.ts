@@ -1,5 +1,6 @@
 // What the studio returns. Plain JSON (no Dates, no Maps) so the same values cross IPC, WebSocket
 // and structured clone unchanged. Times are Unix milliseconds.
+import type { JobKind, JobState } from '../jobs/job-names.js';
 import type { BackendName, ResolvedRunOptions, RunSchedule } from './run-options.js';
 
 export type ProjectKind = 'paired' | 'unpaired';
@@ -269,7 +270,7 @@ export interface BackendInfo {
   jobsAvailable: boolean;
 }
 
-export type JobKind = 'train' | 'export' | 'import' | 'model-export';
+export type { JobKind, JobState } from '../jobs/job-names.js';
 
 export interface JobInfo {
   id: string;
@@ -281,4 +282,3 @@ export interface JobInfo {
   reason: string | null;
 }
 
-export type JobState = 'queued' | 'starting' | 'running' | 'paused' | 'stopping' | 'finished' | 'failed' | 'interrupted' | 'cancelled';

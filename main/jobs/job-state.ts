@@ -1,12 +1,10 @@
 // The job supervisor's vocabulary: a job's states, what it knows of a job, the events it emits.
 import type { ChildLauncher } from './launcher.js';
-import type { ChildMessage, JobKind, JobResult, JobSpec, JobSpecInput, WireTrainingProgress } from './protocol.js';
+import type { JobKind, JobState } from './job-names.js';
+import type { ChildMessage, JobResult, JobSpec, JobSpecInput, WireTrainingProgress } from './protocol.js';
 import type { JobPace } from './shutdown-grace.js';
 
-export type JobState = 'queued' | 'starting' | 'running' | 'paused' | 'stopping' | 'finished' | 'failed' | 'interrupted' | 'cancelled';
-
-export const FINAL_STATES: ReadonlySet<JobState> = new Set(['finished', 'failed', 'interrupted', 'cancelled']);
-export const LIVE_STATES: ReadonlySet<JobState> = new Set(['starting', 'running', 'paused', 'stopping']);
+export { FINAL_STATES, LIVE_STATES, type JobState } from './job-names.js';
 
 export interface JobInfo {
   jobId: string;

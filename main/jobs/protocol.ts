@@ -20,6 +20,7 @@ import type { LayoutSpec } from '../data/layout.js';
 import { modelOptionsSchema, type ModelOptionsInput } from '../gan/models/options.js';
 import { GENERATORS } from '../gan/networks/names.js';
 import { SPEED_BASES } from '../gan/training/run-estimate.js';
+import type { JobKind } from './job-names.js';
 
 /** Bumped when a message changes incompatibly; the child announces its own in `hello`. */
 export const PROTOCOL_VERSION = 1;
@@ -132,7 +133,7 @@ export const modelExportJobSpecSchema = z.object({
 
 export const jobSpecSchema = z.discriminatedUnion('kind', [trainJobSpecSchema, exportJobSpecSchema, importJobSpecSchema, modelExportJobSpecSchema]);
 /** Short jobs that do not wait behind a training or a batch export. */
-export const LIGHT_JOB_KINDS: ReadonlySet<string> = new Set(['import', 'model-export']);
+export const LIGHT_JOB_KINDS: ReadonlySet<JobKind> = new Set(['import', 'model-export']);
 
 // The engine's own types for the parts checked loosely here (type-only imports: nothing loads).
 type WithEngineTypes<T> = T extends { kind: 'train' } ? Omit<T, 'options' | 'data'> & { options: ModelOptionsInput; data: LayoutSpec } : T;
@@ -146,7 +147,7 @@ export type JobSpec = TrainJobSpec | ExportJobSpec | ImportJobSpec | ModelExport
 export type TrainJobSpecInput = WithEngineTypes<z.input<typeof trainJobSpecSchema>>;
 export type ExportJobSpecInput = z.input<typeof exportJobSpecSchema>;
 export type JobSpecInput = TrainJobSpecInput | ExportJobSpecInput | z.input<typeof importJobSpecSchema> | z.input<typeof modelExportJobSpecSchema>;
-export type JobKind = JobSpec['kind'];
+export type { JobKind } from './job-names.js';
 
 // ── child → parent ───────────────────────────────────────────────────────────────────────────
 

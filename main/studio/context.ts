@@ -1,7 +1,6 @@
 // What the studio's parts share, and how stored records become API entities (URLs added, live
 // progress merged in).
-import { basename } from 'node:path';
-import type { Checkpoint, ExportJob, FolderRole, JobKind, Project, Run, RunProgress, RunSummary, Sample } from '../api/entities.js';
+import type { ExportJob, FolderRole, Project, Run, RunProgress, RunSummary, Sample } from '../api/entities.js';
 import { fileUrl } from '../api/urls.js';
 import type { ProjectRecord } from '../store/projects.js';
 import type { RunRecord } from '../store/runs.js';
@@ -11,17 +10,9 @@ import type { DataDir } from './data-dir.js';
 import { projectFolders } from './dataset-health.js';
 import type { EventHub } from './event-hub.js';
 import type { JobRunner } from './job-runner.js';
+import type { LiveJobs } from './live-jobs.js';
 import type { ProjectWatch } from './project-watch.js';
 import { notFound } from './studio-error.js';
-
-export interface JobLink {
-  kind: JobKind;
-  /** train and import jobs work on a run. */
-  runId: string | null;
-  exportId: string | null;
-  modelExportId: string | null;
-  stopRequested: boolean;
-}
 
 export interface StudioContext {
   store: Store;
@@ -29,12 +20,8 @@ export interface StudioContext {
   hub: EventHub;
   runner: JobRunner;
   watches: Map<string, ProjectWatch>;
-  /** jobId → what it works on; only jobs started by this studio process. */
-  jobs: Map<string, JobLink>;
-  /** runId → its live job id. */
-  runJobs: Map<string, string>;
-  exportJobs: Map<string, string>;
-  modelExportJobs: Map<string, string>;
+  /** The live jobs this studio process started, by job id: their kind and subject. */
+  jobs: LiveJobs;
   progress: Map<string, RunProgress>;
   lastBackendLine: { line: string; at: number } | null;
   now: () => number;
@@ -127,9 +114,3 @@ export function emitModelExport(ctx: StudioContext, modelExportId: string): void
   const e = ctx.store.modelExports.get(modelExportId);
   if (e) ctx.hub.emit('modelExport.changed', { modelExport: e });
 }
-
-export function checkpointFileName(file: string): string {
-  return basename(file);
-}
-
-export type { Checkpoint };

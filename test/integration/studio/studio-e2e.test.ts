@@ -9,7 +9,7 @@ import { JobSupervisor } from '../../../main/jobs/supervisor.js';
 import { StudioClient } from '../../../main/server/client.js';
 import { startStudioServer, type RunningServer } from '../../../main/server/server.js';
 import type { Studio } from '../../../main/studio/studio.js';
-import { SupervisorJobRunner } from '../../../main/studio/supervisor-runner.js';
+import { SupervisorJobRunner } from '../../../main/studio/job-runner.js';
 import { openStudio, tempDir, until, unwrap } from '../../unit/studio/helpers.js';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };

@@ -5,19 +5,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobState } from '../../../main/api/entities.js';
-import type { JobMessage, JobRunner, JobSpec } from '../../../main/studio/job-runner.js';
+import type { ChildMessage, JobSpecInput } from '../../../main/jobs/protocol.js';
+import type { JobRunner } from '../../../main/studio/job-runner.js';
 import { Studio, type StudioOptions } from '../../../main/studio/studio.js';
 import { writeSolid } from '../../helpers/image-files.js';
 
 export class ScriptedJobRunner implements JobRunner {
   readonly available = true;
-  readonly jobs = new Map<string, { spec: JobSpec; state: JobState }>();
+  readonly jobs = new Map<string, { spec: JobSpecInput; state: JobState }>();
   readonly controls: Array<{ jobId: string; action: 'pause' | 'resume' | 'stop' }> = [];
-  private readonly messageListeners = new Set<(jobId: string, m: JobMessage) => void>();
+  private readonly messageListeners = new Set<(jobId: string, m: ChildMessage) => void>();
   private readonly stateListeners = new Set<(jobId: string, s: JobState, reason: string | null) => void>();
 
-  enqueue(jobId: string, spec: JobSpec): void {
-    this.jobs.set(jobId, { spec, state: 'queued' });
+  enqueue(spec: JobSpecInput): void {
+    this.jobs.set(spec.jobId, { spec, state: 'queued' });
   }
   pause(jobId: string): void {
     this.controls.push({ jobId, action: 'pause' });
@@ -28,7 +29,7 @@ export class ScriptedJobRunner implements JobRunner {
   stop(jobId: string): void {
     this.controls.push({ jobId, action: 'stop' });
   }
-  onMessage(l: (jobId: string, m: JobMessage) => void): () => void {
+  onMessage(l: (jobId: string, m: ChildMessage) => void): () => void {
     this.messageListeners.add(l);
     return () => this.messageListeners.delete(l);
   }
@@ -55,8 +56,13 @@ export class ScriptedJobRunner implements JobRunner {
     this.jobs.get(jobId)!.state = state;
     for (const l of this.stateListeners) l(jobId, state, reason);
   }
-  send(jobId: string, m: JobMessage): void {
+  send(jobId: string, m: ChildMessage): void {
     for (const l of this.messageListeners) l(jobId, m);
+  }
+  /** A trainer's last message: it stopped on request (after saving) or ran every epoch. */
+  trainingFinished(jobId: string, stopped: boolean, totalIters = 0): void {
+    const progress = { epoch: 1, epochIter: totalIters, totalIters };
+    this.send(jobId, { type: 'finished', result: { kind: 'train', stopped, progress, latestCheckpoint: null } });
   }
   /** What a trainer reports for iterations from+1 … to (one image per iteration). */
   iterations(jobId: string, from: number, to: number, epoch = 1): void {
