@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { relative } from 'node:path';
 import { mapWithConcurrency } from './concurrency.js';
 import { DatasetError, ImageReadError, type ImageReadReason } from './errors.js';
-import { readSourceBytes, verifyDecodes, type ImageInfo } from './image-io.js';
+import { readSourceBytes, verifyDecodes, type ImageInfo } from './image-read.js';
 import { describeLayout, layoutFolders, type DatasetLayout } from './layout.js';
 import { comparePaths, scanImageFolder, type FolderScan } from './scan.js';
 
