@@ -6,7 +6,8 @@ import { createModel } from '../models/create-model.js';
 import { saveModelCheckpoint } from '../models/model-checkpoint.js';
 import type { CycleGanOptions } from '../models/options.js';
 import { dropInstanceNormStats, inferGeneratorArch, type ArchOverrides } from './infer-arch.js';
-import { extractStateDict, type LoadedTensor, readTorchCheckpointFile, type TorchFormat } from './torch-checkpoint.js';
+import { type LoadedTensor, readTorchCheckpointFile, type TorchFormat } from './torch-checkpoint.js';
+import { extractStateDict } from './torch-state-dict.js';
 
 export class PthImportError extends Error {
   constructor(
