@@ -9,7 +9,7 @@ import { isUserFacing } from '../cli/user-error.js';
 import type { JobContext } from './job-context.js';
 import { connectToParent } from './parent-port.js';
 import { PauseGate } from './pause-gate.js';
-import { parseParentMessage, PROTOCOL_VERSION, type ChildMessage, type JobResult, type JobSpec } from './protocol.js';
+import { parseParentMessage, PROTOCOL_VERSION, type ChildMessage, type JobKind, type JobResult, type JobSpec } from './protocol.js';
 
 const port = connectToParent();
 if (!port) {
@@ -94,24 +94,21 @@ function fail(e: unknown): void {
   finish({ type: 'failed', message, userFacing: isUserFacing(e) }, 1);
 }
 
+/** Each kind's job, loaded when needed: the engine modules a kind needs load only in its process. */
+type RunJob<K extends JobKind> = (job: Extract<JobSpec, { kind: K }>, ctx: JobContext) => Promise<JobResult>;
+const JOBS: { [K in JobKind]: () => Promise<RunJob<K>> } = {
+  train: async () => (await import('./train-job.js')).runTrainJob,
+  export: async () => (await import('./export-job.js')).runExportJob,
+  import: async () => (await import('./import-job.js')).runImportJob,
+  'model-export': async () => (await import('./model-export-job.js')).runModelExportJob,
+};
+
 async function run(job: JobSpec): Promise<void> {
   const ctx: JobContext = { send, signal: abort.signal, gate };
   let result: JobResult;
   try {
-    switch (job.kind) {
-      case 'train':
-        result = await (await import('./train-job.js')).runTrainJob(job, ctx);
-        break;
-      case 'export':
-        result = await (await import('./export-job.js')).runExportJob(job, ctx);
-        break;
-      case 'import':
-        result = await (await import('./import-job.js')).runImportJob(job, ctx);
-        break;
-      case 'model-export':
-        result = await (await import('./model-export-job.js')).runModelExportJob(job, ctx);
-        break;
-    }
+    const runJob = (await JOBS[job.kind]()) as RunJob<JobKind>;
+    result = await runJob(job, ctx);
   } catch (e) {
     fail(e);
     return;

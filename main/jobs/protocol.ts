@@ -84,12 +84,17 @@ export const trainJobSpecSchema = z.object({
   backend,
 });
 
-export const exportJobSpecSchema = z.object({
-  kind: z.literal('export'),
+/** What a job that reads a Tandem model says: the file, and which way it translates. */
+const fromModel = {
   jobId: jobIdSchema,
   /** A Tandem checkpoint (.tandem) or an imported generator file. */
   model: path,
   direction: z.enum(['AtoB', 'BtoA']).default('AtoB'),
+};
+
+export const exportJobSpecSchema = z.object({
+  kind: z.literal('export'),
+  ...fromModel,
   /** An image, or a folder of images (subfolders included). */
   input: path,
   /** The final folder. Images are written to `<output>.partial-<jobId>`, moved here at the end (never over anything). */
@@ -122,9 +127,7 @@ export const importJobSpecSchema = z.object({
 /** Writes one generator of a Tandem model as ONNX or a TF.js graph model. */
 export const modelExportJobSpecSchema = z.object({
   kind: z.literal('model-export'),
-  jobId: jobIdSchema,
-  model: path,
-  direction: z.enum(['AtoB', 'BtoA']).default('AtoB'),
+  ...fromModel,
   format: z.enum(['onnx', 'tfjs']),
   /** The .onnx file or the TF.js folder; written beside it first and moved here when complete (never over anything). */
   out: path,

@@ -31,18 +31,11 @@ export interface StudioContext {
 
 export function presentProject(ctx: StudioContext, p: ProjectRecord): Project {
   const watch = ctx.watches.get(p.id);
+  const { folderA: _a, folderB: _b, ...fields } = p;
   return {
-    id: p.id,
-    name: p.name,
-    kind: p.kind,
-    layout: p.layout,
+    ...fields,
     folders: projectFolders(p).map(({ role, dir }) => ({ role, path: dir, present: watch?.isPresent(role) ?? false })),
-    artifactDir: p.artifactDir,
-    status: p.status,
-    statusReason: p.statusReason,
     counts: ctx.store.datasetIndex.counts(p.id),
-    createdAt: p.createdAt,
-    updatedAt: p.updatedAt,
   };
 }
 
@@ -60,26 +53,12 @@ export function requireRun(ctx: StudioContext, runId: string): RunRecord {
 
 export function presentRunSummary(ctx: StudioContext, r: RunRecord): RunSummary {
   const live = ctx.progress.get(r.id);
+  const { options: _o, schedule: _s, runDir: _d, ...fields } = r;
   return {
-    id: r.id,
-    projectId: r.projectId,
-    name: r.name,
-    model: r.model,
-    origin: r.origin,
-    imported: r.imported,
-    startedFrom: r.startedFrom,
-    status: r.status,
-    statusReason: r.statusReason,
-    backend: r.backend,
-    backendUsed: r.backendUsed,
+    ...fields,
     // The row is updated at checkpoints; live progress is newer while the run trains.
     totalIters: Math.max(r.totalIters, live?.totalIters ?? 0),
     epoch: live?.epoch ?? r.epoch,
-    lastEpoch: r.lastEpoch,
-    lastCheckpoint: r.lastCheckpoint,
-    createdAt: r.createdAt,
-    startedAt: r.startedAt,
-    endedAt: r.endedAt,
   };
 }
 

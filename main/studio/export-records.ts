@@ -2,8 +2,10 @@
 // and its job launched (a refusal marks the record failed), then records are listed and fetched.
 import type { ExportJob, ExportStatus, ModelExport } from '../api/entities.js';
 import type { WorkTable } from '../store/record-table.js';
-import { emitExport, emitModelExport, requireProject, type StudioContext } from './context.js';
-import { launchJob, type JobRequest } from './live-jobs.js';
+import type { RunRecord } from '../store/runs.js';
+import { chooseCheckpoint, type ChosenCheckpoint } from './checkpoint-choice.js';
+import { emitExport, emitModelExport, requireProject, requireRun, type StudioContext } from './context.js';
+import { launchJob, requireRunner, type JobRequest } from './live-jobs.js';
 import { getSettings } from './settings-service.js';
 import { notFound } from './studio-error.js';
 
@@ -26,6 +28,13 @@ export interface ExportKind<R extends ExportRecordBase> {
 
 export const IMAGE_EXPORTS: ExportKind<ExportJob> = { noun: 'export', table: (ctx) => ctx.store.exports, emit: emitExport };
 export const MODEL_EXPORTS: ExportKind<ModelExport> = { noun: 'model export', table: (ctx) => ctx.store.modelExports, emit: emitModelExport };
+
+/** The run and saved model an export starts from; `none(runName)` says what to do when it has saved none. */
+export function exportSource(ctx: StudioContext, runId: string, checkpointId: number | undefined, none: (runName: string) => string): ChosenCheckpoint & { run: RunRecord } {
+  const run = requireRun(ctx, runId);
+  requireRunner(ctx, 'Exporting');
+  return { run, ...chooseCheckpoint(ctx, run, checkpointId, none(run.name)) };
+}
 
 /** Records a new export and launches its job; `what` names the job in a refusal ("exporter"). */
 export function startExportJob<R extends ExportRecordBase>(ctx: StudioContext, kind: ExportKind<R>, record: R, spec: JobRequest, what: string): R {

@@ -4,24 +4,21 @@ import { resolve } from 'node:path';
 import type { ExportJob } from '../api/entities.js';
 import type { MethodParams } from '../api/methods.js';
 import { newId } from '../store/ids.js';
-import { chooseCheckpoint } from './checkpoint-choice.js';
-import { requireProject, requireRun, type StudioContext } from './context.js';
+import { requireProject, type StudioContext } from './context.js';
 import { projectFolders } from './dataset-health.js';
-import { getExportRecord, IMAGE_EXPORTS, listExportRecords, startExportJob } from './export-records.js';
-import { controlJob, requireRunner } from './live-jobs.js';
+import { exportSource, getExportRecord, IMAGE_EXPORTS, listExportRecords, startExportJob } from './export-records.js';
+import { controlJob } from './live-jobs.js';
 import { isInside } from './paths.js';
 import { StudioError } from './studio-error.js';
 
 export async function startExport(ctx: StudioContext, input: MethodParams<'exports.start'>): Promise<ExportJob> {
-  const run = requireRun(ctx, input.runId);
-  const project = requireProject(ctx, run.projectId);
-  requireRunner(ctx, 'Exporting');
-  const { checkpoint, file: checkpointFile } = chooseCheckpoint(
+  const { run, checkpoint, file: checkpointFile } = exportSource(
     ctx,
-    run,
+    input.runId,
     input.checkpointId,
-    `The run "${run.name}" has not saved a checkpoint yet; train it longer (or stop it, which saves one) and export then.`,
+    (name) => `The run "${name}" has not saved a checkpoint yet; train it longer (or stop it, which saves one) and export then.`,
   );
+  const project = requireProject(ctx, run.projectId);
 
   const inputDir = resolve(input.inputDir);
   const info = await stat(inputDir).catch(() => null);

@@ -9,39 +9,28 @@ import type { ExportUpdate } from '../store/exports.js';
 import { emitExport, emitModelExport, emitRun, presentSample, type StudioContext } from './context.js';
 import { subjectFields, subjectKind, type LiveJob } from './live-jobs.js';
 
-function runStatusFor(state: JobState, stopped: boolean): RunStatus {
-  switch (state) {
-    case 'finished':
-      return stopped ? 'stopped' : 'finished';
-    case 'cancelled':
-      return 'stopped';
-    default:
-      return state;
-  }
+type FinalState = 'finished' | 'failed' | 'interrupted' | 'cancelled';
+const isFinal = (state: JobState): state is FinalState => FINAL_STATES.has(state);
+
+/** A job that is over leaves its run or export as it ended; 'stopped' when on request or before it started. */
+function endStatus(state: FinalState, stopped: boolean): 'finished' | 'stopped' | 'failed' | 'interrupted' {
+  return state === 'cancelled' || (state === 'finished' && stopped) ? 'stopped' : state;
 }
 
+function runStatusFor(state: JobState, stopped: boolean): RunStatus {
+  return isFinal(state) ? endStatus(state, stopped) : state;
+}
+
+/** An export has fewer states than its job: it waits, runs, or has ended. */
 function exportStatusFor(state: JobState, stopped: boolean): ExportStatus {
-  switch (state) {
-    case 'queued':
-    case 'starting':
-      return 'queued';
-    case 'running':
-    case 'paused':
-    case 'stopping':
-      return 'running';
-    case 'finished':
-      return stopped ? 'stopped' : 'finished';
-    case 'cancelled':
-      return 'stopped';
-    default:
-      return state;
-  }
+  if (isFinal(state)) return endStatus(state, stopped);
+  return state === 'queued' || state === 'starting' ? 'queued' : 'running';
 }
 
 /** What an image or model export's record says when its job is in `state`. */
 function exportFields(state: JobState, stopped: boolean, why: string | null, now: number): ExportUpdate {
   const status = exportStatusFor(state, stopped);
-  return { status, statusReason: status === 'failed' || status === 'interrupted' ? why : null, ...(FINAL_STATES.has(state) ? { endedAt: now } : {}) };
+  return { status, statusReason: status === 'failed' || status === 'interrupted' ? why : null, ...(isFinal(state) ? { endedAt: now } : {}) };
 }
 
 /** The runner's reason, or a plain one: every failed or interrupted run says why. */
@@ -70,7 +59,7 @@ export class JobEvents {
     const stopped = job.stopRequested || this.stoppedByChild.has(jobId);
     ctx.store.jobs.setState(jobId, state, why, now);
     ctx.hub.emit('job.state', { id: jobId, kind: job.kind, ...subjectFields(job), state, reason: why });
-    if (FINAL_STATES.has(state)) {
+    if (isFinal(state)) {
       ctx.jobs.delete(jobId);
       this.failures.delete(jobId);
       this.stoppedByChild.delete(jobId);
@@ -93,7 +82,7 @@ export class JobEvents {
   private runState(job: LiveJob, state: JobState, why: string | null, stopped: boolean, now: number): void {
     const ctx = this.ctx;
     const runId = job.subject;
-    const ended = FINAL_STATES.has(state);
+    const ended = isFinal(state);
     if (ended) {
       ctx.store.metricsWriter.flushRun(runId);
       ctx.hub.flush(runId);

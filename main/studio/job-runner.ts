@@ -33,22 +33,42 @@ export interface JobRunner {
   abort(cause: string): void;
 }
 
+/** The listeners every runner keeps: subscribing, and telling each of them. */
+export class RunnerListeners {
+  private readonly messageListeners = new Set<(jobId: string, m: ChildMessage) => void>();
+  private readonly stateListeners = new Set<(jobId: string, state: JobState, reason: string | null) => void>();
+
+  onMessage(listener: (jobId: string, m: ChildMessage) => void): () => void {
+    this.messageListeners.add(listener);
+    return () => this.messageListeners.delete(listener);
+  }
+
+  onState(listener: (jobId: string, state: JobState, reason: string | null) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  protected emitMessage(jobId: string, m: ChildMessage): void {
+    for (const l of this.messageListeners) l(jobId, m);
+  }
+
+  protected emitState(jobId: string, state: JobState, reason: string | null): void {
+    for (const l of this.stateListeners) l(jobId, state, reason);
+  }
+}
+
 /** For builds and tests without child processes: every job request says why it cannot run. */
-export class UnavailableJobRunner implements JobRunner {
+export class UnavailableJobRunner extends RunnerListeners implements JobRunner {
   readonly available = false;
-  constructor(private readonly why = 'this Tandem build has no job runner (main/jobs), so it cannot train or export') {}
+  constructor(private readonly why = 'this Tandem build has no job runner (main/jobs), so it cannot train or export') {
+    super();
+  }
   enqueue(): void {
     throw new Error(this.why);
   }
   pause(): void {}
   resume(): void {}
   stop(): void {}
-  onMessage(): () => void {
-    return () => {};
-  }
-  onState(): () => void {
-    return () => {};
-  }
   async close(): Promise<void> {}
   shutdownGraceMs(): null {
     return null;
@@ -57,10 +77,8 @@ export class UnavailableJobRunner implements JobRunner {
 }
 
 /** The real runner: a JobSupervisor's child processes, its events split into messages and states. */
-export class SupervisorJobRunner implements JobRunner {
+export class SupervisorJobRunner extends RunnerListeners implements JobRunner {
   readonly available = true;
-  private readonly messageListeners = new Set<(jobId: string, m: ChildMessage) => void>();
-  private readonly stateListeners = new Set<(jobId: string, state: JobState, reason: string | null) => void>();
   private readonly off: () => void;
 
   /** `shutdownTimeoutMs`: one wait for every job when closing; by default each job's own, from its measured pace. */
@@ -68,14 +86,11 @@ export class SupervisorJobRunner implements JobRunner {
     readonly supervisor: JobSupervisor = new JobSupervisor(),
     private readonly shutdownTimeoutMs?: number,
   ) {
+    super();
     this.off = supervisor.on((e) => {
-      if (e.type === 'state') {
-        for (const l of this.stateListeners) l(e.jobId, e.state, e.job.reason ?? null);
-        return;
-      }
-      const m: ChildMessage =
-        e.type === 'message' ? e.message : { type: 'log', level: 'warn', line: `ignored a malformed message from the job process: ${e.error}` };
-      for (const l of this.messageListeners) l(e.jobId, m);
+      if (e.type === 'state') this.emitState(e.jobId, e.state, e.job.reason ?? null);
+      else if (e.type === 'message') this.emitMessage(e.jobId, e.message);
+      else this.emitMessage(e.jobId, { type: 'log', level: 'warn', line: `ignored a malformed message from the job process: ${e.error}` });
     });
   }
 
@@ -97,16 +112,6 @@ export class SupervisorJobRunner implements JobRunner {
 
   stop(jobId: string): void {
     this.supervisor.stop(jobId);
-  }
-
-  onMessage(listener: (jobId: string, m: ChildMessage) => void): () => void {
-    this.messageListeners.add(listener);
-    return () => this.messageListeners.delete(listener);
-  }
-
-  onState(listener: (jobId: string, state: JobState, reason: string | null) => void): () => void {
-    this.stateListeners.add(listener);
-    return () => this.stateListeners.delete(listener);
   }
 
   async close(): Promise<void> {

@@ -9,9 +9,8 @@ import type { MethodParams } from '../api/methods.js';
 import { runOptionsSchema, runScheduleSchema } from '../api/run-options.js';
 import { newId } from '../store/ids.js';
 import type { RunRecord } from '../store/runs.js';
-import { emitRun, presentRun, requireProject, requireRun, type StudioContext } from './context.js';
-import { chooseCheckpoint } from './checkpoint-choice.js';
-import { getExportRecord, listExportRecords, MODEL_EXPORTS, startExportJob } from './export-records.js';
+import { emitRun, presentRun, requireProject, type StudioContext } from './context.js';
+import { exportSource, getExportRecord, listExportRecords, MODEL_EXPORTS, startExportJob } from './export-records.js';
 import { launchJob, requireRunner } from './live-jobs.js';
 import { getSettings } from './settings-service.js';
 import { StudioError } from './studio-error.js';
@@ -96,13 +95,11 @@ function defaultStem(run: RunRecord, direction: 'AtoB' | 'BtoA', id: string): st
 }
 
 export async function exportModel(ctx: StudioContext, input: MethodParams<'models.export'>): Promise<ModelExport> {
-  const run = requireRun(ctx, input.runId);
-  requireRunner(ctx, 'Exporting');
-  const { checkpoint, file: model } = chooseCheckpoint(
+  const { run, checkpoint, file: model } = exportSource(
     ctx,
-    run,
+    input.runId,
     input.checkpointId,
-    `"${run.name}" has no saved model yet; train it longer (or stop it, which saves one) and export then.`,
+    (name) => `"${name}" has no saved model yet; train it longer (or stop it, which saves one) and export then.`,
   );
   const oneWay = run.model === 'pix2pix' || run.imported?.generators === 1;
   if (oneWay && input.direction === 'BtoA') {

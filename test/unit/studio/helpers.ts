@@ -6,16 +6,14 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobState } from '../../../main/api/entities.js';
 import type { ChildMessage, JobSpecInput } from '../../../main/jobs/protocol.js';
-import type { JobRunner } from '../../../main/studio/job-runner.js';
+import { RunnerListeners, type JobRunner } from '../../../main/studio/job-runner.js';
 import { Studio, type StudioOptions } from '../../../main/studio/studio.js';
 import { writeSolid } from '../../helpers/image-files.js';
 
-export class ScriptedJobRunner implements JobRunner {
+export class ScriptedJobRunner extends RunnerListeners implements JobRunner {
   readonly available = true;
   readonly jobs = new Map<string, { spec: JobSpecInput; state: JobState }>();
   readonly controls: Array<{ jobId: string; action: 'pause' | 'resume' | 'stop' }> = [];
-  private readonly messageListeners = new Set<(jobId: string, m: ChildMessage) => void>();
-  private readonly stateListeners = new Set<(jobId: string, s: JobState, reason: string | null) => void>();
 
   enqueue(spec: JobSpecInput): void {
     this.jobs.set(spec.jobId, { spec, state: 'queued' });
@@ -28,14 +26,6 @@ export class ScriptedJobRunner implements JobRunner {
   }
   stop(jobId: string): void {
     this.controls.push({ jobId, action: 'stop' });
-  }
-  onMessage(l: (jobId: string, m: ChildMessage) => void): () => void {
-    this.messageListeners.add(l);
-    return () => this.messageListeners.delete(l);
-  }
-  onState(l: (jobId: string, s: JobState, reason: string | null) => void): () => void {
-    this.stateListeners.add(l);
-    return () => this.stateListeners.delete(l);
   }
   async close(): Promise<void> {}
   /** What shutdownGraceMs answers, by job id (a test sets it). */
@@ -54,10 +44,10 @@ export class ScriptedJobRunner implements JobRunner {
   }
   state(jobId: string, state: JobState, reason: string | null = null): void {
     this.jobs.get(jobId)!.state = state;
-    for (const l of this.stateListeners) l(jobId, state, reason);
+    this.emitState(jobId, state, reason);
   }
   send(jobId: string, m: ChildMessage): void {
-    for (const l of this.messageListeners) l(jobId, m);
+    this.emitMessage(jobId, m);
   }
   /** A trainer's last message: it stopped on request (after saving) or ran every epoch. */
   trainingFinished(jobId: string, stopped: boolean, totalIters = 0): void {
