@@ -15,24 +15,19 @@ import { loadModelCheckpoint, type TrainingProgress } from '../gan/models/model-
 import { resolveOptions, type ModelOptions, type ModelOptionsInput } from '../gan/models/options.js';
 import { tf } from '../gan/tf.js';
 import { LATEST, Trainer, type BatchSource, type TrainerEvents } from '../gan/training/trainer.js';
+import type { TrainJobSpec } from './protocol.js';
 
-export interface TrainingRequest {
-  runDir: string;
-  data: LayoutSpec;
-  /**
-   * A new run: its options (resolved here; defaults fill the rest). On resume: only n_epochs and
-   * n_epochs_decay are applied (to lengthen or shorten the run); the run keeps its own options and
-   * any other key that differs is named in a note.
-   */
+/**
+ * A training as the protocol's train job describes it (trainJobSpecSchema: the run folder, the
+ * data, the schedule, a fine-tune's starting weights), with the options as given: a new run's are
+ * resolved here (defaults fill the rest); on resume only n_epochs and n_epochs_decay are applied
+ * (to lengthen or shorten the run), the run keeps its own options and any other key that differs
+ * is named in a note.
+ */
+export type TrainingRequest = Omit<TrainJobSpec, 'kind' | 'jobId' | 'backend' | 'options' | 'serialBatches'> & {
   options: Readonly<Record<string, unknown>>;
-  resume: boolean;
-  schedule: { sampleEvery: number; checkpointEvery: number; saveEpochFreq: number };
-  /** Images in the fixed sample grid; 0 = none. */
-  numSamples: number;
   serialBatches?: boolean;
-  /** A new run starts from this model's weights (fine-tuning); ignored on resume. */
-  initFrom?: { file: string; generatorsOnly: boolean };
-}
+};
 
 export interface AssemblyHooks {
   /** Human lines worth showing (the health report, what resuming ignored, where the run stands). */
