@@ -2,8 +2,7 @@
 // each bound to its own IPC channel. No generic send/invoke is exposed.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { StudioEvent } from '../main/api/events.js';
-import { METHOD_NAME_LIST } from '../main/api/method-names.js';
-import { EVENT_CHANNEL, methodChannel, SHELL_CHANNELS } from '../main/api/ipc-channels.js';
+import { EVENT_CHANNEL, METHOD_NAME_LIST, methodChannel, SHELL_CHANNELS } from '../main/api/ipc-channels.js';
 
 const api: Record<string, unknown> = {};
 for (const name of METHOD_NAME_LIST) {
