@@ -6,7 +6,8 @@ import type { JobPace } from './shutdown-grace.js';
 
 export { FINAL_STATES, LIVE_STATES, type JobState } from './job-names.js';
 
-export interface JobInfo {
+/** What the supervisor knows of a job (the API's JobInfo is the studio's stored row for it). */
+export interface SupervisedJob {
   jobId: string;
   kind: JobKind;
   spec: JobSpec;
@@ -31,7 +32,7 @@ export interface JobInfo {
 }
 
 export type SupervisorEvent =
-  | { type: 'state'; jobId: string; state: JobState; previous: JobState | null; job: JobInfo }
+  | { type: 'state'; jobId: string; state: JobState; previous: JobState | null; job: SupervisedJob }
   /** Every message of a child, validated; the child's stdout/stderr lines come as `log` (info/warn). */
   | { type: 'message'; jobId: string; message: ChildMessage }
   /** A child sent something that is not a valid message; it was ignored. */

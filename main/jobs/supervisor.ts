@@ -6,7 +6,7 @@
 //   const id = jobs.enqueue({ kind: 'train', … });    // validated here; throws InvalidJobError
 //   jobs.pause(id); jobs.resume(id); jobs.stop(id);   // stop on a queued job cancels it
 //   jobs.kill(id);                                    // when a child ignores stop
-//   await jobs.settled(id);                           // the JobInfo once it is over
+//   await jobs.settled(id);                           // the SupervisedJob once it is over
 //   await jobs.shutdown();                            // stop every child (each saves), kill the stubborn
 //   jobs.abort('a second Ctrl-C');                    // during shutdown: end every child now
 //
@@ -19,15 +19,15 @@
 import { randomUUID } from 'node:crypto';
 import { CHILD_ENTRY, forkLauncher, type ChildExit, type ChildHandle, type ChildLauncher } from './launcher.js';
 import { ENDED_BY, interruptionReason, processName } from './interruption-reason.js';
-import { FINAL_STATES, JobRequestError, LIVE_STATES, type EnqueueSpec, type JobInfo, type JobState, type SupervisorEvent, type SupervisorListener, type SupervisorOptions } from './job-state.js';
+import { FINAL_STATES, JobRequestError, LIVE_STATES, type EnqueueSpec, type SupervisedJob, type JobState, type SupervisorEvent, type SupervisorListener, type SupervisorOptions } from './job-state.js';
 import { parseChildMessage, parseJobSpec, LIGHT_JOB_KINDS, PROTOCOL_VERSION, type JobResult, type ParentMessageInput } from './protocol.js';
 import { shutdownGraceMs } from './shutdown-grace.js';
 
-export { FINAL_STATES, JobRequestError, type EnqueueSpec, type JobInfo, type JobState, type SupervisorEvent, type SupervisorListener, type SupervisorOptions } from './job-state.js';
+export { FINAL_STATES, JobRequestError, type EnqueueSpec, type SupervisedJob, type JobState, type SupervisorEvent, type SupervisorListener, type SupervisorOptions } from './job-state.js';
 export { interruptionReason } from './interruption-reason.js';
 
 interface JobRecord {
-  info: JobInfo;
+  info: SupervisedJob;
   child: ChildHandle | null;
   /** `start` has been sent (after the child's hello). */
   started: boolean;
@@ -39,7 +39,7 @@ interface JobRecord {
   endedBy: string | null;
   stderrTail: string[];
   timers: Set<NodeJS.Timeout>;
-  settled: Array<(info: JobInfo) => void>;
+  settled: Array<(info: SupervisedJob) => void>;
 }
 
 const STDERR_LINES_KEPT = 40;
@@ -153,18 +153,18 @@ export class JobSupervisor {
     job.child.kill('SIGKILL');
   }
 
-  get(jobId: string): JobInfo | undefined {
+  get(jobId: string): SupervisedJob | undefined {
     const job = this.jobs.get(jobId);
     return job ? snapshot(job.info) : undefined;
   }
 
   /** Every job this supervisor has seen, in the order they were enqueued. */
-  list(): JobInfo[] {
+  list(): SupervisedJob[] {
     return [...this.jobs.values()].map((j) => snapshot(j.info));
   }
 
   /** Resolves with the job's final info once it is over (at once when it already is). */
-  settled(jobId: string): Promise<JobInfo> {
+  settled(jobId: string): Promise<SupervisedJob> {
     const job = this.record(jobId);
     if (FINAL_STATES.has(job.info.state)) return Promise.resolve(snapshot(job.info));
     return new Promise((resolve) => job.settled.push(resolve));
@@ -394,6 +394,6 @@ export class JobSupervisor {
   }
 }
 
-function snapshot(info: JobInfo): JobInfo {
+function snapshot(info: SupervisedJob): SupervisedJob {
   return structuredClone(info);
 }
