@@ -45,7 +45,8 @@ export function rawSamples(buf: Buffer, bitDepth: 8 | 16): Uint8Array | Uint16Ar
 export async function resizeRaw(raw: RawImage, w: number, h: number): Promise<RawImage> {
   if (raw.width === w && raw.height === h) return raw;
   const gray = raw.channels === 1; // gray+alpha must go through RGBA to keep its alpha
-  const pipeline = sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } }).resize(w, h, { kernel: 'cubic', fit: 'fill' });
+  const source = sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels } });
+  const pipeline = source.resize(w, h, { kernel: 'cubic', fit: 'fill' });
   const { data, info } = await rawOutput(pipeline, gray, raw.bitDepth).toBuffer({ resolveWithObject: true });
   return {
     ...raw,
@@ -119,7 +120,9 @@ export function toChannels(raw: RawImage, channels: 1 | 3): RawImage {
  * as PIL's Image.crop pads outside the source.
  */
 export function rawToFloat(raw: RawImage, crop: { x: number; y: number; size: number } | null = null, flip = false): Float32Array {
-  if (raw.channels !== 1 && raw.channels !== 3) throw new Error(`rawToFloat needs 1 or 3 channels, got ${raw.channels}; call toChannels first`);
+  if (raw.channels !== 1 && raw.channels !== 3) {
+    throw new Error(`rawToFloat needs 1 or 3 channels, got ${raw.channels}; call toChannels first`);
+  }
   const c = raw.channels;
   const outW = crop ? crop.size : raw.width;
   const outH = crop ? crop.size : raw.height;

@@ -4,7 +4,17 @@ export const JOB_KINDS = ['train', 'export', 'import', 'model-export'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /** queued → starting → running ⇄ paused → stopping → finished | failed | interrupted | cancelled */
-export const JOB_STATES = ['queued', 'starting', 'running', 'paused', 'stopping', 'finished', 'failed', 'interrupted', 'cancelled'] as const;
+export const JOB_STATES = [
+  'queued',
+  'starting',
+  'running',
+  'paused',
+  'stopping',
+  'finished',
+  'failed',
+  'interrupted',
+  'cancelled',
+] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
 /** A job in one of these is over; its process, if it had one, has exited. */

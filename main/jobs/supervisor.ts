@@ -19,11 +19,12 @@
 import { randomUUID } from 'node:crypto';
 import { CHILD_ENTRY, forkLauncher, type ChildExit, type ChildHandle, type ChildLauncher } from './launcher.js';
 import { ENDED_BY, interruptionReason, processName } from './interruption-reason.js';
-import { FINAL_STATES, JobRequestError, LIVE_STATES, type EnqueueSpec, type SupervisedJob, type JobState, type SupervisorEvent, type SupervisorListener, type SupervisorOptions } from './job-state.js';
+import { FINAL_STATES, JobRequestError, LIVE_STATES, type EnqueueSpec, type JobState, type SupervisedJob } from './job-state.js';
+import type { SupervisorEvent, SupervisorListener, SupervisorOptions } from './job-state.js';
 import { parseChildMessage, parseJobSpec, LIGHT_JOB_KINDS, PROTOCOL_VERSION, type JobResult, type ParentMessageInput } from './protocol.js';
 import { shutdownGraceMs } from './shutdown-grace.js';
 
-export { FINAL_STATES, JobRequestError, type EnqueueSpec, type SupervisedJob, type JobState, type SupervisorEvent, type SupervisorListener, type SupervisorOptions } from './job-state.js';
+export * from './job-state.js';
 export { interruptionReason } from './interruption-reason.js';
 
 interface JobRecord {

@@ -58,7 +58,8 @@ export class NodeStudioClient implements StudioClient {
   }
 
   get connection(): ConnectionState {
-    return this.socket.readyState === WebSocket.OPEN ? { kind: 'open' } : { kind: 'closed', reason: 'the socket is closed', retryInMs: null };
+    if (this.socket.readyState === WebSocket.OPEN) return { kind: 'open' };
+    return { kind: 'closed', reason: 'the socket is closed', retryInMs: null };
   }
 
   onConnection(listener: (s: ConnectionState) => void): () => void {

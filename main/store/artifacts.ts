@@ -22,7 +22,8 @@ const checkpointRows = new RowCodec<Checkpoint>({
   reason: 'value',
   createdAt: 'value',
 });
-const checkpointFromRow = (r: Record<string, unknown>): Checkpoint => checkpointRows.fromRow(r);
+type Row = Record<string, unknown>;
+const checkpointFromRow = (r: Row): Checkpoint => checkpointRows.fromRow(r);
 
 export class ArtifactsRepo {
   constructor(private readonly db: Db) {}
@@ -60,16 +61,17 @@ export class ArtifactsRepo {
   }
 
   checkpointByFile(runId: string, fileName: string): Checkpoint | null {
-    const r = this.db.prepare('SELECT * FROM checkpoints WHERE run_id = ? AND file_name = ?').get(runId, fileName) as Record<string, unknown> | undefined;
+    const r = this.db.prepare('SELECT * FROM checkpoints WHERE run_id = ? AND file_name = ?').get(runId, fileName) as Row | undefined;
     return r ? checkpointFromRow(r) : null;
   }
 
   checkpoint(id: number): Checkpoint | null {
-    const r = this.db.prepare('SELECT * FROM checkpoints WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+    const r = this.db.prepare('SELECT * FROM checkpoints WHERE id = ?').get(id) as Row | undefined;
     return r ? checkpointFromRow(r) : null;
   }
 
   checkpoints(runId: string): Checkpoint[] {
-    return (this.db.prepare('SELECT * FROM checkpoints WHERE run_id = ? ORDER BY total_iters, id').all(runId) as Array<Record<string, unknown>>).map(checkpointFromRow);
+    const rows = this.db.prepare('SELECT * FROM checkpoints WHERE run_id = ? ORDER BY total_iters, id').all(runId) as Row[];
+    return rows.map(checkpointFromRow);
   }
 }

@@ -44,7 +44,8 @@ export class RowCodec<R> {
   /** `col = @col` for each field given (undefined ones are left alone), with the parameters. */
   assignments(fields: Row): { sets: string[]; params: Row } {
     const given = Object.fromEntries(Object.entries(fields).filter(([k, v]) => v !== undefined && this.byField.has(k)));
-    return { sets: Object.keys(given).map((k) => `${this.byField.get(k)!.column} = @${this.byField.get(k)!.column}`), params: this.params(given) };
+    const columns = Object.keys(given).map((k) => this.byField.get(k)!.column);
+    return { sets: columns.map((c) => `${c} = @${c}`), params: this.params(given) };
   }
 
   private params(fields: Row): Row {
@@ -98,8 +99,10 @@ export class RecordTable<R extends { id: string }, U extends Partial<R> = Partia
   }
 }
 
+type WorkRecord = { id: string; projectId: string; status: string };
+
 /** Work a project holds, with a status: runs, image exports, model exports. */
-export class WorkTable<R extends { id: string; projectId: string; status: string }, U extends Partial<R> = Partial<R>> extends RecordTable<R, U> {
+export class WorkTable<R extends WorkRecord, U extends Partial<R> = Partial<R>> extends RecordTable<R, U> {
   listByProject(projectId: string): R[] {
     return this.where('project_id = ?', projectId);
   }

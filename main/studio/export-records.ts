@@ -21,23 +21,40 @@ export type ExportStateUpdate = Partial<Pick<ExportRecordBase, 'status' | 'statu
 export interface ExportKind<R extends ExportRecordBase> {
   /** For messages: "export", "model export". */
   noun: string;
-  table(ctx: StudioContext): Pick<WorkTable<R>, 'insert' | 'get' | 'listByProject'> & { update(id: string, fields: ExportStateUpdate): unknown };
+  table(ctx: StudioContext): Pick<WorkTable<R>, 'insert' | 'get' | 'listByProject'> & {
+    update(id: string, fields: ExportStateUpdate): unknown;
+  };
   /** Tells the views the record changed. */
   emit(ctx: StudioContext, id: string): void;
 }
 
 export const IMAGE_EXPORTS: ExportKind<ExportJob> = { noun: 'export', table: (ctx) => ctx.store.exports, emit: emitExport };
-export const MODEL_EXPORTS: ExportKind<ModelExport> = { noun: 'model export', table: (ctx) => ctx.store.modelExports, emit: emitModelExport };
+export const MODEL_EXPORTS: ExportKind<ModelExport> = {
+  noun: 'model export',
+  table: (ctx) => ctx.store.modelExports,
+  emit: emitModelExport,
+};
 
 /** The run and saved model an export starts from; `none(runName)` says what to do when it has saved none. */
-export function exportSource(ctx: StudioContext, runId: string, checkpointId: number | undefined, none: (runName: string) => string): ChosenCheckpoint & { run: RunRecord } {
+export function exportSource(
+  ctx: StudioContext,
+  runId: string,
+  checkpointId: number | undefined,
+  none: (runName: string) => string,
+): ChosenCheckpoint & { run: RunRecord } {
   const run = requireRun(ctx, runId);
   requireRunner(ctx, 'Exporting');
   return { run, ...chooseCheckpoint(ctx, run, checkpointId, none(run.name)) };
 }
 
 /** Records a new export and launches its job; `what` names the job in a refusal ("exporter"). */
-export function startExportJob<R extends ExportRecordBase>(ctx: StudioContext, kind: ExportKind<R>, record: R, spec: JobRequest, what: string): R {
+export function startExportJob<R extends ExportRecordBase>(
+  ctx: StudioContext,
+  kind: ExportKind<R>,
+  record: R,
+  spec: JobRequest,
+  what: string,
+): R {
   const table = kind.table(ctx);
   table.insert(record);
   launchJob(ctx, {

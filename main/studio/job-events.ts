@@ -30,7 +30,8 @@ function exportStatusFor(state: JobState, stopped: boolean): ExportStatus {
 /** What an image or model export's record says when its job is in `state`. */
 function exportFields(state: JobState, stopped: boolean, why: string | null, now: number): ExportUpdate {
   const status = exportStatusFor(state, stopped);
-  return { status, statusReason: status === 'failed' || status === 'interrupted' ? why : null, ...(isFinal(state) ? { endedAt: now } : {}) };
+  const statusReason = status === 'failed' || status === 'interrupted' ? why : null;
+  return { status, statusReason, ...(isFinal(state) ? { endedAt: now } : {}) };
 }
 
 /** The runner's reason, or a plain one: every failed or interrupted run says why. */
@@ -93,9 +94,10 @@ export class JobEvents {
     // An import either produced its model or did not: there is no half-imported run to resume.
     if (job.kind === 'import' && (status === 'stopped' || status === 'interrupted')) status = 'failed';
     const live = ctx.progress.get(runId);
+    const explained = status === 'failed' || status === 'interrupted' || status === 'stopped';
     ctx.store.runs.update(runId, {
       status,
-      statusReason: status === 'failed' || status === 'interrupted' || status === 'stopped' ? (why ?? (job.kind === 'import' ? 'The import was stopped.' : null)) : null,
+      statusReason: explained ? (why ?? (job.kind === 'import' ? 'The import was stopped.' : null)) : null,
       ...(state === 'running' && run.startedAt === null ? { startedAt: now } : {}),
       ...(ended ? { endedAt: now } : {}),
       ...(live && ended ? { totalIters: Math.max(run.totalIters, live.totalIters), epoch: live.epoch } : {}),

@@ -10,7 +10,12 @@ import { StudioError } from './studio-error.js';
 
 /** What a job works on; it follows from the job's kind. */
 export type SubjectKind = 'run' | 'export' | 'modelExport';
-const SUBJECT_KIND: Readonly<Record<JobKind, SubjectKind>> = { train: 'run', import: 'run', export: 'export', 'model-export': 'modelExport' };
+const SUBJECT_KIND: Readonly<Record<JobKind, SubjectKind>> = {
+  train: 'run',
+  import: 'run',
+  export: 'export',
+  'model-export': 'modelExport',
+};
 
 export function subjectKind(kind: JobKind): SubjectKind {
   return SUBJECT_KIND[kind];
@@ -26,7 +31,8 @@ export interface LiveJob {
 /** The subject as the API's JobInfo (and the jobs table) names it. */
 export function subjectFields(job: Pick<LiveJob, 'kind' | 'subject'>): Pick<JobInfo, 'runId' | 'exportId' | 'modelExportId'> {
   const on = subjectKind(job.kind);
-  return { runId: on === 'run' ? job.subject : null, exportId: on === 'export' ? job.subject : null, modelExportId: on === 'modelExport' ? job.subject : null };
+  const id = (kind: SubjectKind): string | null => (on === kind ? job.subject : null);
+  return { runId: id('run'), exportId: id('export'), modelExportId: id('modelExport') };
 }
 
 export class LiveJobs {

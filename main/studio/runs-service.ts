@@ -98,13 +98,16 @@ function launchTraining(ctx: StudioContext, r: RunRecord, resume: boolean, initF
   const p = requireProject(ctx, r.projectId);
   ctx.store.runs.update(r.id, { status: 'queued', statusReason: null });
   const { numSamples, ...schedule } = r.schedule;
+  const data = trainingData(p);
   launchJob(ctx, {
     subject: r.id,
-    spec: { kind: 'train', runDir: r.runDir, options: r.options, data: trainingData(p), resume, schedule, numSamples, ...(initFrom ? { initFrom } : {}) },
+    spec: { kind: 'train', runDir: r.runDir, options: r.options, data, resume, schedule, numSamples, ...(initFrom && { initFrom }) },
     backend: r.backend,
     what: 'trainer',
     onRefused: (why) => {
-      ctx.store.runs.update(r.id, { status: resume ? r.status : 'failed', statusReason: resume ? r.statusReason : why, ...(resume ? {} : { endedAt: ctx.now() }) });
+      // A refused resume leaves the run as it was; a refused new run has failed.
+      const back = { status: r.status, statusReason: r.statusReason };
+      ctx.store.runs.update(r.id, resume ? back : { status: 'failed', statusReason: why, endedAt: ctx.now() });
       emitRun(ctx, r.id);
     },
   });

@@ -151,7 +151,9 @@ export function readTorchCheckpoint(bytes: Uint8Array, label = 'checkpoint'): To
  */
 function storageId(pid: PyValue, items: 5 | 6, where = ''): { type: StorageType; key: string; numel: number; view: PyValue } {
   const t = pid instanceof PyTuple ? pid.items : null;
-  if (!t || t[0] !== 'storage' || t.length < items) throw new TorchCheckpointError(`an unknown persistent id${where} (only storages are expected)`);
+  if (!t || t[0] !== 'storage' || t.length < items) {
+    throw new TorchCheckpointError(`an unknown persistent id${where} (only storages are expected)`);
+  }
   const type = globalValue(t[1] ?? null);
   if (!(type instanceof StorageType)) throw new TorchCheckpointError('a storage of an unsupported type');
   const key = String(t[2]);

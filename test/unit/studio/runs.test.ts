@@ -44,7 +44,8 @@ describe('runs', () => {
     expect(run.lastEpoch).toBe(3);
     expect(run.runDir).toBe(join(dataDir(), 'projects', projectId, 'runs', run.id));
     const spec = runner.jobs.get(runner.lastJobId())!.spec;
-    expect(spec).toMatchObject({ kind: 'train', runDir: run.runDir, resume: false, data: { kind: 'paired-folders' }, schedule: { sampleEvery: 10 }, numSamples: 4 });
+    expect(spec).toMatchObject({ kind: 'train', runDir: run.runDir, resume: false, data: { kind: 'paired-folders' } });
+    expect(spec).toMatchObject({ schedule: { sampleEvery: 10, checkpointEvery: 5000, saveEpochFreq: 5 }, numSamples: 4 });
 
     for (const [options, field] of [
       [{ lr: -1 }, 'options.lr'],
