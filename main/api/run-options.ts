@@ -6,9 +6,6 @@ import { modelOptionsSchema, type ModelOptions, type ModelOptionsInput } from '.
 
 export { DISCRIMINATORS as DISCRIMINATOR_NAMES, GENERATORS as GENERATOR_NAMES } from '../gan/networks/names.js';
 export {
-  kebabAlias,
-  MODEL_NAMES,
-  modelDefault,
   modelDefinition,
   modelOptionSpecs,
   modeOption,

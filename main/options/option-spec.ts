@@ -31,8 +31,3 @@ export function option<S extends z.ZodType>(spec: OptionSpec<S>): OptionSpec<S> 
 
 /** The value of each option of a table. */
 export type ValuesOf<T extends OptionTable> = { -readonly [K in keyof T]: z.output<T[K]['type']['schema']> };
-
-/** `--load-size` for `--load_size`: accepted everywhere the snake_case name is. */
-export function kebabAlias(name: string): string {
-  return name.replaceAll('_', '-');
-}

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { checkSizes } from './cross-checks.js';
 import { CYCLEGAN } from './cyclegan-options.js';
-import { defaultFor, optionSpecs, type InputOf, type OptionsOf } from './model-definition.js';
+import { optionSpecs, type InputOf, type OptionsOf } from './model-definition.js';
 import { modelSchema } from './model-schema.js';
 import type { OptionSpec } from './option-spec.js';
 import { PIX2PIX } from './pix2pix-options.js';
@@ -13,7 +13,6 @@ export const MODELS = [PIX2PIX, CYCLEGAN] as const;
 
 type Definitions = typeof MODELS;
 export type ModelName = Definitions[number]['model'];
-export const MODEL_NAMES = MODELS.map((m) => m.model) as [ModelName, ...ModelName[]];
 
 export type Pix2PixOptions = OptionsOf<typeof PIX2PIX>;
 export type CycleGanOptions = OptionsOf<typeof CYCLEGAN>;
@@ -21,9 +20,6 @@ export type CycleGanOptions = OptionsOf<typeof CYCLEGAN>;
 export type ModelOptions = OptionsOf<Definitions[number]>;
 /** Input: only `model` is required; everything else takes the reference's default for that model. */
 export type ModelOptionsInput = InputOf<Definitions[number]>;
-
-export const pix2pixOptionsSchema = modelSchema(PIX2PIX);
-export const cycleganOptionsSchema = modelSchema(CYCLEGAN);
 
 const union = z.discriminatedUnion('model', MODELS.map(modelSchema) as unknown as [z.ZodObject, ...z.ZodObject[]]);
 export const modelOptionsSchema = union.superRefine((o, ctx) => checkSizes(o as ModelOptions, ctx)) as unknown as z.ZodType<
@@ -40,9 +36,4 @@ export function modelDefinition(model: ModelName): Definitions[number] {
 /** The options a model takes, by name, in listing order. */
 export function modelOptionSpecs(model: ModelName): ReadonlyMap<string, OptionSpec> {
   return optionSpecs(modelDefinition(model));
-}
-
-/** The model's default for `name`; for an option that follows the model's mode, under `mode`. */
-export function modelDefault(model: ModelName, name: string, mode?: string): unknown {
-  return defaultFor(modelDefinition(model), name, mode);
 }

@@ -3,9 +3,7 @@
 import { modelOptionsSchema, type ModelOptions, type ModelOptionsInput } from '../../options/index.js';
 
 export {
-  cycleganOptionsSchema,
   modelOptionsSchema,
-  pix2pixOptionsSchema,
   type CycleGanOptions,
   type ModelOptions,
   type ModelOptionsInput,
