@@ -7,6 +7,9 @@ import { META_CONTENT_SECURITY_POLICY } from '../main/security/content-security-
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
+/** `$api/<module>.js`: the API contract of main/api, the one part of main/ the renderer may import. */
+export const apiAlias = { find: /^\$api\//, replacement: `${fileURLToPath(new URL('../main/api/', import.meta.url))}` };
+
 /**
  * index.html carries the studio's content security policy as a <meta>, first in <head>: a second
  * line of defence behind the headers of `tandem serve` and the desktop protocol, written from the
@@ -23,6 +26,7 @@ export default defineConfig({
   root,
   base: './',
   plugins: [contentSecurityPolicyMeta(), svelte()],
+  resolve: { alias: [apiAlias] },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -1,7 +1,7 @@
 // What a run can do as a model: translate one way or both, be fine-tuned in its project, be
 // exported. These mirror the service's rules (main/studio/fine-tune.ts, models-service.ts) so the
 // UI can say why before asking; the service stays the judge.
-import type { ImportedModelInfo, ModelFormat, Project, ProjectKind, RunSummary } from '../../../main/api/entities.js';
+import type { ImportedModelInfo, ModelFormat, Project, ProjectKind, RunSummary } from '$api/entities.js';
 
 type RunLike = Pick<RunSummary, 'model' | 'origin' | 'imported' | 'status' | 'lastCheckpoint' | 'name'>;
 

@@ -2,9 +2,9 @@
 // { id, method, params } → { id, ok, result | error }, and pushed { event, data }.
 // Reconnects with exponential backoff; calls made while disconnected wait for the connection
 // (up to requestTimeoutMs) and calls in flight when it drops fail with 'unavailable'.
-import type { ApiError, ApiResult } from '../../../../main/api/errors.js';
-import { EVENT_NAMES, type StudioEvent } from '../../../../main/api/events.js';
-import { METHOD_NAMES, type MethodInput, type MethodName, type MethodOutput, type StudioApi } from '../../../../main/api/methods.js';
+import type { ApiError, ApiResult } from '$api/errors.js';
+import { EVENT_NAMES, type StudioEvent } from '$api/events.js';
+import { METHOD_NAMES, type MethodInput, type MethodName, type MethodOutput, type StudioApi } from '$api/methods.js';
 import type { ConnectionState, StudioClient } from './types.js';
 
 /** The part of the browser WebSocket this client uses (the `ws` package matches it too). */

@@ -1,6 +1,6 @@
 // Loss curves: points merged by iteration (history from runs.metrics and live run.metrics events
 // arrive in any order and may overlap), columns for uPlot, and TensorBoard-style smoothing.
-import type { MetricPoint } from '../../../../main/api/entities.js';
+import type { MetricPoint } from '$api/entities.js';
 
 export class MetricSeries {
   /** Sorted by iteration, unique. */

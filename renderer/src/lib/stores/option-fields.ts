@@ -1,6 +1,6 @@
 // The Train form's fields: one per option of the model, read off the option table of main/options
 // (label, help, group, choices, bounds), so the form cannot disagree with the engine or the CLI.
-import { modelOptionSpecs, type Bounds, type ModelName, type OptionGroup, type OptionSpec } from '../../../../main/api/run-options.js';
+import { modelOptionSpecs, type Bounds, type ModelName, type OptionGroup, type OptionSpec } from '$api/run-options.js';
 
 export type FieldKind = 'int' | 'float' | 'bool' | 'choice' | 'text';
 

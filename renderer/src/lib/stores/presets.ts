@@ -1,7 +1,7 @@
 // Training presets, and what the Train form does with options: defaults per model (and mode),
 // what to send, what changing one option does. Everything comes from the option table of
 // main/options through the API contract (imported at runtime: it depends on zod only).
-import type { ProjectKind } from '../../../../main/api/entities.js';
+import type { ProjectKind } from '$api/entities.js';
 import {
   modelDefinition,
   modeOption,
@@ -10,8 +10,8 @@ import {
   type ModelName,
   type ResolvedRunOptions,
   type RunOptionsInput,
-} from '../../../../main/api/run-options.js';
-import { epochCount } from '../../../../main/api/run-estimate.js';
+} from '$api/run-options.js';
+import { epochCount } from '$api/run-estimate.js';
 
 export { epochCount };
 

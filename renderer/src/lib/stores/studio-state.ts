@@ -1,7 +1,7 @@
 // The studio as the renderer knows it, rebuilt from events: one 'snapshot' (the state right now)
 // then deltas in order. reduceEvent is pure so the reduction is testable without Svelte.
-import type { ExportJob, JobInfo, ModelExport, Project, RunProgress, RunSummary, Sample } from '../../../../main/api/entities.js';
-import type { StudioEvent, StudioEvents } from '../../../../main/api/events.js';
+import type { ExportJob, JobInfo, ModelExport, Project, RunProgress, RunSummary, Sample } from '$api/entities.js';
+import type { StudioEvent, StudioEvents } from '$api/events.js';
 
 export interface LogLine {
   level: 'info' | 'warn' | 'error';
