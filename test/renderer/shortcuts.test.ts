@@ -53,7 +53,7 @@ describe('single-key shortcuts', () => {
 
   it('off, leave the Live view’s keys alone too', async () => {
     const run = runSummary({ id: 'r_live0001', status: 'running' });
-    const { target, client } = await openApp(`#/p/p_abcdef12/live/${run.id}`, { 'runs.get': () => fullRun(run), 'runs.pause': () => run });
+    const { target, client } = await openApp(`#/p/p_abcdef12/live/${run.id}`, { 'runs.get': () => fullRun(run), 'runs.pause': () => fullRun(run) });
     const pauses = () => client.calls.filter((c) => c.method === 'runs.pause').length;
     await press('p');
     expect(pauses()).toBe(1);
