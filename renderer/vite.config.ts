@@ -18,7 +18,9 @@ export const apiAlias = { find: /^\$api\//, replacement: `${fileURLToPath(new UR
 export function contentSecurityPolicyMeta(): Plugin {
   return {
     name: 'tandem-csp-meta',
-    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }],
+    transformIndexHtml: () => [
+      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' },
+    ],
   };
 }
 

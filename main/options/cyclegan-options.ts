@@ -8,8 +8,20 @@ export const CYCLEGAN = defineModel({
   summary: 'two unpaired sets',
   defaults: { no_dropout: true },
   options: {
-    lambda_A: option({ type: float({ min: 0 }), default: 10, label: 'Cycle weight A', help: 'Weight of the A → B → A cycle loss.', group: 'Loss' }),
-    lambda_B: option({ type: float({ min: 0 }), default: 10, label: 'Cycle weight B', help: 'Weight of the B → A → B cycle loss.', group: 'Loss' }),
+    lambda_A: option({
+      type: float({ min: 0 }),
+      default: 10,
+      label: 'Cycle weight A',
+      help: 'Weight of the A → B → A cycle loss.',
+      group: 'Loss',
+    }),
+    lambda_B: option({
+      type: float({ min: 0 }),
+      default: 10,
+      label: 'Cycle weight B',
+      help: 'Weight of the B → A → B cycle loss.',
+      group: 'Loss',
+    }),
     lambda_identity: option({
       type: float({ min: 0 }),
       default: 0.5,

@@ -10,7 +10,11 @@ type Simplify<T> = { [K in keyof T]: T[K] } & {};
 /** The option table of a model: the shared options it keeps, then its own. */
 export type TableOf<Own extends OptionTable, Without extends SharedOptionName> = Omit<SharedOptions, Without> & Own;
 
-export interface ModelDefinition<M extends string = string, Own extends OptionTable = OptionTable, Without extends SharedOptionName = SharedOptionName> {
+export interface ModelDefinition<
+  M extends string = string,
+  Own extends OptionTable = OptionTable,
+  Without extends SharedOptionName = SharedOptionName,
+> {
   /** The value of --model. */
   readonly model: M;
   /** What it trains on, for --model's help ("paired images"). */

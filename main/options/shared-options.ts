@@ -20,7 +20,13 @@ export const SHARED_OPTIONS = {
     help: 'Filters in the generator’s first layer; memory and time grow roughly with its square.',
     group: 'Network',
   }),
-  ndf: option({ type: int({ min: 1, max: 1024 }), default: 64, label: 'Discriminator width', help: 'Filters in the discriminator’s first layer.', group: 'Network' }),
+  ndf: option({
+    type: int({ min: 1, max: 1024 }),
+    default: 64,
+    label: 'Discriminator width',
+    help: 'Filters in the discriminator’s first layer.',
+    group: 'Network',
+  }),
   netD: option({
     type: choice(DISCRIMINATORS),
     default: 'basic',
@@ -91,7 +97,13 @@ export const SHARED_OPTIONS = {
     help: 'AtoB translates folder A into the look of B; BtoA the other way round.',
     group: 'Data',
   }),
-  load_size: option({ type: int({ min: 4 }), default: 286, label: 'Load size', help: 'Images are scaled to this size (px) before cropping.', group: 'Data' }),
+  load_size: option({
+    type: int({ min: 4 }),
+    default: 286,
+    label: 'Load size',
+    help: 'Images are scaled to this size (px) before cropping.',
+    group: 'Data',
+  }),
   crop_size: option({
     type: int({ min: 4 }),
     default: 256,
@@ -106,8 +118,20 @@ export const SHARED_OPTIONS = {
     help: 'How images are scaled and cropped before training.',
     group: 'Data',
   }),
-  no_flip: option({ type: flag(), default: false, label: 'No flip', help: 'Do not flip images left–right for augmentation.', group: 'Data' }),
-  batch_size: option({ type: int({ min: 1, max: 64 }), default: 1, label: 'Batch size', help: 'Images per step; the papers use 1.', group: 'Data' }),
+  no_flip: option({
+    type: flag(),
+    default: false,
+    label: 'No flip',
+    help: 'Do not flip images left–right for augmentation.',
+    group: 'Data',
+  }),
+  batch_size: option({
+    type: int({ min: 1, max: 64 }),
+    default: 1,
+    label: 'Batch size',
+    help: 'Images per step; the papers use 1.',
+    group: 'Data',
+  }),
   max_dataset_size: option({
     type: intOrNone({ above: 0 }),
     default: null,
@@ -116,7 +140,13 @@ export const SHARED_OPTIONS = {
     group: 'Data',
     advanced: true,
   }),
-  n_epochs: option({ type: int({ min: 0 }), default: 100, label: 'Epochs', help: 'Epochs at the initial learning rate.', group: 'Schedule' }),
+  n_epochs: option({
+    type: int({ min: 0 }),
+    default: 100,
+    label: 'Epochs',
+    help: 'Epochs at the initial learning rate.',
+    group: 'Schedule',
+  }),
   n_epochs_decay: option({
     type: int({ min: 0 }),
     default: 100,
@@ -148,7 +178,14 @@ export const SHARED_OPTIONS = {
     group: 'Schedule',
     advanced: true,
   }),
-  lr: option({ type: float({ above: 0 }), default: 0.0002, label: 'Learning rate', help: 'Adam’s initial learning rate.', group: 'Optimiser', step: 0.00005 }),
+  lr: option({
+    type: float({ above: 0 }),
+    default: 0.0002,
+    label: 'Learning rate',
+    help: 'Adam’s initial learning rate.',
+    group: 'Optimiser',
+    step: 0.00005,
+  }),
   beta1: option({
     type: float({ min: 0, max: 1 }),
     default: 0.5,

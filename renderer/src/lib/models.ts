@@ -87,7 +87,13 @@ export function modelStem(run: Pick<RunSummary, 'name' | 'model' | 'imported'>, 
  * are empty (the studio picks a fresh name in the project's models folder). An ONNX name gets
  * its .onnx; a folder without a name gets `stem`.
  */
-export function modelExportPath(o: { folder: string; name: string; format: ModelFormat; artifactDir: string | null; stem: string }): string | undefined {
+export function modelExportPath(o: {
+  folder: string;
+  name: string;
+  format: ModelFormat;
+  artifactDir: string | null;
+  stem: string;
+}): string | undefined {
   const folder = o.folder.trim();
   let name = o.name.trim();
   if (!folder && !name) return undefined;

@@ -12,8 +12,20 @@ const contrastive = defineModel({
   without: ['norm'],
   defaults: { pool_size: 0, no_dropout: true },
   options: {
-    CUT_mode: option({ type: choice(['CUT', 'FastCUT']), default: 'CUT', label: 'Mode', help: 'CUT, or the faster FastCUT.', group: 'Loss' }),
-    lambda_NCE: option({ type: float({ min: 0 }), default: 1, label: 'NCE weight', help: 'Weight of the patch contrastive loss.', group: 'Loss' }),
+    CUT_mode: option({
+      type: choice(['CUT', 'FastCUT']),
+      default: 'CUT',
+      label: 'Mode',
+      help: 'CUT, or the faster FastCUT.',
+      group: 'Loss',
+    }),
+    lambda_NCE: option({
+      type: float({ min: 0 }),
+      default: 1,
+      label: 'NCE weight',
+      help: 'Weight of the patch contrastive loss.',
+      group: 'Loss',
+    }),
     nce_idt: option({ type: bool(), default: false, label: 'NCE identity', help: 'Also use the NCE loss on G(Y), Y.', group: 'Loss' }),
   },
   modes: {
@@ -29,13 +41,21 @@ describe('a model definition', () => {
     const o = schema.parse({ model: 'contrastive' });
     expect(o).toMatchObject({ model: 'contrastive', CUT_mode: 'CUT', pool_size: 0, no_dropout: true, ngf: 64, netG: 'resnet_9blocks' });
     expect('norm' in o).toBe(false);
-    expect(schema.safeParse({ model: 'contrastive', norm: 'batch' }).error?.issues[0]).toMatchObject({ code: 'unrecognized_keys', keys: ['norm'] });
+    expect(schema.safeParse({ model: 'contrastive', norm: 'batch' }).error?.issues[0]).toMatchObject({
+      code: 'unrecognized_keys',
+      keys: ['norm'],
+    });
     expect([...optionSpecs(contrastive).keys()].slice(-3)).toEqual(['CUT_mode', 'lambda_NCE', 'nce_idt']);
   });
 
   it('fills the defaults of the chosen mode, and a given value wins over them', () => {
     expect(schema.parse({ model: 'contrastive' })).toMatchObject({ nce_idt: true, lambda_NCE: 1, n_epochs: 100, n_epochs_decay: 100 });
-    expect(schema.parse({ model: 'contrastive', CUT_mode: 'FastCUT' })).toMatchObject({ nce_idt: false, lambda_NCE: 10, n_epochs: 150, n_epochs_decay: 50 });
+    expect(schema.parse({ model: 'contrastive', CUT_mode: 'FastCUT' })).toMatchObject({
+      nce_idt: false,
+      lambda_NCE: 10,
+      n_epochs: 150,
+      n_epochs_decay: 50,
+    });
     expect(schema.parse({ model: 'contrastive', CUT_mode: 'FastCUT', lambda_NCE: 2 })).toMatchObject({ lambda_NCE: 2, n_epochs: 150 });
     expect(schema.safeParse({ model: 'contrastive', CUT_mode: 'FastCUT', lambda_NCE: -1 }).success).toBe(false);
   });
@@ -68,7 +88,11 @@ describe('a model definition', () => {
   });
 
   it('refuses to declare again an option every model has', () => {
-    const twice = defineModel({ model: 'twice', summary: 'x', options: { ngf: option({ type: float(), default: 1, label: 'x', help: 'x', group: 'Network' }) } });
+    const twice = defineModel({
+      model: 'twice',
+      summary: 'x',
+      options: { ngf: option({ type: float(), default: 1, label: 'x', help: 'x', group: 'Network' }) },
+    });
     expect(() => modelSchema(twice)).toThrow(/twice declares ngf, which every model already has/);
   });
 });

@@ -76,7 +76,9 @@ export function presetOptions(p: Preset, kind: ProjectKind): ResolvedRunOptions 
 }
 
 /** Every option filled in, or the schema's message for the first problem. */
-export function resolveOptions(input: RunOptionsInput): { ok: true; options: ResolvedRunOptions } | { ok: false; field: string; message: string } {
+export function resolveOptions(
+  input: RunOptionsInput,
+): { ok: true; options: ResolvedRunOptions } | { ok: false; field: string; message: string } {
   const r = runOptionsSchema.safeParse(input);
   if (r.success) return { ok: true, options: r.data };
   const issue = r.error.issues[0]!;
@@ -104,7 +106,12 @@ export function changedOptions(o: ResolvedRunOptions): RunOptionsInput {
 }
 
 /** The form's values with one option set; a new mode brings its defaults for what the user left alone. */
-export function withOption(model: ModelName, values: Readonly<Record<string, unknown>>, key: string, value: unknown): Record<string, unknown> {
+export function withOption(
+  model: ModelName,
+  values: Readonly<Record<string, unknown>>,
+  key: string,
+  value: unknown,
+): Record<string, unknown> {
   const def = modelDefinition(model);
   if (key === modeOption(def)) return switchMode(def, values, value as string);
   return { ...values, [key]: value };
