@@ -1,5 +1,13 @@
 // The models and their options: the one table the engine's schema, `tandem train`'s flags and
 // the studio's Train form are all derived from. zod-only, so the renderer can load it.
+//
+// A new model registers its options in two steps:
+//  1. main/options/<model>-options.ts: `export const CUT = defineModel({ model: 'cut', summary,
+//     without, defaults, options, modes })` — its own options with option({ type, default, label,
+//     help, group }), the shared defaults it changes (set_defaults), the shared options it does not
+//     take, and per-mode defaults (modes: { option: 'CUT_mode', defaults: { CUT: {…}, FastCUT: {…} } }).
+//  2. Add it to MODELS below. Its schema, `tandem train --model cut` and its flags and help, and the
+//     Train form's fields then follow; test/renderer/option-views.test.ts checks the three agree.
 import { z } from 'zod';
 import { checkSizes } from './cross-checks.js';
 import { CYCLEGAN } from './cyclegan-options.js';
