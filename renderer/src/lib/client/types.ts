@@ -1,13 +1,11 @@
 // One client interface, two transports: IPC over window.studio (Electron) and a WebSocket
 // (`tandem serve`). Views only ever see StudioClient.
-import type { ApiResult } from '../../../../main/api/errors.js';
-import type { StudioEvent } from '../../../../main/api/events.js';
-import type { MethodInput, MethodName, MethodOutput, StudioApi } from '../../../../main/api/methods.js';
+import type { ApiResult } from '$api/errors.js';
+import type { StudioEvent } from '$api/events.js';
+import type { MethodInput, MethodName, MethodOutput, StudioApi } from '$api/methods.js';
 
 export type ConnectionState =
-  | { kind: 'connecting'; attempt: number }
-  | { kind: 'open' }
-  | { kind: 'closed'; reason: string; retryInMs: number | null };
+  { kind: 'connecting'; attempt: number } | { kind: 'open' } | { kind: 'closed'; reason: string; retryInMs: number | null };
 
 /** Desktop-only helpers the preload may expose next to window.studio (not part of StudioApi). */
 export interface ShellBridge {

@@ -1,8 +1,8 @@
 // What the Train view says about time: the engine's estimator (main/api/run-estimate.ts, the one
 // the trainer's ETA starts from) for the backend a run would get, in words that follow the figure.
-import type { BackendInfo, ProjectKind } from '../../../../main/api/entities.js';
-import { estimateRun, type ComputeBackend, type Estimate } from '../../../../main/api/run-estimate.js';
-import type { BackendName } from '../../../../main/api/run-options.js';
+import type { BackendInfo, ProjectKind } from '$api/entities.js';
+import { estimateRun, type ComputeBackend, type Estimate } from '$api/run-estimate.js';
+import type { BackendName } from '$api/run-options.js';
 import { presetOptions, type Preset } from './presets.js';
 
 /** The backend 'auto' resolves to, from what is installed. */
