@@ -60,7 +60,7 @@ async function dataShare(c: DataCase, scratch: string): Promise<{ seconds: numbe
   for await (const batch of loader.epoch(1)) {
     model.setInput(batch);
     tf.dispose([batch.A, batch.B]);
-    model.optimizeParameters();
+    await model.optimizeParameters();
     // The first batch is a cold start (nothing could be prefetched yet): measure from the second on.
     if (++n === 1) {
       loader.resetLoadStats();
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
       model.setInput(batch);
       for (let i = 0; i < warmup + repeats; i++) {
         const t = performance.now();
-        model.optimizeParameters();
+        await model.optimizeParameters();
         if (i >= warmup) times.push((performance.now() - t) / 1000);
         sample();
       }

@@ -65,7 +65,7 @@ export class CycleGanModel extends BaseModel<CycleGanOptions> implements GanMode
     return direction === 'AtoB' ? this.nets.G_A : this.nets.G_B;
   }
 
-  optimizeParameters(): void {
+  async optimizeParameters(): Promise<void> {
     const { realA, realB } = this.inputs();
     const o = this.options;
     const { G_A, G_B, D_A, D_B } = this.nets;
@@ -149,8 +149,7 @@ export class CycleGanModel extends BaseModel<CycleGanOptions> implements GanMode
     this.optimizer('D').step(dGrads);
     disposeGrads(dGrads);
 
-    this.recordLosses(losses);
-    for (const t of Object.values(losses)) t.dispose();
+    await this.recordLosses(losses);
   }
 
   override exportTrainingState(): ModelTrainingState {

@@ -49,7 +49,7 @@ export class Pix2PixModel extends BaseModel<Pix2PixOptions> implements GanModel 
     return this.netG;
   }
 
-  optimizeParameters(): void {
+  async optimizeParameters(): Promise<void> {
     const { realA, realB } = this.inputs();
     const o = this.options;
     // Checkpointing (when the memory plan asks for it) changes memory, not values.
@@ -94,7 +94,6 @@ export class Pix2PixModel extends BaseModel<Pix2PixOptions> implements GanModel 
     disposeGrads(gGrads);
 
     this.setVisual('fake_B', fakeB!);
-    this.recordLosses(losses);
-    for (const t of Object.values(losses)) t.dispose();
+    await this.recordLosses(losses);
   }
 }

@@ -86,7 +86,7 @@ export class Trainer {
         } finally {
           tf.dispose([batch.A, batch.B]);
         }
-        this.model.optimizeParameters();
+        await this.model.optimizeParameters();
         const n = this.model.currentVisuals().get('real_A')!.shape[0];
         const before = progress.totalIters;
         progress.epochIter += n;
