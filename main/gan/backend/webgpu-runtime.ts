@@ -1,0 +1,152 @@
+// tfjs-backend-webgpu on Dawn's Node bindings (the `webgpu` package, an N-API addon). Both are
+// loaded here lazily, only when webgpu is considered, so processes that never train (the studio's
+// main process) and machines without a GPU never load dawn.node.
+import * as tf from '@tensorflow/tfjs-core';
+import { registerTandemWebgpuKernels } from './kernels/register-webgpu-kernels.js';
+import { describeAdapter, vulkanDriversPresent, type AdapterInfoLike, type GpuAdapter } from './webgpu-adapter.js';
+
+export interface WebgpuRuntime {
+  adapter: GpuAdapter;
+  /** The largest buffer the device accepts: no single tensor can be larger. */
+  maxBufferBytes: number;
+}
+
+export type WebgpuStart = { ok: true; runtime: WebgpuRuntime } | { ok: false; reason: string };
+
+interface DawnModule {
+  create(flags: string[]): GPU;
+  globals: object;
+}
+
+type BackendConstructor = new (device: GPUDevice, adapterInfo?: unknown) => tf.KernelBackend;
+
+interface Started extends WebgpuRuntime {
+  device: GPUDevice;
+}
+
+let started: Started | null = null;
+/** Why the device was lost, once it is (a GPU reset, a driver crash): the backend cannot be used again. */
+let lostReason: string | null = null;
+
+/**
+ * Starts tfjs's 'webgpu' backend on the best adapter Dawn offers ('high-performance'). A software
+ * adapter (SwiftShader, lavapipe, WARP) is refused unless `allowSoftware`: it is slower than wasm.
+ * Without `allowSoftware` on Linux, a machine with no Vulkan driver is refused before dawn.node
+ * is loaded.
+ */
+export async function startWebgpuBackend(opts: { allowSoftware: boolean }): Promise<WebgpuStart> {
+  if (started) {
+    if (lostReason) return { ok: false, reason: `the GPU device was lost (${lostReason})` };
+    if (started.adapter.software && !opts.allowSoftware) return softwareRefusal(started.adapter);
+    if (!(await tf.setBackend('webgpu'))) return { ok: false, reason: 'tf.setBackend("webgpu") returned false' };
+    return { ok: true, runtime: publicPart(started) };
+  }
+  if (!opts.allowSoftware && process.platform === 'linux' && !vulkanDriversPresent()) {
+    return { ok: false, reason: 'no Vulkan driver installed' };
+  }
+  let dawn: DawnModule;
+  try {
+    dawn = (await import('webgpu')) as unknown as DawnModule;
+  } catch (err) {
+    return { ok: false, reason: `dawn.node failed to load: ${firstLine(err)}` };
+  }
+  installGlobals(dawn.globals);
+  const gpu = dawn.create([]);
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) return { ok: false, reason: 'no WebGPU adapter found' };
+  const description = describeAdapter(adapter.info as AdapterInfoLike);
+  if (description.software && !opts.allowSoftware) return softwareRefusal(description);
+
+  const device = await requestDevice(adapter);
+  void device.lost.then((info) => {
+    lostReason = info.message || info.reason || 'unknown reason';
+  });
+  // tfjs-backend-webgpu registers its backend factory at import only where navigator.gpu exists.
+  setNavigatorGpu(gpu);
+  const mod = (await import('@tensorflow/tfjs-backend-webgpu')) as unknown as { WebGPUBackend: BackendConstructor };
+  // Its own factory would pick an adapter again; ours hands over the one chosen above.
+  if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
+  tf.registerBackend('webgpu', () => new mod.WebGPUBackend(device, adapter.info));
+  if (!(await tf.setBackend('webgpu'))) return { ok: false, reason: 'tf.setBackend("webgpu") returned false' };
+  registerTandemWebgpuKernels();
+  const probe = tf.tidy(() => tf.matMul(tf.ones([8, 8]), tf.ones([8, 8])));
+  const value = (await probe.data().finally(() => probe.dispose()))[0];
+  if (value !== 8) return { ok: false, reason: `a test matMul gave ${value} instead of 8` };
+  started = { adapter: description, maxBufferBytes: device.limits.maxBufferSize, device };
+  return { ok: true, runtime: publicPart(started) };
+}
+
+/** The running webgpu runtime, if this process started one. */
+export function webgpuRuntime(): WebgpuRuntime | null {
+  return started ? publicPart(started) : null;
+}
+
+/**
+ * Runs `body` (a training step) with Dawn's out-of-memory errors captured: a failed allocation on
+ * the GPU does not throw in JavaScript, it only poisons later work. Resolves with the error's
+ * message, or null when nothing ran out.
+ */
+export async function captureGpuOutOfMemory(body: () => Promise<void>): Promise<string | null> {
+  const device = started?.device;
+  if (!device || tf.getBackend() !== 'webgpu') {
+    await body();
+    return null;
+  }
+  device.pushErrorScope('out-of-memory');
+  let failure: unknown = null;
+  try {
+    await body();
+  } catch (err) {
+    failure = err;
+  }
+  const oom = await device.popErrorScope();
+  if (oom) return firstLine(oom.message);
+  if (failure) throw failure;
+  return null;
+}
+
+function publicPart(s: Started): WebgpuRuntime {
+  return { adapter: s.adapter, maxBufferBytes: s.maxBufferBytes };
+}
+
+function softwareRefusal(adapter: GpuAdapter): WebgpuStart {
+  return { ok: false, reason: `only a software adapter (${adapter.name}), slower than wasm; used only when asked for` };
+}
+
+/** The limits tfjs-backend-webgpu asks for in a browser: as large as the adapter allows. */
+async function requestDevice(adapter: GPUAdapter): Promise<GPUDevice> {
+  const l = adapter.limits;
+  return adapter.requestDevice({
+    requiredFeatures: adapter.features.has('timestamp-query') ? ['timestamp-query'] : [],
+    requiredLimits: {
+      maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+      maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
+      maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+      maxBufferSize: l.maxBufferSize,
+      maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
+      maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+    },
+  });
+}
+
+/** GPUBufferUsage, GPUMapMode …: tfjs-backend-webgpu uses them as globals, as in a browser. */
+function installGlobals(globals: object): void {
+  for (const [name, value] of Object.entries(globals)) {
+    if (!(name in globalThis)) Object.defineProperty(globalThis, name, { value, configurable: true, writable: true });
+  }
+}
+
+/**
+ * Node 20 has no navigator; a bare one carrying only `gpu` keeps tfjs's browser checks (userAgent
+ * sniffing) reading as "not a browser". Node 21+'s own navigator gets the property added.
+ */
+function setNavigatorGpu(gpu: GPU): void {
+  const g = globalThis as { navigator?: object };
+  if (!g.navigator) Object.defineProperty(globalThis, 'navigator', { value: {}, configurable: true, writable: true });
+  Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
+}
+
+function firstLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n')[0] ?? text;
+}
