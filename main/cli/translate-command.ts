@@ -26,7 +26,7 @@ export function translateCommand(): Command {
     .addOption(
       new Option('--engine <engine>', 'auto: onnxruntime when it loads (faster), else tfjs').choices(['auto', 'onnx', 'tfjs']).default('auto'),
     )
-    .option('--backend <name>', 'tfjs backend: auto, gpu, node, wasm or cpu (default: auto, or TANDEM_BACKEND)')
+    .option('--backend <name>', 'tfjs backend: auto, gpu, webgpu, node, wasm or cpu (default: auto, or TANDEM_BACKEND)')
     .action(async (o: TranslateFlags) => {
       const backend = await initBackend(o.backend);
       const t = await openImageTranslator(o.model, { direction: o.direction, engine: o.engine, mode: o.mode });

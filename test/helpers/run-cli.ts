@@ -12,11 +12,14 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Starts the real `tandem` command in a child process (one wasm thread: tests run in parallel). */
-export function startCli(args: string[], cwd: string): { child: ChildProcess; done: Promise<CliResult> } {
+/**
+ * Starts the real `tandem` command in a child process (wasm with one thread unless `env` says
+ * otherwise: tests run in parallel).
+ */
+export function startCli(args: string[], cwd: string, env: Record<string, string> = {}): { child: ChildProcess; done: Promise<CliResult> } {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd,
-    env: { ...process.env, TANDEM_WASM_THREADS: '1', TANDEM_BACKEND: 'wasm' },
+    env: { ...process.env, TANDEM_WASM_THREADS: '1', TANDEM_BACKEND: 'wasm', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -27,6 +30,6 @@ export function startCli(args: string[], cwd: string): { child: ChildProcess; do
   return { child, done };
 }
 
-export function runCli(args: string[], cwd: string): Promise<CliResult> {
-  return startCli(args, cwd).done;
+export function runCli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
+  return startCli(args, cwd, env).done;
 }
