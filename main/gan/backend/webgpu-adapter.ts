@@ -27,7 +27,7 @@ export interface GpuAdapter {
 }
 
 /** Software implementations Dawn may offer as adapters (Vulkan, GL and D3D ones). */
-const SOFTWARE = /swiftshader|lavapipe|llvmpipe|softpipe|microsoft basic render/i;
+const SOFTWARE = /swiftshader|lavapipe|llvmpipe|softpipe|microsoft[-\s]basic[-\s]render/i;
 
 /** Dawn's device names are normalised to lower case; these words read better restored. */
 const SPELLING: Readonly<Record<string, string>> = {
