@@ -5,6 +5,7 @@
 // Only light modules are imported statically: the hello must go out quickly, and the engine
 // (tfjs, sharp) is loaded for the job kind at hand.
 import { isUserFacing } from '../cli/user-error.js';
+import { GpuOutOfMemoryError } from '../gan/backend/gpu-errors.js';
 import type { JobContext } from './job-context.js';
 import { connectToParent } from './parent-port.js';
 import { PauseGate } from './pause-gate.js';
@@ -87,7 +88,9 @@ process.on('unhandledRejection', (e) => fail(e));
 function fail(e: unknown): void {
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof Error && e.stack) log('debug', e.stack);
-  finish({ type: 'failed', message, userFacing: isUserFacing(e) }, 1);
+  // Out of GPU memory is the machine's limit, not a failure: the run stops unsaved and can resume.
+  if (e instanceof GpuOutOfMemoryError) finish({ type: 'interrupted', reason: message }, 1);
+  else finish({ type: 'failed', message, userFacing: isUserFacing(e) }, 1);
 }
 
 async function run(job: JobSpec): Promise<void> {

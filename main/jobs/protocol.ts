@@ -254,6 +254,8 @@ export const childMessageSchema = z.discriminatedUnion('type', [
     /** True when the message is written for the user (bad folder, bad option); false for a bug. */
     userFacing: z.boolean(),
   }),
+  /** Stopped by the machine, not by a mistake (the GPU ran out of memory): the run resumes from its last checkpoint. */
+  z.object({ type: z.literal('interrupted'), reason: z.string() }),
 ]);
 export type ChildMessage = z.infer<typeof childMessageSchema>;
 export type ChildMessageType = ChildMessage['type'];

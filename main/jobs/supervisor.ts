@@ -97,7 +97,7 @@ interface JobRecord {
   started: boolean;
   /** Control messages asked for before the child could take them. */
   outbox: ParentMessageInput[];
-  outcome: { kind: 'finished'; result: JobResult } | { kind: 'failed'; message: string; userFacing: boolean } | null;
+  outcome: { kind: 'finished'; result: JobResult } | { kind: 'failed'; message: string; userFacing: boolean } | { kind: 'interrupted'; reason: string } | null;
   cancelBeforeStart: boolean;
   /** kill() was called: the end is no mystery to report. */
   killRequested: boolean;
@@ -405,6 +405,10 @@ export class JobSupervisor {
         job.outcome = { kind: 'failed', message: message.message, userFacing: message.userFacing };
         this.later(job, this.exitGraceMs, () => child.kill('SIGKILL'));
         return;
+      case 'interrupted':
+        job.outcome = { kind: 'interrupted', reason: message.reason };
+        this.later(job, this.exitGraceMs, () => child.kill('SIGKILL'));
+        return;
       default:
         return;
     }
@@ -429,6 +433,9 @@ export class JobSupervisor {
       job.info.reason = outcome.message;
       job.info.userFacing = outcome.userFacing;
       this.settle(job, 'failed');
+    } else if (outcome?.kind === 'interrupted') {
+      job.info.reason = `${outcome.reason}; ${resumeHint(job.info)}`;
+      this.settle(job, 'interrupted');
     } else if (job.cancelBeforeStart) {
       job.info.reason = 'cancelled before it started';
       this.settle(job, 'cancelled');
@@ -459,11 +466,15 @@ export function interruptionReason(info: Pick<JobInfo, 'kind' | 'spec' | 'lastCh
   if (info.spec.kind === 'export') {
     return `${what}; run the export again to continue — finished images are kept in ${partialFolderFor(info.spec.output, info.spec.jobId)}`;
   }
-  if (info.spec.kind !== 'train') return `${what}; nothing was written — try again`;
+  return `${what}; ${resumeHint(info)}`;
+}
+
+function resumeHint(info: Pick<JobInfo, 'spec' | 'lastCheckpoint'>): string {
+  if (info.spec.kind !== 'train') return 'nothing was written — try again';
   const at = info.lastCheckpoint?.progress.totalIters;
-  if (at !== undefined) return `${what}; resume continues from the last checkpoint at iteration ${at}`;
-  if (info.spec.resume) return `${what}; resume continues from the run's last checkpoint`;
-  return `${what}; no checkpoint was saved yet, so the run has to start again`;
+  if (at !== undefined) return `resume continues from the last checkpoint at iteration ${at}`;
+  if (info.spec.resume) return "resume continues from the run's last checkpoint";
+  return 'no checkpoint was saved yet, so the run has to start again';
 }
 
 function snapshot(info: JobInfo): JobInfo {

@@ -46,8 +46,10 @@ function toSupervisorSpec(jobId: string, spec: JobSpec): EnqueueSpecForStudio {
 /** Child messages the studio uses, in its own terms; null for the handshake ones. */
 export function toJobMessage(m: ChildMessage): JobMessage | null {
   switch (m.type) {
+    // The job's 'interrupted' state carries the reason of an 'interrupted' message.
     case 'hello':
     case 'started':
+    case 'interrupted':
       return null;
     case 'ready':
       return { type: 'ready', backend: m.backendLine };

@@ -42,6 +42,13 @@ describe.skipIf(skip)(`tandem on webgpu (SwiftShader)${skip ? ` (skipped: ${skip
     expect(progress.totalIters).toBe(4);
   });
 
+  it('refuses, before writing anything, a crop whose widest tensor the GPU cannot hold', async () => {
+    const r = await runCli(['train', '--model', 'cyclegan', '--dataroot', 'data/unpaired', '--name', 'huge', '--load_size', '4096', '--crop_size', '4096'], dir, onWebgpu());
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('CycleGAN resnet_9blocks at crop 4096 needs a 4096 MB tensor; SwiftShader driver 5.0.0 takes at most 1024 MB in one: use --crop_size 2048 or smaller');
+    expect(existsSync(path.join(dir, 'checkpoints', 'huge'))).toBe(false);
+  });
+
   it("translate --engine tfjs --backend webgpu gives an imported reference generator's pixels", async () => {
     const name = 'resnet6_ngf8_instance';
     const imported = await runCli(['import-model', path.join(PTH_DIR, `${name}.pth`), '--out', 'ref.tandem'], dir);

@@ -2,13 +2,14 @@
 // loaded here lazily, only when webgpu is considered, so processes that never train (the studio's
 // main process) and machines without a GPU never load dawn.node.
 import * as tf from '@tensorflow/tfjs-core';
+import { GpuOutOfMemoryError, GpuWorkError } from './gpu-errors.js';
 import { registerTandemWebgpuKernels } from './kernels/register-webgpu-kernels.js';
 import { describeAdapter, vulkanDriversPresent, type AdapterInfoLike, type GpuAdapter } from './webgpu-adapter.js';
 
 export interface WebgpuRuntime {
   adapter: GpuAdapter;
-  /** The largest buffer the device accepts: no single tensor can be larger. */
-  maxBufferBytes: number;
+  /** The largest buffer a program can bind (maxBufferSize and maxStorageBufferBindingSize): no tensor can be larger. */
+  maxTensorBytes: number;
 }
 
 export type WebgpuStart = { ok: true; runtime: WebgpuRuntime } | { ok: false; reason: string };
@@ -72,7 +73,7 @@ export async function startWebgpuBackend(opts: { allowSoftware: boolean }): Prom
   const probe = tf.tidy(() => tf.matMul(tf.ones([8, 8]), tf.ones([8, 8])));
   const value = (await probe.data().finally(() => probe.dispose()))[0];
   if (value !== 8) return { ok: false, reason: `a test matMul gave ${value} instead of 8` };
-  started = { adapter: description, maxBufferBytes: device.limits.maxBufferSize, device };
+  started = { adapter: description, maxTensorBytes: Math.min(device.limits.maxBufferSize, device.limits.maxStorageBufferBindingSize), device };
   return { ok: true, runtime: publicPart(started) };
 }
 
@@ -82,31 +83,37 @@ export function webgpuRuntime(): WebgpuRuntime | null {
 }
 
 /**
- * Runs `body` (a training step) with Dawn's out-of-memory errors captured: a failed allocation on
- * the GPU does not throw in JavaScript, it only poisons later work. Resolves with the error's
- * message, or null when nothing ran out.
+ * Runs `body` (a training step, a sample grid) inside WebGPU error scopes: a failed allocation or
+ * a rejected program does not throw in JavaScript, it only makes later results garbage. Throws
+ * GpuOutOfMemoryError or GpuWorkError for what went wrong; off webgpu it just runs `body`.
  */
-export async function captureGpuOutOfMemory(body: () => Promise<void>): Promise<string | null> {
+export async function guardGpuWork<T>(body: () => Promise<T>): Promise<T> {
   const device = started?.device;
-  if (!device || tf.getBackend() !== 'webgpu') {
-    await body();
-    return null;
-  }
+  if (!device || tf.getBackend() !== 'webgpu') return body();
+  device.pushErrorScope('internal');
+  device.pushErrorScope('validation');
   device.pushErrorScope('out-of-memory');
-  let failure: unknown = null;
+  let result: { value: T } | { error: unknown };
   try {
-    await body();
-  } catch (err) {
-    failure = err;
+    result = { value: await body() };
+  } catch (error) {
+    result = { error };
   }
   const oom = await device.popErrorScope();
-  if (oom) return firstLine(oom.message);
-  if (failure) throw failure;
-  return null;
+  const invalid = await device.popErrorScope();
+  const internal = await device.popErrorScope();
+  if (oom) {
+    const held = (tf.memory() as { numBytesAllocatedInGPU?: number }).numBytesAllocatedInGPU ?? 0;
+    throw new GpuOutOfMemoryError(`the GPU (${started!.adapter.name}) ran out of memory: ${firstLine(oom.message)}`, held);
+  }
+  const rejected = invalid ?? internal;
+  if (rejected) throw new GpuWorkError(`the GPU (${started!.adapter.name}) rejected Tandem's work: ${firstLine(rejected.message)}`);
+  if ('error' in result) throw result.error;
+  return result.value;
 }
 
 function publicPart(s: Started): WebgpuRuntime {
-  return { adapter: s.adapter, maxBufferBytes: s.maxBufferBytes };
+  return { adapter: s.adapter, maxTensorBytes: s.maxTensorBytes };
 }
 
 function softwareRefusal(adapter: GpuAdapter): WebgpuStart {
