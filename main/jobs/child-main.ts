@@ -110,6 +110,9 @@ async function run(job: JobSpec): Promise<void> {
       case 'model-export':
         result = await (await import('./model-export-job.js')).runModelExportJob(job, ctx);
         break;
+      case 'probe':
+        result = await (await import('./probe-job.js')).runProbeJob();
+        break;
     }
   } catch (e) {
     fail(e);

@@ -10,12 +10,13 @@ import { exportTfjs } from '../gan/io/tfjs-export.js';
 import { loadTranslator } from '../gan/models/generator-file.js';
 import type { JobContext } from './job-context.js';
 import { partialFolderFor, type ModelExportJobSpec, type ModelExportResultMessage } from './protocol.js';
+import { readyMessage } from './ready-message.js';
 
 export async function runModelExportJob(spec: ModelExportJobSpec, ctx: JobContext): Promise<ModelExportResultMessage> {
   const out = path.resolve(spec.out);
   if (existsSync(out)) throw new Error(`${out} already exists; choose another name (an export never overwrites)`);
   const backend = await initBackend(spec.backend);
-  ctx.send({ type: 'ready', backendLine: backend.line });
+  ctx.send(readyMessage(backend));
   const t = await loadTranslator(spec.model, spec.direction);
   const temp = partialFolderFor(out, spec.jobId);
   try {

@@ -447,7 +447,7 @@ export class JobSupervisor {
 }
 
 function processName(kind: JobKind): string {
-  return { train: 'trainer process', export: 'export process', import: 'import process', 'model-export': 'model export process' }[kind];
+  return { train: 'trainer process', export: 'export process', import: 'import process', 'model-export': 'model export process', probe: 'GPU probe process' }[kind];
 }
 
 /** Says what ended the process and how to carry on, in words a user understands. */

@@ -4,7 +4,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { GpuOutOfMemoryError, GpuWorkError } from './gpu-errors.js';
 import { registerTandemWebgpuKernels } from './kernels/register-webgpu-kernels.js';
-import { describeAdapter, vulkanDriversPresent, type AdapterInfoLike, type GpuAdapter } from './webgpu-adapter.js';
+import { firstLine, openDawnAdapter } from './dawn.js';
+import type { GpuAdapter } from './webgpu-adapter.js';
 
 export interface WebgpuRuntime {
   adapter: GpuAdapter;
@@ -13,11 +14,6 @@ export interface WebgpuRuntime {
 }
 
 export type WebgpuStart = { ok: true; runtime: WebgpuRuntime } | { ok: false; reason: string };
-
-interface DawnModule {
-  create(flags: string[]): GPU;
-  globals: object;
-}
 
 type BackendConstructor = new (device: GPUDevice, adapterInfo?: unknown) => tf.KernelBackend;
 
@@ -42,20 +38,9 @@ export async function startWebgpuBackend(opts: { allowSoftware: boolean }): Prom
     if (!(await tf.setBackend('webgpu'))) return { ok: false, reason: 'tf.setBackend("webgpu") returned false' };
     return { ok: true, runtime: publicPart(started) };
   }
-  if (!opts.allowSoftware && process.platform === 'linux' && !vulkanDriversPresent()) {
-    return { ok: false, reason: 'no Vulkan driver installed' };
-  }
-  let dawn: DawnModule;
-  try {
-    dawn = (await import('webgpu')) as unknown as DawnModule;
-  } catch (err) {
-    return { ok: false, reason: `dawn.node failed to load: ${firstLine(err)}` };
-  }
-  installGlobals(dawn.globals);
-  const gpu = dawn.create([]);
-  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-  if (!adapter) return { ok: false, reason: 'no WebGPU adapter found' };
-  const description = describeAdapter(adapter.info as AdapterInfoLike);
+  const opened = await openDawnAdapter({ checkDrivers: !opts.allowSoftware });
+  if (!opened.ok) return { ok: false, reason: opened.reason };
+  const { gpu, adapter, description } = opened;
   if (description.software && !opts.allowSoftware) return softwareRefusal(description);
 
   const device = await requestDevice(adapter);
@@ -136,13 +121,6 @@ async function requestDevice(adapter: GPUAdapter): Promise<GPUDevice> {
   });
 }
 
-/** GPUBufferUsage, GPUMapMode …: tfjs-backend-webgpu uses them as globals, as in a browser. */
-function installGlobals(globals: object): void {
-  for (const [name, value] of Object.entries(globals)) {
-    if (!(name in globalThis)) Object.defineProperty(globalThis, name, { value, configurable: true, writable: true });
-  }
-}
-
 /**
  * Node 20 has no navigator; a bare one carrying only `gpu` keeps tfjs's browser checks (userAgent
  * sniffing) reading as "not a browser". Node 21+'s own navigator gets the property added.
@@ -151,9 +129,4 @@ function setNavigatorGpu(gpu: GPU): void {
   const g = globalThis as { navigator?: object };
   if (!g.navigator) Object.defineProperty(globalThis, 'navigator', { value: {}, configurable: true, writable: true });
   Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
-}
-
-function firstLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return text.split('\n')[0] ?? text;
 }

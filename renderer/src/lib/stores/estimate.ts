@@ -2,7 +2,7 @@
 // chosen networks (counted layer by layer from the architecture, crop and widths) × passes per
 // iteration, divided by a per-backend throughput calibrated on the bench (PyTorch CPU, 2 threads:
 // CycleGAN ResNet-9 at 256 ≈ 9.4 s/iteration). It is an estimate and the UI says so.
-import type { BackendInfo } from '../../../../main/api/entities.js';
+import type { BackendInfo, MeasuredSpeed } from '../../../../main/api/entities.js';
 import type { BackendName, ResolvedRunOptions } from '../../../../main/api/run-options.js';
 import { epochCount } from './presets.js';
 
@@ -116,6 +116,7 @@ export function iterationLayerPasses(o: ResolvedRunOptions): number {
  */
 export const BACKEND_LAYER_OVERHEAD_S: Record<Exclude<BackendName, 'auto'>, number> = {
   gpu: 0.0005,
+  webgpu: 0.001,
   node: 0.001,
   wasm: 0.007,
   cpu: 0.01,
@@ -128,6 +129,8 @@ export const BACKEND_LAYER_OVERHEAD_S: Record<Exclude<BackendName, 'auto'>, numb
  */
 export const BACKEND_MACS_PER_SECOND: Record<Exclude<BackendName, 'auto'>, number> = {
   gpu: 3e12,
+  // A mid-range GPU through WebGPU, before any run here measured it (then that figure is used).
+  webgpu: 1e12,
   node: 1e11,
   wasm: 5e10,
   cpu: 3e9,
@@ -138,17 +141,20 @@ export function architectureEfficiency(netG: ResolvedRunOptions['netG']): number
   return netG.startsWith('unet') ? 0.25 : 1;
 }
 
-/** The backend 'auto' resolves to, from what is installed. */
+/** The backend 'auto' resolves to, from what is installed and the GPU a job process found. */
 export function effectiveBackend(requested: BackendName, info: BackendInfo | null): Exclude<BackendName, 'auto'> {
   if (requested !== 'auto') return requested;
   if (!info) return 'wasm';
   if (info.installed.gpu) return 'gpu';
+  if (info.webgpu?.state === 'found' && !info.webgpu.software) return 'webgpu';
   if (info.installed.node) return 'node';
   return 'wasm';
 }
 
 export interface Estimate {
   backend: Exclude<BackendName, 'auto'>;
+  /** True when scaled from a run measured on this machine, false when from built-in figures only. */
+  measured: boolean;
   secondsPerIteration: number;
   iterationsPerEpoch: number;
   secondsPerEpoch: number;
@@ -158,10 +164,20 @@ export interface Estimate {
   memoryBytes: number;
 }
 
-export function estimateRun(o: ResolvedRunOptions, images: number, backend: Exclude<BackendName, 'auto'>): Estimate {
+/** Seconds per step from the built-in per-backend figures. */
+function modelledSeconds(o: ResolvedRunOptions, backend: Exclude<BackendName, 'auto'>): number {
   const macs = iterationMacs(o) * o.batch_size;
-  const secondsPerIteration =
-    macs / (BACKEND_MACS_PER_SECOND[backend] * architectureEfficiency(o.netG)) + o.batch_size * iterationLayerPasses(o) * BACKEND_LAYER_OVERHEAD_S[backend];
+  return macs / (BACKEND_MACS_PER_SECOND[backend] * architectureEfficiency(o.netG)) + o.batch_size * iterationLayerPasses(o) * BACKEND_LAYER_OVERHEAD_S[backend];
+}
+
+/**
+ * Seconds per step and per epoch. With `measured` (this machine's latest run on `backend`), the
+ * built-in figures are scaled by how that run's measured step compares with what they predict for
+ * it, so the estimate follows this machine's actual speed on that backend.
+ */
+export function estimateRun(o: ResolvedRunOptions, images: number, backend: Exclude<BackendName, 'auto'>, measured?: MeasuredSpeed): Estimate {
+  const scale = measured ? measured.secondsPerIteration / modelledSeconds(measured.options, backend) : 1;
+  const secondsPerIteration = modelledSeconds(o, backend) * scale;
   const perEpoch = Math.min(images, o.max_dataset_size ?? Number.POSITIVE_INFINITY);
   const iterationsPerEpoch = Math.ceil(perEpoch / o.batch_size);
   const c = networkCost(o);
@@ -171,5 +187,5 @@ export function estimateRun(o: ResolvedRunOptions, images: number, backend: Excl
   const memoryBytes = 4 * (o.batch_size * liveForwards + 4 * c.params) + 300 * 2 ** 20;
   const secondsPerEpoch = secondsPerIteration * iterationsPerEpoch;
   const epochs = epochCount(o);
-  return { backend, secondsPerIteration, iterationsPerEpoch, secondsPerEpoch, epochs, totalSeconds: secondsPerEpoch * epochs, memoryBytes };
+  return { backend, measured: Boolean(measured), secondsPerIteration, iterationsPerEpoch, secondsPerEpoch, epochs, totalSeconds: secondsPerEpoch * epochs, memoryBytes };
 }
