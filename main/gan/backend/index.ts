@@ -51,8 +51,9 @@ let queue: Promise<unknown> = Promise.resolve();
 /**
  * Chooses and starts the tfjs backend, best first (tfjs-node-gpu with a live CUDA device, webgpu
  * on a hardware adapter, tfjs-node, wasm, cpu) unless `request` or TANDEM_BACKEND names one. A
- * software WebGPU adapter runs only when webgpu is named. Registers gradients and, on wasm and
- * webgpu, Tandem's kernels. Calls are serialised; repeating a call (or calling with no preference)
+ * software WebGPU adapter runs only when webgpu is named. Registers gradients and, on wasm,
+ * Tandem's kernels (tfjs-backend-webgpu needs none: its kernels and their gradients match the cpu
+ * backend, see test/unit/backend/webgpu-swiftshader.test.ts). Calls are serialised; repeating a call (or calling with no preference)
  * returns the existing report.
  */
 export function initBackend(request?: string): Promise<BackendReport> {

@@ -3,7 +3,6 @@
 // main process) and machines without a GPU never load dawn.node.
 import * as tf from '@tensorflow/tfjs-core';
 import { GpuOutOfMemoryError, GpuWorkError } from './gpu-errors.js';
-import { registerTandemWebgpuKernels } from './kernels/register-webgpu-kernels.js';
 import { firstLine, openDawnAdapter } from './dawn.js';
 import type { GpuAdapter } from './webgpu-adapter.js';
 
@@ -54,7 +53,6 @@ export async function startWebgpuBackend(opts: { allowSoftware: boolean }): Prom
   if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
   tf.registerBackend('webgpu', () => new mod.WebGPUBackend(device, adapter.info));
   if (!(await tf.setBackend('webgpu'))) return { ok: false, reason: 'tf.setBackend("webgpu") returned false' };
-  registerTandemWebgpuKernels();
   const probe = tf.tidy(() => tf.matMul(tf.ones([8, 8]), tf.ones([8, 8])));
   const value = (await probe.data().finally(() => probe.dispose()))[0];
   if (value !== 8) return { ok: false, reason: `a test matMul gave ${value} instead of 8` };

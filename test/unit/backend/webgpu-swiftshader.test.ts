@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../main/gan/backend/index.js';
+import { initBackend, type BackendReport } from '../../../main/gan/backend/index.js';
+import { createModel } from '../../../main/gan/models/create-model.js';
+import type { ModelOptionsInput } from '../../../main/gan/models/options.js';
 import { Rng } from '../../../main/gan/util/rng.js';
 import { maxRelDiff } from '../../helpers/max-rel-diff.js';
 import { NETWORK_OPS, opAndGradOn } from '../../helpers/network-ops.js';
@@ -62,20 +64,23 @@ const CONVS: Array<{ name: string; x: Shape4; filter: Shape4; stride: number; pa
 
 // SwiftShader is a CPU rasteriser: shader compiles and convolutions take seconds on a busy machine.
 describe.skipIf(skip)(`webgpu on SwiftShader${skip ? ` (skipped: ${skip})` : ''}`, { timeout: 300_000 }, () => {
+  let auto: BackendReport;
+  let asked: BackendReport;
   beforeAll(async () => {
     process.env.TANDEM_WASM_THREADS ??= '1';
     Object.assign(process.env, swiftShaderEnv());
+    // Auto first: once a backend runs, auto keeps it.
+    auto = await initBackend();
+    asked = await useSwiftShaderBackend();
   });
 
-  it('auto never picks a software adapter; asking for webgpu does, naming it', async () => {
-    const auto = await initBackend();
+  it('auto never picks a software adapter; asking for webgpu does, naming it', () => {
     expect(auto.name).not.toBe('webgpu');
     expect(auto.tried.find((t) => t.variant === 'webgpu')).toEqual({
       variant: 'webgpu',
       ok: false,
       reason: 'only a software adapter (SwiftShader driver 5.0.0), slower than wasm; used only when asked for',
     });
-    const asked = await useSwiftShaderBackend();
     expect(asked.line).toBe("backend: webgpu (SwiftShader driver 5.0.0, vulkan, software) — requested via argument 'webgpu'");
     expect(asked.adapter).toMatchObject({ name: 'SwiftShader driver 5.0.0', api: 'vulkan', software: true });
     expect(tf.getBackend()).toBe('webgpu');
@@ -114,5 +119,31 @@ describe.skipIf(skip)(`webgpu on SwiftShader${skip ? ` (skipped: ${skip})` : ''}
       await expectWebgpuMatchesCpu(() => tf.grad((x: tf.Tensor) => tf.sum(tf.mul(up(x, tensor(t.filter, 5)), tensor(out, 6))))(tensor(t.x, 4)));
       await expectWebgpuMatchesCpu(() => tf.grad((f: tf.Tensor) => tf.sum(tf.mul(up(tensor(t.x, 4), f), tensor(out, 6))))(tensor(t.filter, 5)));
     }
+  });
+
+  it('a wgangp step (the penalty differentiates a gradient) gives the losses and weights it gives on cpu', async () => {
+    // Tiny, so the cpu backend runs it in a moment; pix2pix with a pixel discriminator at 16 px.
+    const options: ModelOptionsInput = { model: 'pix2pix', netG: 'resnet_6blocks', netD: 'pixel', ngf: 2, ndf: 2, gan_mode: 'wgangp', crop_size: 16, load_size: 16, seed: 4 };
+    const stepOn = async (backend: string) => {
+      tf.setBackend(backend);
+      expect(tf.getBackend()).toBe(backend);
+      const model = createModel(options);
+      try {
+        const pair = { A: tensor([1, 16, 16, 3], 7), B: tensor([1, 16, 16, 3], 8) };
+        model.setInput(pair);
+        tf.dispose([pair.A, pair.B]);
+        await model.optimizeParameters();
+        // The pixel discriminator's first conv (the reference's net.0): updated by the penalty's gradient.
+        const weights = (await model.networks().get('D')!.torchStateDict()).get('net.0.weight')!.data as Float32Array;
+        return { losses: model.currentLosses(), weights };
+      } finally {
+        model.dispose();
+        tf.setBackend('webgpu');
+      }
+    };
+    const cpu = await stepOn('cpu');
+    const gpu = await stepOn('webgpu');
+    for (const [name, value] of Object.entries(cpu.losses)) expect(Math.abs(gpu.losses[name]! - value), name).toBeLessThan(REL_TOL * Math.max(1, Math.abs(value)));
+    expect(maxRelDiff(gpu.weights, cpu.weights)).toBeLessThan(REL_TOL);
   });
 });
