@@ -132,7 +132,13 @@ export const modelExportJobSpecSchema = z.object({
 /** Names the GPU a job process would train on (WebGPU through Dawn), without starting tfjs. */
 export const probeJobSpecSchema = z.object({ kind: z.literal('probe'), jobId: jobIdSchema });
 
-export const jobSpecSchema = z.discriminatedUnion('kind', [trainJobSpecSchema, exportJobSpecSchema, importJobSpecSchema, modelExportJobSpecSchema, probeJobSpecSchema]);
+export const jobSpecSchema = z.discriminatedUnion('kind', [
+  trainJobSpecSchema,
+  exportJobSpecSchema,
+  importJobSpecSchema,
+  modelExportJobSpecSchema,
+  probeJobSpecSchema,
+]);
 /** Short jobs that do not wait behind a training or a batch export. */
 export const LIGHT_JOB_KINDS: ReadonlySet<string> = new Set(['import', 'model-export', 'probe']);
 
@@ -217,10 +223,19 @@ export const gpuAdapterSchema = z.object({
 
 export const probeResultSchema = z.object({
   kind: z.literal('probe'),
-  webgpu: z.discriminatedUnion('found', [z.object({ found: z.literal(true), adapter: gpuAdapterSchema }), z.object({ found: z.literal(false), reason: z.string() })]),
+  webgpu: z.discriminatedUnion('found', [
+    z.object({ found: z.literal(true), adapter: gpuAdapterSchema }),
+    z.object({ found: z.literal(false), reason: z.string() }),
+  ]),
 });
 
-export const jobResultSchema = z.discriminatedUnion('kind', [trainResultSchema, exportResultSchema, importResultSchema, modelExportResultSchema, probeResultSchema]);
+export const jobResultSchema = z.discriminatedUnion('kind', [
+  trainResultSchema,
+  exportResultSchema,
+  importResultSchema,
+  modelExportResultSchema,
+  probeResultSchema,
+]);
 export type TrainResultMessage = z.infer<typeof trainResultSchema>;
 export type ExportResultMessage = z.infer<typeof exportResultSchema>;
 export type ImportResultMessage = z.infer<typeof importResultSchema>;

@@ -13,5 +13,6 @@ const STUDIO_NAME: Readonly<Record<BackendVariant, NonNullable<ChildMessageOf<'r
 
 /** What a job says once its backend runs: the report line, the backend, and its GPU if any. */
 export function readyMessage(report: BackendReport): ChildMessageOf<'ready'> {
-  return { type: 'ready', backendLine: report.line, backend: STUDIO_NAME[report.variant], ...(report.adapter ? { adapter: report.adapter } : {}) };
+  const adapter = report.adapter ? { adapter: report.adapter } : {};
+  return { type: 'ready', backendLine: report.line, backend: STUDIO_NAME[report.variant], ...adapter };
 }

@@ -97,7 +97,11 @@ interface JobRecord {
   started: boolean;
   /** Control messages asked for before the child could take them. */
   outbox: ParentMessageInput[];
-  outcome: { kind: 'finished'; result: JobResult } | { kind: 'failed'; message: string; userFacing: boolean } | { kind: 'interrupted'; reason: string } | null;
+  outcome:
+    | { kind: 'finished'; result: JobResult }
+    | { kind: 'failed'; message: string; userFacing: boolean }
+    | { kind: 'interrupted'; reason: string }
+    | null;
   cancelBeforeStart: boolean;
   /** kill() was called: the end is no mystery to report. */
   killRequested: boolean;
@@ -447,7 +451,14 @@ export class JobSupervisor {
 }
 
 function processName(kind: JobKind): string {
-  return { train: 'trainer process', export: 'export process', import: 'import process', 'model-export': 'model export process', probe: 'GPU probe process' }[kind];
+  const names: Record<JobKind, string> = {
+    train: 'trainer process',
+    export: 'export process',
+    import: 'import process',
+    'model-export': 'model export process',
+    probe: 'GPU probe process',
+  };
+  return names[kind];
 }
 
 /** Says what ended the process and how to carry on, in words a user understands. */

@@ -37,7 +37,12 @@ export function webgpuProbe(ctx: StudioContext): WebgpuProbe | null {
 }
 
 /** A job's 'ready': which backend it runs on, and (on webgpu) the GPU it found, which is news. */
-export function noteBackend(ctx: StudioContext, link: JobLink, backend: ConcreteBackend | undefined, adapter: GpuAdapterInfo | undefined): void {
+export function noteBackend(
+  ctx: StudioContext,
+  link: JobLink,
+  backend: ConcreteBackend | undefined,
+  adapter: GpuAdapterInfo | undefined,
+): void {
   if (backend) link.backend = backend;
   if (adapter) ctx.gpuProbe = found(adapter);
 }
@@ -56,7 +61,8 @@ export function measuredSpeeds(ctx: StudioContext): Partial<Record<ConcreteBacke
   const stored = measuredSchema.safeParse(ctx.store.settings.get<unknown>(MEASURED_KEY) ?? {});
   if (!stored.success) return {};
   const out: Partial<Record<ConcreteBackend, MeasuredSpeed>> = {};
-  for (const [backend, m] of Object.entries(stored.data) as Array<[ConcreteBackend, { secondsPerIteration: number; options: unknown; at: number }]>) {
+  type Stored = { secondsPerIteration: number; options: unknown; at: number };
+  for (const [backend, m] of Object.entries(stored.data) as Array<[ConcreteBackend, Stored]>) {
     // Options from an older Tandem that no longer parse are dropped, not trusted.
     const options = runOptionsSchema.safeParse(m.options);
     if (options.success) out[backend] = { secondsPerIteration: m.secondsPerIteration, options: options.data, at: m.at };

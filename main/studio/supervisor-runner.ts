@@ -53,7 +53,12 @@ export function toJobMessage(m: ChildMessage): JobMessage | null {
     case 'interrupted':
       return null;
     case 'ready':
-      return { type: 'ready', backend: m.backendLine, ...(m.backend ? { backendName: m.backend } : {}), ...(m.adapter ? { adapter: m.adapter } : {}) };
+      return {
+        type: 'ready',
+        backend: m.backendLine,
+        ...(m.backend ? { backendName: m.backend } : {}),
+        ...(m.adapter ? { adapter: m.adapter } : {}),
+      };
     case 'progress':
       return m.job === 'train'
         ? { type: 'progress', job: 'train', epoch: m.epoch, epochIter: m.epochIter, epochSize: m.epochSize, totalIters: m.totalIters, lastEpoch: m.lastEpoch, secondsPerIter: m.secondsPerIter, etaRunSeconds: m.etaRunSeconds }

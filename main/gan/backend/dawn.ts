@@ -15,7 +15,9 @@ export type DawnAdapter = { ok: true; gpu: GPU; adapter: GPUAdapter; description
  * would only print warnings and find nothing).
  */
 export async function openDawnAdapter(opts: { checkDrivers: boolean }): Promise<DawnAdapter> {
-  if (opts.checkDrivers && process.platform === 'linux' && !vulkanDriversPresent()) return { ok: false, reason: 'no Vulkan driver installed' };
+  if (opts.checkDrivers && process.platform === 'linux' && !vulkanDriversPresent()) {
+    return { ok: false, reason: 'no Vulkan driver installed' };
+  }
   let dawn: DawnModule;
   try {
     dawn = (await import('webgpu')) as unknown as DawnModule;

@@ -85,7 +85,8 @@ export function vulkanDriversPresent(env: NodeJS.ProcessEnv = process.env): bool
   if (env.VK_ICD_FILENAMES?.trim() || env.VK_DRIVER_FILES?.trim() || env.VK_ADD_DRIVER_FILES?.trim()) return true;
   const home = os.homedir();
   const configDirs = [env.XDG_CONFIG_HOME || path.join(home, '.config'), ...(env.XDG_CONFIG_DIRS || '/etc/xdg').split(':'), '/etc'];
-  const dataDirs = [env.XDG_DATA_HOME || path.join(home, '.local', 'share'), ...(env.XDG_DATA_DIRS || '/usr/local/share:/usr/share').split(':')];
+  const dataHome = env.XDG_DATA_HOME || path.join(home, '.local', 'share');
+  const dataDirs = [dataHome, ...(env.XDG_DATA_DIRS || '/usr/local/share:/usr/share').split(':')];
   return [...configDirs, ...dataDirs].some((dir) => {
     const icd = path.join(dir, 'vulkan', 'icd.d');
     try {

@@ -56,7 +56,8 @@ export async function startWebgpuBackend(opts: { allowSoftware: boolean }): Prom
   const probe = tf.tidy(() => tf.matMul(tf.ones([8, 8]), tf.ones([8, 8])));
   const value = (await probe.data().finally(() => probe.dispose()))[0];
   if (value !== 8) return { ok: false, reason: `a test matMul gave ${value} instead of 8` };
-  started = { adapter: description, maxTensorBytes: Math.min(device.limits.maxBufferSize, device.limits.maxStorageBufferBindingSize), device };
+  const maxTensorBytes = Math.min(device.limits.maxBufferSize, device.limits.maxStorageBufferBindingSize);
+  started = { adapter: description, maxTensorBytes, device };
   return { ok: true, runtime: publicPart(started) };
 }
 

@@ -26,7 +26,8 @@ function largestCrop(o: PlanOptions, crop: number, fits: (c: number) => boolean)
 }
 
 function what(o: PlanOptions, crop: number): string {
-  return `${o.model === 'cyclegan' ? 'CycleGAN' : 'pix2pix'} ${o.netG} at crop ${crop}${o.batch_size > 1 ? ` with batch ${o.batch_size}` : ''}`;
+  const batch = o.batch_size > 1 ? ` with batch ${o.batch_size}` : '';
+  return `${o.model === 'cyclegan' ? 'CycleGAN' : 'pix2pix'} ${o.netG} at crop ${crop}${batch}`;
 }
 
 function advice(crop: number): string {
@@ -39,7 +40,8 @@ export function assertFitsGpuBuffers(o: PlanOptions, crop: number, maxTensorByte
   if (bytes <= maxTensorBytes) return;
   const mb = (b: number) => Math.ceil(b / 2 ** 20);
   const fitting = largestCrop(o, crop, (c) => largestTensorBytes(o, c) <= maxTensorBytes);
-  throw new Error(`${what(o, crop)} needs a ${mb(bytes)} MB tensor; ${adapterName} takes at most ${mb(maxTensorBytes)} MB in one: ${advice(fitting)}`);
+  const limit = `${adapterName} takes at most ${mb(maxTensorBytes)} MB in one`;
+  throw new Error(`${what(o, crop)} needs a ${mb(bytes)} MB tensor; ${limit}: ${advice(fitting)}`);
 }
 
 /**

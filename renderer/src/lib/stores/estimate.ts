@@ -167,7 +167,8 @@ export interface Estimate {
 /** Seconds per step from the built-in per-backend figures. */
 function modelledSeconds(o: ResolvedRunOptions, backend: Exclude<BackendName, 'auto'>): number {
   const macs = iterationMacs(o) * o.batch_size;
-  return macs / (BACKEND_MACS_PER_SECOND[backend] * architectureEfficiency(o.netG)) + o.batch_size * iterationLayerPasses(o) * BACKEND_LAYER_OVERHEAD_S[backend];
+  const overhead = o.batch_size * iterationLayerPasses(o) * BACKEND_LAYER_OVERHEAD_S[backend];
+  return macs / (BACKEND_MACS_PER_SECOND[backend] * architectureEfficiency(o.netG)) + overhead;
 }
 
 /**
@@ -175,7 +176,12 @@ function modelledSeconds(o: ResolvedRunOptions, backend: Exclude<BackendName, 'a
  * built-in figures are scaled by how that run's measured step compares with what they predict for
  * it, so the estimate follows this machine's actual speed on that backend.
  */
-export function estimateRun(o: ResolvedRunOptions, images: number, backend: Exclude<BackendName, 'auto'>, measured?: MeasuredSpeed): Estimate {
+export function estimateRun(
+  o: ResolvedRunOptions,
+  images: number,
+  backend: Exclude<BackendName, 'auto'>,
+  measured?: MeasuredSpeed,
+): Estimate {
   const scale = measured ? measured.secondsPerIteration / modelledSeconds(measured.options, backend) : 1;
   const secondsPerIteration = modelledSeconds(o, backend) * scale;
   const perEpoch = Math.min(images, o.max_dataset_size ?? Number.POSITIVE_INFINITY);
@@ -187,5 +193,6 @@ export function estimateRun(o: ResolvedRunOptions, images: number, backend: Excl
   const memoryBytes = 4 * (o.batch_size * liveForwards + 4 * c.params) + 300 * 2 ** 20;
   const secondsPerEpoch = secondsPerIteration * iterationsPerEpoch;
   const epochs = epochCount(o);
-  return { backend, measured: Boolean(measured), secondsPerIteration, iterationsPerEpoch, secondsPerEpoch, epochs, totalSeconds: secondsPerEpoch * epochs, memoryBytes };
+  const totalSeconds = secondsPerEpoch * epochs;
+  return { backend, measured: Boolean(measured), secondsPerIteration, iterationsPerEpoch, secondsPerEpoch, epochs, totalSeconds, memoryBytes };
 }
