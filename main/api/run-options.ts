@@ -32,5 +32,5 @@ export const runScheduleSchema = z.strictObject({
 });
 export type RunSchedule = z.output<typeof runScheduleSchema>;
 
-export const BACKEND_NAMES = ['auto', 'gpu', 'node', 'wasm', 'cpu'] as const;
+export const BACKEND_NAMES = ['auto', 'gpu', 'webgpu', 'node', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];

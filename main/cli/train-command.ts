@@ -49,7 +49,7 @@ export function trainCommand(): Command {
     .option('--resume', 'continue the run <name> from its latest checkpoint (alias: --continue_train)')
     .option('--continue_train', 'same as --resume')
     .option('--init_from <model>', 'fine-tune: start a new run from the weights of a Tandem model (an imported .pth, or another run\'s checkpoint); its architecture is taken from it')
-    .option('--backend <name>', 'auto, gpu, node, wasm or cpu (default: auto, or TANDEM_BACKEND)')
+    .option('--backend <name>', 'auto, gpu, webgpu, node, wasm or cpu (default: auto, or TANDEM_BACKEND)')
     .option('--display_freq <n>', 'write a sample grid every n images', parseIntOption('display_freq'), schedule.sampleEvery)
     .option('--save_latest_freq <n>', 'save latest.tandem every n images', parseIntOption('save_latest_freq'), schedule.checkpointEvery)
     .option('--save_epoch_freq <n>', 'keep a checkpoint every n epochs', parseIntOption('save_epoch_freq'), schedule.saveEpochFreq)

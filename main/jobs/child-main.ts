@@ -6,6 +6,7 @@
 // (tfjs, sharp) is loaded for the job kind at hand.
 import './child-signals.js'; // first: the terminal's Ctrl-C must not end a job before it can save
 import { isUserFacing } from '../cli/user-error.js';
+import { GpuOutOfMemoryError } from '../gan/backend/gpu-errors.js';
 import type { JobContext } from './job-context.js';
 import { connectToParent } from './parent-port.js';
 import { PauseGate } from './pause-gate.js';
@@ -91,7 +92,9 @@ process.on('unhandledRejection', (e) => fail(e));
 function fail(e: unknown): void {
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof Error && e.stack) log('debug', e.stack);
-  finish({ type: 'failed', message, userFacing: isUserFacing(e) }, 1);
+  // Out of GPU memory is the machine's limit, not a failure: the run stops unsaved and can resume.
+  if (e instanceof GpuOutOfMemoryError) finish({ type: 'interrupted', reason: message }, 1);
+  else finish({ type: 'failed', message, userFacing: isUserFacing(e) }, 1);
 }
 
 async function run(job: JobSpec): Promise<void> {
@@ -110,6 +113,9 @@ async function run(job: JobSpec): Promise<void> {
         break;
       case 'model-export':
         result = await (await import('./model-export-job.js')).runModelExportJob(job, ctx);
+        break;
+      case 'probe':
+        result = await (await import('./probe-job.js')).runProbeJob();
         break;
     }
   } catch (e) {

@@ -1,7 +1,8 @@
 // What the studio's parts share, and how stored records become API entities (URLs added, live
 // progress merged in).
 import { basename } from 'node:path';
-import type { Checkpoint, ExportJob, FolderRole, JobKind, Project, Run, RunProgress, RunSummary, Sample } from '../api/entities.js';
+import type { Checkpoint, ExportJob, FolderRole, JobKind, Project, Run, RunProgress, RunSummary, Sample, WebgpuProbe } from '../api/entities.js';
+import type { BackendName } from '../api/run-options.js';
 import { fileUrl } from '../api/urls.js';
 import type { ProjectRecord } from '../store/projects.js';
 import type { RunRecord } from '../store/runs.js';
@@ -21,6 +22,8 @@ export interface JobLink {
   exportId: string | null;
   modelExportId: string | null;
   stopRequested: boolean;
+  /** The backend the job reported running on (its 'ready' message). */
+  backend?: Exclude<BackendName, 'auto'>;
 }
 
 export interface StudioContext {
@@ -37,6 +40,8 @@ export interface StudioContext {
   modelExportJobs: Map<string, string>;
   progress: Map<string, RunProgress>;
   lastBackendLine: { line: string; at: number } | null;
+  /** What a job process found for webgpu; null until backend.info first asks. */
+  gpuProbe: WebgpuProbe | null;
   now: () => number;
   log: (line: string) => void;
   startWatch(p: ProjectRecord): Promise<void>;

@@ -4,6 +4,7 @@ import { basename, relative, sep } from 'node:path';
 import type { ExportStatus, JobState, RunProgress, RunStatus } from '../api/entities.js';
 import { runOptionsSchema } from '../api/run-options.js';
 import { emitExport, emitModelExport, emitRun, presentSample, type StudioContext } from './context.js';
+import { noteBackend, recordMeasuredSpeed } from './backend-facts.js';
 import type { ImportOutcome, JobMessage } from './job-runner.js';
 
 const ENDED: readonly JobState[] = ['finished', 'failed', 'interrupted', 'cancelled'];
@@ -68,6 +69,7 @@ export class JobEvents {
       if (ended) {
         ctx.store.metricsWriter.flushRun(runId);
         ctx.hub.flush(runId);
+        recordMeasuredSpeed(ctx, link, runId);
       }
       let status = runStatusFor(state, link.stopRequested, this.stoppedByChild.has(jobId));
       const run = ctx.store.runs.get(runId);
@@ -117,6 +119,7 @@ export class JobEvents {
     switch (m.type) {
       case 'ready':
         ctx.lastBackendLine = { line: m.backend, at: ctx.now() };
+        noteBackend(ctx, link, m.backendName, m.adapter);
         if (link.runId) {
           ctx.store.runs.update(link.runId, { backendUsed: m.backend });
           emitRun(ctx, link.runId);

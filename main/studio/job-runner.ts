@@ -75,8 +75,17 @@ export interface TrainingProgressInfo {
  * Messages a job's child sends, as the studio uses them (main/jobs/protocol.ts's child messages,
  * minus the handshake). A loss that is not finite (a diverged run) is null: JSON has no NaN.
  */
+/** A GPU as a job process described it (main/gan/backend/webgpu-adapter.ts). */
+export interface GpuAdapterInfo {
+  name: string;
+  api: 'metal' | 'd3d12' | 'vulkan';
+  software: boolean;
+}
+
+export type GpuProbeResult = { found: true; adapter: GpuAdapterInfo } | { found: false; reason: string };
+
 export type JobMessage =
-  | { type: 'ready'; backend: string }
+  | { type: 'ready'; backend: string; backendName?: Exclude<BackendName, 'auto'>; adapter?: GpuAdapterInfo }
   | { type: 'metrics'; totalIters: number; epoch: number; losses: Record<string, number | null>; lr: number; secondsPerIter: number }
   | {
       type: 'progress';
@@ -131,6 +140,8 @@ export interface JobRunner {
   shutdownGraceMs(jobId: string): number | null;
   /** Ends every job at once (a second Ctrl-C while closing); `cause` goes into their reasons. */
   abort(cause: string): void;
+  /** Asks a job process which GPU webgpu would use (Dawn never loads in the studio's own process). */
+  probeGpu?(): Promise<GpuProbeResult>;
 }
 
 /** For builds and tests without child processes: every job request says why it cannot run. */

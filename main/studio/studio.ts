@@ -67,6 +67,7 @@ export class Studio {
       modelExportJobs: new Map(),
       progress: new Map(),
       lastBackendLine: null,
+      gpuProbe: null,
       now,
       log,
       startWatch: async (p: ProjectRecord) => {

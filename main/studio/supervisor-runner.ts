@@ -2,7 +2,8 @@
 // interface. Translates specs one way and child messages the other; nothing else.
 import type { ChildMessage, EnqueueSpecForStudio } from './supervisor-types.js';
 import { FINAL_STATES, JobSupervisor, type SupervisorOptions } from '../jobs/supervisor.js';
-import type { JobMessage, JobRunner, JobSpec } from './job-runner.js';
+import { randomUUID } from 'node:crypto';
+import type { GpuProbeResult, JobMessage, JobRunner, JobSpec } from './job-runner.js';
 import type { JobState } from '../api/entities.js';
 
 function toSupervisorSpec(jobId: string, spec: JobSpec): EnqueueSpecForStudio {
@@ -46,11 +47,18 @@ function toSupervisorSpec(jobId: string, spec: JobSpec): EnqueueSpecForStudio {
 /** Child messages the studio uses, in its own terms; null for the handshake ones. */
 export function toJobMessage(m: ChildMessage): JobMessage | null {
   switch (m.type) {
+    // The job's 'interrupted' state carries the reason of an 'interrupted' message.
     case 'hello':
     case 'started':
+    case 'interrupted':
       return null;
     case 'ready':
-      return { type: 'ready', backend: m.backendLine };
+      return {
+        type: 'ready',
+        backend: m.backendLine,
+        ...(m.backend ? { backendName: m.backend } : {}),
+        ...(m.adapter ? { adapter: m.adapter } : {}),
+      };
     case 'progress':
       return m.job === 'train'
         ? {
@@ -158,5 +166,13 @@ export class SupervisorJobRunner implements JobRunner {
 
   abort(cause: string): void {
     this.supervisor.abort(cause);
+  }
+
+  async probeGpu(): Promise<GpuProbeResult> {
+    // Not a studio job: no row, no link, so its state and messages pass the studio by.
+    const id = this.supervisor.enqueue({ kind: 'probe', jobId: `probe-${randomUUID()}` });
+    const info = await this.supervisor.settled(id);
+    if (info.state === 'finished' && info.result?.kind === 'probe') return info.result.webgpu;
+    return { found: false, reason: info.reason ?? `the GPU probe ended ${info.state}` };
   }
 }

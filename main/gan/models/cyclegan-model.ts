@@ -70,13 +70,16 @@ export class CycleGanModel extends BaseModel<CycleGanOptions> implements GanMode
   }
 
   // reference: optimize_parameters — G_A and G_B first (D_A and D_B held fixed), then D_A and D_B.
-  optimizeParameters(): void {
+  async optimizeParameters(): Promise<void> {
     // Checkpointing (when the memory plan asks for it) changes memory, not values.
     const step = new TrainStep({ ...this.trainCtx(), checkpoint: this.checkpointing });
-    applyGrads(this.optimizer('G'), this.backwardG(step));
-    applyGrads(this.optimizer('D'), this.backwardD(step));
-    this.recordLosses(step.losses);
-    step.dispose();
+    try {
+      applyGrads(this.optimizer('G'), this.backwardG(step));
+      applyGrads(this.optimizer('D'), this.backwardD(step));
+      await this.recordLosses(step.losses);
+    } finally {
+      step.dispose();
+    }
   }
 
   /** Side A: real_A → G_A → fake_B (judged by D_A) → G_B → rec_A, weighted λ_A; side B mirrors it. */

@@ -51,20 +51,23 @@ export class Pix2PixModel extends BaseModel<Pix2PixOptions> implements GanModel 
   }
 
   // reference: optimize_parameters — forward, then D's update, then G's.
-  optimizeParameters(): void {
+  async optimizeParameters(): Promise<void> {
     // Checkpointing (when the memory plan asks for it) changes memory, not values.
     const step = new TrainStep({ ...this.trainCtx(), checkpoint: this.checkpointing });
-    // One generator forward serves both updates, as in the reference: D's update runs inside G's
-    // gradient tape, so loss_G then sees the updated D without a second (different-dropout)
-    // forward of G. The tape only follows ops that lead from G's weights to loss_G.
-    const gGrads = gradsOf(() => {
-      const fakeB = this.forward(step);
-      applyGrads(this.optimizer('D'), this.backwardD(step, fakeB));
-      return this.backwardG(step, fakeB);
-    }, namedTrainables([['G', this.netG]]));
-    applyGrads(this.optimizer('G'), gGrads);
-    this.recordLosses(step.losses);
-    step.dispose();
+    try {
+      // One generator forward serves both updates, as in the reference: D's update runs inside G's
+      // gradient tape, so loss_G then sees the updated D without a second (different-dropout)
+      // forward of G. The tape only follows ops that lead from G's weights to loss_G.
+      const gGrads = gradsOf(() => {
+        const fakeB = this.forward(step);
+        applyGrads(this.optimizer('D'), this.backwardD(step, fakeB));
+        return this.backwardG(step, fakeB);
+      }, namedTrainables([['G', this.netG]]));
+      applyGrads(this.optimizer('G'), gGrads);
+      await this.recordLosses(step.losses);
+    } finally {
+      step.dispose();
+    }
   }
 
   // reference: forward

@@ -104,11 +104,13 @@ function tfjsImageTranslator(net: Awaited<ReturnType<typeof loadTranslator>>['ne
     arch,
     multiple: sizeMultiple(arch.netG),
     concurrency: 1,
-    run: async (image) =>
-      tf.tidy(() => {
+    run: async (image) => {
+      const y = tf.tidy(() => {
         const x = tf.tensor4d(image.data, [1, image.height, image.width, image.channels]);
-        return translateBatch(net, arch.netG, x, { mode }).dataSync() as Float32Array;
-      }),
+        return translateBatch(net, arch.netG, x, { mode });
+      });
+      return (await y.data().finally(() => y.dispose())) as Float32Array;
+    },
     tiles: tfjsTileEngine(net, arch, { mode }),
     memory: tfjsMemory(tf.getBackend()),
     stageRunner: async () => tfjsStageRunner(net),
