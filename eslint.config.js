@@ -45,7 +45,7 @@ export default tseslint.config(
           patterns: [
             { group: ['node:*'], message: 'The renderer runs in a sandboxed browser page: no Node modules.' },
             { group: ['@tensorflow/*'], message: 'The renderer never loads tfjs; training runs in job processes the studio starts.' },
-            { group: ['**/main/**', '!**/main/api', '!**/main/api/**'], message: 'The renderer may import only the API contract (main/api) from main/.' },
+            { group: ['**/main/**'], message: 'The renderer may import only the API contract of main/, as $api/<module>.js.' },
           ],
         },
       ],

@@ -268,6 +268,23 @@ export interface BackendInfo {
   lastReported: { line: string; at: number } | null;
   /** Whether this studio can run training jobs at all. */
   jobsAvailable: boolean;
+  /** The GPU webgpu would train on, as a job process found it; null where jobs cannot run. */
+  webgpu: WebgpuProbe | null;
+  /** This machine's latest measured training speed on each backend it has trained on. */
+  measured: Partial<Record<Exclude<BackendName, 'auto'>, MeasuredSpeed>>;
+}
+
+export type WebgpuProbe =
+  | { state: 'probing' }
+  /** A software adapter (SwiftShader, WARP) runs only when chosen: it is slower than wasm. */
+  | { state: 'found'; adapter: string; api: 'metal' | 'd3d12' | 'vulkan'; software: boolean }
+  | { state: 'none'; reason: string };
+
+/** Seconds per training step a run measured, with the options it ran (estimates scale from them). */
+export interface MeasuredSpeed {
+  secondsPerIteration: number;
+  options: ResolvedRunOptions;
+  at: number;
 }
 
 export type { JobKind, JobState } from '../jobs/job-names.js';

@@ -8,6 +8,8 @@ import { assertTrainable, formatHealthReport, inspectDataset } from '../data/hea
 import { detectLayout, resolveLayout, type DatasetLayout, type LayoutSpec } from '../data/layout.js';
 import { DatasetLoader } from '../data/loader.js';
 import { createModel } from '../gan/models/create-model.js';
+import { webgpuRuntime } from '../gan/backend/webgpu-runtime.js';
+import { assertFitsGpuBuffers } from '../gan/models/gpu-memory.js';
 import { assertFits } from '../gan/models/memory-plan.js';
 import type { GanModel, TrainingBatch } from '../gan/models/model.js';
 import { architectureOf, initWeightsFrom } from '../gan/models/init-from.js';
@@ -130,7 +132,7 @@ async function newModel(req: TrainingRequest, note: (line: string) => void): Pro
   const inherited = req.initFrom ? await architectureOf(req.initFrom.file) : {};
   const options = resolveOptions({ ...inherited, ...req.options } as ModelOptionsInput);
   // Said before anything is built or written: a configuration that cannot fit never starts.
-  assertFits(options, options.crop_size, tf.getBackend());
+  assertFitsBackend(options);
   const model = createModel(options);
   try {
     if (req.initFrom) note(await initWeightsFrom(model, req.initFrom.file, { generatorsOnly: req.initFrom.generatorsOnly }));
@@ -153,12 +155,26 @@ async function resumeModel(latest: string, req: TrainingRequest, note: (line: st
     overrides[key] = v;
   }
   const loaded = await loadModelCheckpoint(latest, overrides);
+  try {
+    // A run resumed on another backend (or another GPU) may not fit there.
+    assertFitsBackend(loaded.options);
+  } catch (e) {
+    loaded.model.dispose();
+    throw e;
+  }
   const own = loaded.options as Record<string, unknown>;
   const ignored = Object.keys(given).filter((k) => k !== 'n_epochs' && k !== 'n_epochs_decay' && given[k] !== undefined && given[k] !== own[k]);
   if (ignored.length) note(`note: resuming with the run's own options; ignoring --${ignored.join(', --')}`);
   const p = loaded.progress;
   note(`resuming ${path.basename(req.runDir)} at epoch ${p.epoch}, image ${p.epochIter} of the epoch (${p.totalIters} images so far)`);
   return { model: loaded.model, progress: p };
+}
+
+function assertFitsBackend(o: ModelOptions): void {
+  const backend = tf.getBackend();
+  assertFits(o, o.crop_size, backend);
+  const gpu = backend === 'webgpu' ? webgpuRuntime() : null;
+  if (gpu) assertFitsGpuBuffers(o, o.crop_size, gpu.maxTensorBytes, gpu.adapter.name);
 }
 
 /** Fixed sample images: the test split when the dataset has one, else the first training items. */

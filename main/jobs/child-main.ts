@@ -6,6 +6,7 @@
 // (tfjs, sharp) is loaded for the job kind at hand.
 import './child-signals.js'; // first: the terminal's Ctrl-C must not end a job before it can save
 import { isUserFacing } from '../cli/user-error.js';
+import { GpuOutOfMemoryError } from '../gan/backend/gpu-errors.js';
 import type { JobContext } from './job-context.js';
 import { connectToParent } from './parent-port.js';
 import { PauseGate } from './pause-gate.js';
@@ -91,7 +92,9 @@ process.on('unhandledRejection', (e) => fail(e));
 function fail(e: unknown): void {
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof Error && e.stack) log('debug', e.stack);
-  finish({ type: 'failed', message, userFacing: isUserFacing(e) }, 1);
+  // Out of GPU memory is the machine's limit, not a failure: the run stops unsaved and can resume.
+  if (e instanceof GpuOutOfMemoryError) finish({ type: 'interrupted', reason: message }, 1);
+  else finish({ type: 'failed', message, userFacing: isUserFacing(e) }, 1);
 }
 
 /** Each kind's job, loaded when needed: the engine modules a kind needs load only in its process. */
@@ -101,6 +104,7 @@ const JOBS: { [K in JobKind]: () => Promise<RunJob<K>> } = {
   export: async () => (await import('./export-job.js')).runExportJob,
   import: async () => (await import('./import-job.js')).runImportJob,
   'model-export': async () => (await import('./model-export-job.js')).runModelExportJob,
+  probe: async () => (await import('./probe-job.js')).runProbeJob,
 };
 
 async function run(job: JobSpec): Promise<void> {

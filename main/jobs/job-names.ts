@@ -1,6 +1,6 @@
 // The job kinds and the states a job moves through: declared once here, import-free, because the
 // API contract (and so the renderer) shares them with the protocol and the supervisor.
-export const JOB_KINDS = ['train', 'export', 'import', 'model-export'] as const;
+export const JOB_KINDS = ['train', 'export', 'import', 'model-export', 'probe'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /** queued → starting → running ⇄ paused → stopping → finished | failed | interrupted | cancelled */

@@ -134,9 +134,18 @@ export const modelExportJobSpecSchema = z.object({
   backend,
 });
 
-export const jobSpecSchema = z.discriminatedUnion('kind', [trainJobSpecSchema, exportJobSpecSchema, importJobSpecSchema, modelExportJobSpecSchema]);
+/** Names the GPU a job process would train on (WebGPU through Dawn), without starting tfjs. */
+export const probeJobSpecSchema = z.object({ kind: z.literal('probe'), jobId: jobIdSchema });
+
+export const jobSpecSchema = z.discriminatedUnion('kind', [
+  trainJobSpecSchema,
+  exportJobSpecSchema,
+  importJobSpecSchema,
+  modelExportJobSpecSchema,
+  probeJobSpecSchema,
+]);
 /** Short jobs that do not wait behind a training or a batch export. */
-export const LIGHT_JOB_KINDS: ReadonlySet<JobKind> = new Set(['import', 'model-export']);
+export const LIGHT_JOB_KINDS: ReadonlySet<JobKind> = new Set(['import', 'model-export', 'probe']);
 
 // The engine's own types for the parts checked loosely here (type-only imports: nothing loads).
 type WithEngineTypes<T> = T extends { kind: 'train' } ? Omit<T, 'options' | 'data'> & { options: ModelOptionsInput; data: LayoutSpec } : T;
@@ -145,11 +154,17 @@ export type TrainJobSpec = WithEngineTypes<z.output<typeof trainJobSpecSchema>>;
 export type ExportJobSpec = z.output<typeof exportJobSpecSchema>;
 export type ImportJobSpec = z.output<typeof importJobSpecSchema>;
 export type ModelExportJobSpec = z.output<typeof modelExportJobSpecSchema>;
-export type JobSpec = TrainJobSpec | ExportJobSpec | ImportJobSpec | ModelExportJobSpec;
+export type ProbeJobSpec = z.output<typeof probeJobSpecSchema>;
+export type JobSpec = TrainJobSpec | ExportJobSpec | ImportJobSpec | ModelExportJobSpec | ProbeJobSpec;
 /** A job as callers write it (defaults optional). */
 export type TrainJobSpecInput = WithEngineTypes<z.input<typeof trainJobSpecSchema>>;
 export type ExportJobSpecInput = z.input<typeof exportJobSpecSchema>;
-export type JobSpecInput = TrainJobSpecInput | ExportJobSpecInput | z.input<typeof importJobSpecSchema> | z.input<typeof modelExportJobSpecSchema>;
+export type JobSpecInput =
+  | TrainJobSpecInput
+  | ExportJobSpecInput
+  | z.input<typeof importJobSpecSchema>
+  | z.input<typeof modelExportJobSpecSchema>
+  | z.input<typeof probeJobSpecSchema>;
 export type { JobKind } from './job-names.js';
 
 // ── child → parent ───────────────────────────────────────────────────────────────────────────
@@ -203,16 +218,46 @@ export const modelExportResultSchema = z.object({
   files: z.array(z.string()).min(1),
 });
 
-export const jobResultSchema = z.discriminatedUnion('kind', [trainResultSchema, exportResultSchema, importResultSchema, modelExportResultSchema]);
+export const gpuAdapterSchema = z.object({
+  name: z.string(),
+  vendor: z.string(),
+  architecture: z.string(),
+  api: z.enum(['metal', 'd3d12', 'vulkan']),
+  software: z.boolean(),
+});
+
+export const probeResultSchema = z.object({
+  kind: z.literal('probe'),
+  webgpu: z.discriminatedUnion('found', [
+    z.object({ found: z.literal(true), adapter: gpuAdapterSchema }),
+    z.object({ found: z.literal(false), reason: z.string() }),
+  ]),
+});
+
+export const jobResultSchema = z.discriminatedUnion('kind', [
+  trainResultSchema,
+  exportResultSchema,
+  importResultSchema,
+  modelExportResultSchema,
+  probeResultSchema,
+]);
 export type TrainResultMessage = z.infer<typeof trainResultSchema>;
 export type ExportResultMessage = z.infer<typeof exportResultSchema>;
 export type ImportResultMessage = z.infer<typeof importResultSchema>;
 export type ModelExportResultMessage = z.infer<typeof modelExportResultSchema>;
+export type ProbeResultMessage = z.infer<typeof probeResultSchema>;
+export type GpuAdapter = z.infer<typeof gpuAdapterSchema>;
 export type JobResult = z.infer<typeof jobResultSchema>;
 
 export const childMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hello'), pid: z.number().int(), protocol: z.number().int() }),
-  z.object({ type: z.literal('ready'), backendLine: z.string() }),
+  z.object({
+    type: z.literal('ready'),
+    backendLine: z.string(),
+    /** The backend as the studio names it, and the GPU when it is webgpu. */
+    backend: z.enum(['gpu', 'webgpu', 'node', 'wasm', 'cpu']).optional(),
+    adapter: gpuAdapterSchema.optional(),
+  }),
   z.object({
     type: z.literal('started'),
     /** Where training begins: the checkpoint's position on resume, the start otherwise. */
@@ -267,6 +312,8 @@ export const childMessageSchema = z.discriminatedUnion('type', [
     /** True when the message is written for the user (bad folder, bad option); false for a bug. */
     userFacing: z.boolean(),
   }),
+  /** Stopped by the machine, not by a mistake (the GPU ran out of memory): the run resumes from its last checkpoint. */
+  z.object({ type: z.literal('interrupted'), reason: z.string() }),
 ]);
 export type ChildMessage = z.infer<typeof childMessageSchema>;
 export type ChildMessageType = ChildMessage['type'];

@@ -18,7 +18,7 @@
 // The supervisor imports nothing from the engine: loading it does not load tfjs.
 import { randomUUID } from 'node:crypto';
 import { CHILD_ENTRY, forkLauncher, type ChildExit, type ChildHandle, type ChildLauncher } from './launcher.js';
-import { ENDED_BY, interruptionReason, processName } from './interruption-reason.js';
+import { ENDED_BY, interruptionReason, processName, resumeHint } from './interruption-reason.js';
 import { FINAL_STATES, JobRequestError, LIVE_STATES, type EnqueueSpec, type JobState, type SupervisedJob } from './job-state.js';
 import type { SupervisorEvent, SupervisorListener, SupervisorOptions } from './job-state.js';
 import { parseChildMessage, parseJobSpec, LIGHT_JOB_KINDS, PROTOCOL_VERSION, type JobResult, type ParentMessageInput } from './protocol.js';
@@ -34,7 +34,11 @@ interface JobRecord {
   started: boolean;
   /** Control messages asked for before the child could take them. */
   outbox: ParentMessageInput[];
-  outcome: { kind: 'finished'; result: JobResult } | { kind: 'failed'; message: string; userFacing: boolean } | null;
+  outcome:
+    | { kind: 'finished'; result: JobResult }
+    | { kind: 'failed'; message: string; userFacing: boolean }
+    | { kind: 'interrupted'; reason: string }
+    | null;
   cancelBeforeStart: boolean;
   /** The studio ended the process: who and why, for the reason ("was ended on request"). */
   endedBy: string | null;
@@ -361,6 +365,10 @@ export class JobSupervisor {
         job.outcome = { kind: 'failed', message: message.message, userFacing: message.userFacing };
         this.later(job, this.exitGraceMs, () => child.kill('SIGKILL'));
         return;
+      case 'interrupted':
+        job.outcome = { kind: 'interrupted', reason: message.reason };
+        this.later(job, this.exitGraceMs, () => child.kill('SIGKILL'));
+        return;
       default:
         return;
     }
@@ -385,6 +393,9 @@ export class JobSupervisor {
       job.info.reason = outcome.message;
       job.info.userFacing = outcome.userFacing;
       this.settle(job, 'failed');
+    } else if (outcome?.kind === 'interrupted') {
+      job.info.reason = `${outcome.reason}; ${resumeHint(job.info)}`;
+      this.settle(job, 'interrupted');
     } else if (job.cancelBeforeStart) {
       job.info.reason = 'cancelled before it started';
       this.settle(job, 'cancelled');

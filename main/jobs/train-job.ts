@@ -8,13 +8,14 @@ import { assembleTraining } from './assemble-training.js';
 import { throttle, type JobContext } from './job-context.js';
 import { pausableSource } from './pause-gate.js';
 import type { TrainJobSpec, TrainResultMessage } from './protocol.js';
+import { readyMessage } from './ready-message.js';
 
 /** Progress messages at most this often (metrics go out every iteration; the parent throttles those). */
 const PROGRESS_INTERVAL_MS = 200;
 
 export async function runTrainJob(spec: TrainJobSpec, ctx: JobContext): Promise<TrainResultMessage> {
   const backend = await initBackend(spec.backend);
-  ctx.send({ type: 'ready', backendLine: backend.line });
+  ctx.send(readyMessage(backend));
 
   const progressDue = throttle(PROGRESS_INTERVAL_MS);
   // The trainer is built with the source it reads from; the source tells it when a pause ends.

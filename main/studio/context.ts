@@ -1,6 +1,6 @@
 // What the studio's parts share, and how stored records become API entities (URLs added, live
 // progress merged in).
-import type { ExportJob, FolderRole, Project, Run, RunProgress, RunSummary, Sample } from '../api/entities.js';
+import type { ExportJob, FolderRole, Project, Run, RunProgress, RunSummary, Sample, WebgpuProbe } from '../api/entities.js';
 import { fileUrl } from '../api/urls.js';
 import type { ProjectRecord } from '../store/projects.js';
 import type { RunRecord } from '../store/runs.js';
@@ -24,6 +24,8 @@ export interface StudioContext {
   jobs: LiveJobs;
   progress: Map<string, RunProgress>;
   lastBackendLine: { line: string; at: number } | null;
+  /** What a job process found for webgpu; null until backend.info first asks. */
+  gpuProbe: WebgpuProbe | null;
   now: () => number;
   log: (line: string) => void;
   startWatch(p: ProjectRecord): Promise<void>;

@@ -8,6 +8,7 @@ import type { ChildMessage, ImportResultMessage } from '../jobs/protocol.js';
 import type { ExportUpdate } from '../store/exports.js';
 import { emitExport, emitModelExport, emitRun, presentSample, type StudioContext } from './context.js';
 import { subjectFields, subjectKind, type LiveJob } from './live-jobs.js';
+import { noteBackend, recordMeasuredSpeed } from './backend-facts.js';
 
 type FinalState = 'finished' | 'failed' | 'interrupted' | 'cancelled';
 const isFinal = (state: JobState): state is FinalState => FINAL_STATES.has(state);
@@ -87,6 +88,7 @@ export class JobEvents {
     if (ended) {
       ctx.store.metricsWriter.flushRun(runId);
       ctx.hub.flush(runId);
+      recordMeasuredSpeed(ctx, job, runId);
     }
     const run = ctx.store.runs.get(runId);
     if (!run) return;
@@ -117,6 +119,7 @@ export class JobEvents {
         return;
       case 'ready':
         ctx.lastBackendLine = { line: m.backendLine, at: ctx.now() };
+        noteBackend(ctx, job, m.backend, m.adapter);
         if (runId) {
           ctx.store.runs.update(runId, { backendUsed: m.backendLine });
           emitRun(ctx, runId);

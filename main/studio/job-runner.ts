@@ -3,7 +3,12 @@
 // The studio is written against this small interface so it can be tested with a scripted runner;
 // the real one is main/jobs's JobSupervisor, which the Electron build gives utilityProcess.
 import { FINAL_STATES, JobSupervisor, type JobState, type SupervisorOptions } from '../jobs/supervisor.js';
-import type { ChildMessage, JobSpecInput } from '../jobs/protocol.js';
+import { randomUUID } from 'node:crypto';
+import type { ChildMessage, GpuAdapter, JobSpecInput, ProbeResultMessage } from '../jobs/protocol.js';
+
+/** What a job process found for webgpu (the protocol's probe result). */
+export type GpuProbeResult = ProbeResultMessage['webgpu'];
+export type GpuAdapterInfo = GpuAdapter;
 
 export interface JobRunner {
   /** False when this build cannot run jobs (the studio then answers 'unavailable' to runs.start). */
@@ -31,6 +36,8 @@ export interface JobRunner {
   shutdownGraceMs(jobId: string): number | null;
   /** Ends every job at once (a second Ctrl-C while closing); `cause` goes into their reasons. */
   abort(cause: string): void;
+  /** Asks a job process which GPU webgpu would use (Dawn never loads in the studio's own process). */
+  probeGpu?(): Promise<GpuProbeResult>;
 }
 
 /** The listeners every runner keeps: subscribing, and telling each of them. */
@@ -127,5 +134,13 @@ export class SupervisorJobRunner extends RunnerListeners implements JobRunner {
 
   abort(cause: string): void {
     this.supervisor.abort(cause);
+  }
+
+  async probeGpu(): Promise<GpuProbeResult> {
+    // Not a studio job: no row, no link, so its state and messages pass the studio by.
+    const id = this.supervisor.enqueue({ kind: 'probe', jobId: `probe-${randomUUID()}` });
+    const info = await this.supervisor.settled(id);
+    if (info.state === 'finished' && info.result?.kind === 'probe') return info.result.webgpu;
+    return { found: false, reason: info.reason ?? `the GPU probe ended ${info.state}` };
   }
 }

@@ -8,24 +8,29 @@ import { newId } from '../store/ids.js';
 import type { StudioContext } from './context.js';
 import { StudioError } from './studio-error.js';
 
+/** The kinds of job the studio records (a GPU probe is asked of the runner directly, with no record). */
+export type StudioJobKind = Exclude<JobKind, 'probe'>;
+
 /** What a job works on; it follows from the job's kind. */
 export type SubjectKind = 'run' | 'export' | 'modelExport';
-const SUBJECT_KIND: Readonly<Record<JobKind, SubjectKind>> = {
+const SUBJECT_KIND: Readonly<Record<StudioJobKind, SubjectKind>> = {
   train: 'run',
   import: 'run',
   export: 'export',
   'model-export': 'modelExport',
 };
 
-export function subjectKind(kind: JobKind): SubjectKind {
+export function subjectKind(kind: StudioJobKind): SubjectKind {
   return SUBJECT_KIND[kind];
 }
 
 export interface LiveJob {
-  kind: JobKind;
+  kind: StudioJobKind;
   /** The id of its run, export or model export (which of them: subjectKind(kind)). */
   subject: string;
   stopRequested: boolean;
+  /** The backend the job reported running on (its 'ready' message). */
+  backend?: Exclude<BackendName, 'auto'>;
 }
 
 /** The subject as the API's JobInfo (and the jobs table) names it. */
@@ -87,6 +92,7 @@ export interface Launch {
  */
 export function launchJob(ctx: StudioContext, { subject, spec, backend, what, onRefused }: Launch): string {
   const jobId = newId('j');
+  if (spec.kind === 'probe') throw new Error('a GPU probe is asked of the runner (probeGpu), not launched as a studio job');
   const job: LiveJob = { kind: spec.kind, subject, stopRequested: false };
   ctx.store.jobs.insert({ id: jobId, kind: job.kind, ...subjectFields(job), state: 'queued', reason: null }, ctx.now());
   ctx.jobs.add(jobId, job);

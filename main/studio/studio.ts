@@ -65,6 +65,7 @@ export class Studio {
       jobs: new LiveJobs(),
       progress: new Map(),
       lastBackendLine: null,
+      gpuProbe: null,
       now,
       log,
       startWatch: async (p: ProjectRecord) => {

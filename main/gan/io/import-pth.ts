@@ -143,8 +143,8 @@ export async function importCycleGanPair(pathA: string, pathB: string, outPath: 
     });
     try {
       const nets = model.networks();
-      nets.get('G_A')!.loadTorchStateDict(a.net.torchStateDict());
-      nets.get('G_B')!.loadTorchStateDict(b.net.torchStateDict());
+      nets.get('G_A')!.loadTorchStateDict(await a.net.torchStateDict());
+      nets.get('G_B')!.loadTorchStateDict(await b.net.torchStateDict());
       await saveModelCheckpoint(outPath, model, { epoch: 1, epochIter: 0, totalIters: 0 });
     } finally {
       model.dispose();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobState } from '../../../main/api/entities.js';
 import type { ChildMessage, JobSpecInput } from '../../../main/jobs/protocol.js';
-import { RunnerListeners, type JobRunner } from '../../../main/studio/job-runner.js';
+import { RunnerListeners, type GpuProbeResult, type JobRunner } from '../../../main/studio/job-runner.js';
 import { Studio, type StudioOptions } from '../../../main/studio/studio.js';
 import { writeSolid } from '../../helpers/image-files.js';
 
@@ -38,7 +38,16 @@ export class ScriptedJobRunner extends RunnerListeners implements JobRunner {
     this.aborts.push(cause);
   }
 
+  /** GPU probes asked for; each waits until the test answers it with `answerProbe`. */
+  readonly probes: Array<(r: GpuProbeResult) => void> = [];
+  probeGpu(): Promise<GpuProbeResult> {
+    return new Promise((resolve) => this.probes.push(resolve));
+  }
+
   // ── driving it ──
+  answerProbe(r: GpuProbeResult): void {
+    for (const answer of this.probes.splice(0)) answer(r);
+  }
   lastJobId(): string {
     return [...this.jobs.keys()].at(-1)!;
   }
