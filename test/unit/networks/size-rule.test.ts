@@ -83,12 +83,12 @@ describe('the size rule follows the real networks', () => {
 });
 
 describe('each minimum is not too strict: one training step at it', () => {
-  const stepAt = (o: ModelOptionsInput, side: number) => {
+  const stepAt = async (o: ModelOptionsInput, side: number) => {
     const model = createModel({ ...o, ngf: 1, ndf: 1, crop_size: side, load_size: side });
     const [pair] = syntheticPairs(1, side, 3);
     try {
       model.setInput(pair!);
-      model.optimizeParameters();
+      await model.optimizeParameters();
       const losses = Object.values(model.currentLosses());
       expect(losses.length).toBeGreaterThan(0);
       for (const l of losses) expect(Number.isFinite(l)).toBe(true);
@@ -98,19 +98,19 @@ describe('each minimum is not too strict: one training step at it', () => {
     }
   };
 
-  it.each(GENERATORS)('%s trains on crops of its minimum size (pix2pix, batch norm)', (netG) => {
+  it.each(GENERATORS)('%s trains on crops of its minimum size (pix2pix, batch norm)', async (netG) => {
     // The pixel discriminator takes any size from 2, so the generator alone sets the minimum.
-    stepAt({ model: 'pix2pix', netG, netD: 'pixel' }, generatorSizeRule(netG).minSide);
+    await stepAt({ model: 'pix2pix', netG, netD: 'pixel' }, generatorSizeRule(netG).minSide);
   });
 
   it.each([
     ['basic', 3],
     ['n_layers', 2],
     ['n_layers', 4],
-  ] as const)('the %s discriminator (n_layers_D %i) trains on crops of its minimum size', (netD, n) => {
+  ] as const)('the %s discriminator (n_layers_D %i) trains on crops of its minimum size', async (netD, n) => {
     const side = discriminatorMinSide(netD, n);
     expect(generatorSizeRule('resnet_6blocks').minSide).toBeLessThanOrEqual(side);
-    stepAt({ model: 'cyclegan', netG: 'resnet_6blocks', netD, n_layers_D: n }, side);
+    await stepAt({ model: 'cyclegan', netG: 'resnet_6blocks', netD, n_layers_D: n }, side);
   });
 });
 

@@ -49,7 +49,7 @@ describe('backend.info', () => {
     await writeImages(join(tmp.dir, 'A'), ['1.png', '2.png']);
     await writeImages(join(tmp.dir, 'B'), ['1.png', '2.png']);
     const projectId = unwrap(await studio.request('projects.create', { name: 'p', layout: 'paired-folders', folderA: join(tmp.dir, 'A'), folderB: join(tmp.dir, 'B') })).id;
-    const run = unwrap(await studio.request('runs.start', { projectId, options: { n_epochs: 1, n_epochs_decay: 0, crop_size: 128, load_size: 143 } }));
+    const run = unwrap(await studio.request('runs.start', { projectId, options: { netG: 'resnet_6blocks', n_epochs: 1, n_epochs_decay: 0, crop_size: 128, load_size: 143 } }));
     const job = runner.lastJobId();
     runner.send(job, {
       type: 'ready',
