@@ -44,8 +44,8 @@ export default tseslint.config(
           ],
           patterns: [
             { group: ['node:*'], message: 'The renderer runs in a sandboxed browser page: no Node modules.' },
-            { group: ['@tensorflow/*'], message: 'The renderer never loads tfjs; training runs in the main process’s jobs.' },
-            { group: ['**/main/**', '!**/main/api', '!**/main/api/**'], message: 'The renderer may import only the API contract (main/api) from main/.' },
+            { group: ['@tensorflow/*'], message: 'The renderer never loads tfjs; training runs in job processes the studio starts.' },
+            { group: ['**/main/**'], message: 'The renderer may import only the API contract of main/, as $api/<module>.js.' },
           ],
         },
       ],

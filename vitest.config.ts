@@ -1,5 +1,6 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
+import { apiAlias } from './renderer/vite.config.js';
 
 export default defineConfig({
   test: {
@@ -25,7 +26,7 @@ export default defineConfig({
         // a real WebSocketServer) run in node.
         extends: true,
         plugins: [svelte({ configFile: false })],
-        resolve: { conditions: ['browser'] },
+        resolve: { conditions: ['browser'], alias: [apiAlias] },
         test: {
           name: 'renderer',
           include: ['test/renderer/**/*.test.ts'],

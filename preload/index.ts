@@ -2,17 +2,16 @@
 // each bound to its own IPC channel. No generic send/invoke is exposed.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { StudioEvent } from '../main/api/events.js';
-import { METHOD_NAME_LIST } from '../main/api/method-names.js';
-import { SHELL_CHANNELS } from '../main/api/shell-channels.js';
+import { EVENT_CHANNEL, METHOD_NAME_LIST, methodChannel, SHELL_CHANNELS } from '../main/api/ipc-channels.js';
 
 const api: Record<string, unknown> = {};
 for (const name of METHOD_NAME_LIST) {
-  api[name] = (params: unknown) => ipcRenderer.invoke(`studio:${name}`, params);
+  api[name] = (params: unknown) => ipcRenderer.invoke(methodChannel(name), params);
 }
 api.onEvent = (listener: (e: StudioEvent) => void): (() => void) => {
   const handler = (_event: IpcRendererEvent, e: StudioEvent) => listener(e);
-  ipcRenderer.on('studio:event', handler);
-  return () => ipcRenderer.removeListener('studio:event', handler);
+  ipcRenderer.on(EVENT_CHANNEL, handler);
+  return () => ipcRenderer.removeListener(EVENT_CHANNEL, handler);
 };
 // Native pickers and "show in folder", as the renderer's ShellBridge expects them.
 api.shell = Object.freeze({

@@ -7,6 +7,9 @@ import { META_CONTENT_SECURITY_POLICY } from '../main/security/content-security-
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
+/** `$api/<module>.js`: the API contract of main/api, the one part of main/ the renderer may import. */
+export const apiAlias = { find: /^\$api\//, replacement: `${fileURLToPath(new URL('../main/api/', import.meta.url))}` };
+
 /**
  * index.html carries the studio's content security policy as a <meta>, first in <head>: a second
  * line of defence behind the headers of `tandem serve` and the desktop protocol, written from the
@@ -15,7 +18,9 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export function contentSecurityPolicyMeta(): Plugin {
   return {
     name: 'tandem-csp-meta',
-    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }],
+    transformIndexHtml: () => [
+      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' },
+    ],
   };
 }
 
@@ -23,6 +28,7 @@ export default defineConfig({
   root,
   base: './',
   plugins: [contentSecurityPolicyMeta(), svelte()],
+  resolve: { alias: [apiAlias] },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

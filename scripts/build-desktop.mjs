@@ -19,6 +19,8 @@ const external = [
   // tfjs registers backends and gradients by side effect, which bundlers drop, and its wasm
   // backend loads .wasm files from beside its own script: keep all of it in node_modules.
   '@tensorflow/*',
+  // Dawn's Node addon: index.js loads dist/<platform>-<arch>/dawn.node from beside itself.
+  'webgpu',
   'chokidar',
   'ws',
 ];

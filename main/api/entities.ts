@@ -1,5 +1,6 @@
 // What the studio returns. Plain JSON (no Dates, no Maps) so the same values cross IPC, WebSocket
 // and structured clone unchanged. Times are Unix milliseconds.
+import type { JobKind, JobState } from '../jobs/job-names.js';
 import type { BackendName, ResolvedRunOptions, RunSchedule } from './run-options.js';
 
 export type ProjectKind = 'paired' | 'unpaired';
@@ -267,9 +268,26 @@ export interface BackendInfo {
   lastReported: { line: string; at: number } | null;
   /** Whether this studio can run training jobs at all. */
   jobsAvailable: boolean;
+  /** The GPU webgpu would train on, as a job process found it; null where jobs cannot run. */
+  webgpu: WebgpuProbe | null;
+  /** This machine's latest measured training speed on each backend it has trained on. */
+  measured: Partial<Record<Exclude<BackendName, 'auto'>, MeasuredSpeed>>;
 }
 
-export type JobKind = 'train' | 'export' | 'import' | 'model-export';
+export type WebgpuProbe =
+  | { state: 'probing' }
+  /** A software adapter (SwiftShader, WARP) runs only when chosen: it is slower than wasm. */
+  | { state: 'found'; adapter: string; api: 'metal' | 'd3d12' | 'vulkan'; software: boolean }
+  | { state: 'none'; reason: string };
+
+/** Seconds per training step a run measured, with the options it ran (estimates scale from them). */
+export interface MeasuredSpeed {
+  secondsPerIteration: number;
+  options: ResolvedRunOptions;
+  at: number;
+}
+
+export type { JobKind, JobState } from '../jobs/job-names.js';
 
 export interface JobInfo {
   id: string;
@@ -281,4 +299,3 @@ export interface JobInfo {
   reason: string | null;
 }
 
-export type JobState = 'queued' | 'starting' | 'running' | 'paused' | 'stopping' | 'finished' | 'failed' | 'interrupted' | 'cancelled';

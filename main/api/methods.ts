@@ -18,7 +18,7 @@ import type {
   Settings,
 } from './entities.js';
 import type { ApiResult } from './errors.js';
-import type { METHOD_NAME_LIST } from './method-names.js';
+import type { METHOD_NAME_LIST } from './ipc-channels.js';
 import {
   createProjectInput,
   deleteProjectInput,

@@ -9,5 +9,6 @@ export {
   networkCost,
   type ComputeBackend,
   type Estimate,
+  type MeasuredStep,
   type SpeedBasis,
 } from '../gan/training/run-estimate.js';

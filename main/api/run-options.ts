@@ -1,12 +1,22 @@
-// The training options as the studio accepts them: the engine's own schema (reference names,
-// ranges and defaults per model). That module and the architecture names are zod-only, so the
-// renderer can share them without loading the engine.
+// The training options as the studio accepts them: the one option table of main/options (reference
+// names, ranges, defaults per model, help), which is zod-only, so the renderer shares it without
+// loading the engine.
 import { z } from 'zod';
-import { cycleganOptionsSchema, modelOptionsSchema, pix2pixOptionsSchema, type ModelOptions, type ModelOptionsInput } from '../gan/models/options.js';
+import { modelOptionsSchema, type ModelOptions, type ModelOptionsInput } from '../options/index.js';
 
 export { DISCRIMINATORS as DISCRIMINATOR_NAMES, GENERATORS as GENERATOR_NAMES } from '../gan/networks/names.js';
-export const pix2pixRunOptionsSchema = pix2pixOptionsSchema;
-export const cycleganRunOptionsSchema = cycleganOptionsSchema;
+export {
+  modelDefinition,
+  modelOptionSpecs,
+  modeOption,
+  switchMode,
+  OPTION_GROUPS,
+  type Bounds,
+  type ModelName,
+  type OptionGroup,
+  type OptionSpec,
+  type ValueType,
+} from '../options/index.js';
 /** Input: only `model` is required; everything else takes the reference's default for that model. */
 export const runOptionsSchema = modelOptionsSchema;
 export type RunOptionsInput = ModelOptionsInput;
@@ -22,5 +32,5 @@ export const runScheduleSchema = z.strictObject({
 });
 export type RunSchedule = z.output<typeof runScheduleSchema>;
 
-export const BACKEND_NAMES = ['auto', 'gpu', 'node', 'wasm', 'cpu'] as const;
+export const BACKEND_NAMES = ['auto', 'gpu', 'webgpu', 'node', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];

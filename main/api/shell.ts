@@ -1,9 +1,7 @@
 // The desktop shell's extras beside the StudioApi (native pickers, reveal in the file manager):
-// their channels and the schemas their requests are checked against in the main process.
+// the schemas their requests are checked against in the main process (channels: ipc-channels.ts).
 import { z } from 'zod';
 import { absolutePathSchema } from './schemas.js';
-
-export { SHELL_CHANNELS } from './shell-channels.js';
 
 export const pickFolderRequest = z
   .strictObject({ title: z.string().max(200).optional(), defaultPath: absolutePathSchema.optional() })

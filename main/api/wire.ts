@@ -4,17 +4,13 @@
 //   server → client  { event, data }                                      (pushed)
 import { z } from 'zod';
 import type { ApiError } from './errors.js';
-import type { StudioEvent } from './events.js';
 
 export const requestEnvelopeSchema = z.strictObject({
   id: z.union([z.string().max(64), z.number().int().safe()]),
   method: z.string().max(64),
   params: z.unknown().optional(),
 });
-export type RequestEnvelope = z.infer<typeof requestEnvelopeSchema>;
 
 export type ResponseEnvelope =
   | { id: string | number | null; ok: true; result: unknown }
   | { id: string | number | null; ok: false; error: ApiError };
-
-export type ServerMessage = ResponseEnvelope | StudioEvent;

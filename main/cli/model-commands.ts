@@ -27,7 +27,7 @@ export function importModelCommand(): Command {
     .addOption(new Option('--netG <name>', 'the architecture, when it cannot be told from the file').choices([...GENERATORS]))
     .addOption(new Option('--norm <type>', 'the normalisation, when it cannot be told from the file').choices(['batch', 'instance', 'none']))
     .option('--ngf <n>', 'generator width, when it cannot be told from the file', parseIntOption('ngf'))
-    .option('--backend <name>', 'auto, gpu, node, wasm or cpu')
+    .option('--backend <name>', 'auto, gpu, webgpu, node, wasm or cpu')
     .action(async (file: string, o: ImportFlags & { pair_with?: string }) => {
       await initBackend(o.backend);
       const overrides: ArchOverrides = {
@@ -58,7 +58,7 @@ export function exportModelCommand(): Command {
     .addOption(new Option('--format <fmt>', 'onnx: one NCHW input in [-1,1]; tfjs: model.json + weights + an example page').choices(['onnx', 'tfjs']).makeOptionMandatory())
     .requiredOption('--out <path>', 'the .onnx file, or the folder for the TF.js model')
     .addOption(new Option('--direction <dir>', 'for CycleGAN models: AtoB exports G_A, BtoA exports G_B').choices(['AtoB', 'BtoA']).default('AtoB'))
-    .option('--backend <name>', 'auto, gpu, node, wasm or cpu')
+    .option('--backend <name>', 'auto, gpu, webgpu, node, wasm or cpu')
     .action(async (model: string, o: { format: 'onnx' | 'tfjs'; out: string; direction: 'AtoB' | 'BtoA'; backend?: string }) => {
       const out = path.resolve(o.out);
       assertModelExportTarget(out);

@@ -9,7 +9,7 @@ import { DEFAULT_HOST, DEFAULT_PORT, startStudioServer } from '../server/server.
 import { defaultDataDir } from '../studio/data-dir.js';
 import { Studio } from '../studio/studio.js';
 import { stopOnSignals } from '../studio/stop-on-signals.js';
-import { SupervisorJobRunner } from '../studio/supervisor-runner.js';
+import { SupervisorJobRunner } from '../studio/job-runner.js';
 import { parseIntOption } from './argv.js';
 import { ensureRendererBuilt } from './renderer-build.js';
 import { UserError } from './user-error.js';

@@ -1,23 +1,24 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
+import { runScheduleSchema } from '../api/run-options.js';
 import type { LayoutSpec } from '../data/layout.js';
 import { initBackend } from '../gan/backend/index.js';
 import { formatDuration } from '../gan/training/eta.js';
 import { LATEST, type IterationInfo } from '../gan/training/trainer.js';
 import { assembleTraining, RunStateError, type AssembledTraining } from '../jobs/assemble-training.js';
+import { MODELS, SHARED_OPTIONS, type ModelName } from '../options/index.js';
 import { parseIntOption } from './argv.js';
 import { ProgressLine } from './progress.js';
-import { addCutOptions, givenCutOptions } from './cut-train-options.js';
 import { addEngineOptions, givenEngineOptions } from './train-options.js';
 import { UserError } from './user-error.js';
 
 interface TrainFlags extends Record<string, unknown> {
-  model: 'pix2pix' | 'cyclegan' | 'cut';
+  model: ModelName;
   dataroot?: string;
   dataA?: string;
   dataB?: string;
   phase: 'train' | 'test' | 'val';
-  name: string;
+  name?: string;
   checkpoints_dir: string;
   resume?: boolean;
   continue_train?: boolean;
@@ -31,29 +32,30 @@ interface TrainFlags extends Record<string, unknown> {
 }
 
 export function trainCommand(): Command {
+  const schedule = runScheduleSchema.parse({});
+  const models = MODELS.map((m) => `${m.model} (${m.summary})`);
   const cmd = new Command('train')
     .description('train a pix2pix, CycleGAN or CUT model on your folders (the reference\'s options and defaults)')
     .addOption(
-      new Option('--model <name>', 'pix2pix (paired images), cyclegan or cut (two unpaired sets; cut: one direction, --CUT_mode FastCUT the fastest)')
-        .choices(['pix2pix', 'cyclegan', 'cut'])
+      new Option('--model <name>', `${models.slice(0, -1).join(', ')} or ${models.at(-1)}`)
+        .choices(MODELS.map((m) => m.model))
         .makeOptionMandatory(),
     )
     .option('--dataroot <folder>', "a dataset in the reference's layout (train/ of A|B images, or trainA/ + trainB/)")
     .option('--dataA <folder>', 'the A images (with --dataB: pairs matched by file name for pix2pix, unpaired for CycleGAN)')
     .option('--dataB <folder>', 'the B images')
     .addOption(new Option('--phase <phase>', 'which split of --dataroot to train on').choices(['train', 'test', 'val']).default('train'))
-    .option('--name <name>', 'the run name: checkpoints and samples go under <checkpoints_dir>/<name>/', 'experiment_name')
     .option('--checkpoints_dir <folder>', 'where runs are kept', './checkpoints')
     .option('--resume', 'continue the run <name> from its latest checkpoint (alias: --continue_train)')
     .option('--continue_train', 'same as --resume')
     .option('--init_from <model>', 'fine-tune: start a new run from the weights of a Tandem model (an imported .pth, or another run\'s checkpoint); its architecture is taken from it')
-    .option('--backend <name>', 'auto, gpu, node, wasm or cpu (default: auto, or TANDEM_BACKEND)')
-    .option('--display_freq <n>', 'write a sample grid every n images', parseIntOption('display_freq'), 400)
-    .option('--save_latest_freq <n>', 'save latest.tandem every n images', parseIntOption('save_latest_freq'), 5000)
-    .option('--save_epoch_freq <n>', 'keep a checkpoint every n epochs', parseIntOption('save_epoch_freq'), 5)
-    .option('--num_samples <n>', 'images in the sample grid (fixed for the whole run)', parseIntOption('num_samples'), 4);
+    .option('--backend <name>', 'auto, gpu, webgpu, node, wasm or cpu (default: auto, or TANDEM_BACKEND)')
+    .option('--display_freq <n>', 'write a sample grid every n images', parseIntOption('display_freq'), schedule.sampleEvery)
+    .option('--save_latest_freq <n>', 'save latest.tandem every n images', parseIntOption('save_latest_freq'), schedule.checkpointEvery)
+    .option('--save_epoch_freq <n>', 'keep a checkpoint every n epochs', parseIntOption('save_epoch_freq'), schedule.saveEpochFreq)
+    .option('--num_samples <n>', 'images in the sample grid (fixed for the whole run)', parseIntOption('num_samples'), schedule.numSamples)
+    .option('--serial_batches', 'take images in order instead of shuffling');
   addEngineOptions(cmd);
-  addCutOptions(cmd);
   return cmd.action(async (flags: TrainFlags) => runTraining(flags));
 }
 
@@ -81,10 +83,12 @@ function whatIsLost({ iters, saved }: { iters: number; saved: number | null }): 
 async function runTraining(f: TrainFlags): Promise<void> {
   const backend = await initBackend(f.backend);
   console.error(backend.line);
-  const runDir = path.join(f.checkpoints_dir, f.name);
+  const name = f.name ?? String(SHARED_OPTIONS.name.default);
+  const runDir = path.join(f.checkpoints_dir, name);
   const resume = Boolean(f.resume || f.continue_train);
   const data = layoutSpec(f);
-  const given = { ...givenEngineOptions(f), ...givenCutOptions(f) };
+  // The run's name is its folder: a resumed run keeps the name it has.
+  const { name: _name, ...given } = givenEngineOptions(f);
 
   const bar: { line: ProgressLine | null; epoch: number } = { line: null, epoch: -1 };
   const lossNames: string[] = [];
@@ -111,7 +115,7 @@ async function runTraining(f: TrainFlags): Promise<void> {
         runDir,
         data,
         // A new run takes the model kind and name from the command; a resumed one keeps its own.
-        options: resume ? given : { ...given, model: f.model, name: f.name },
+        options: resume ? given : { ...given, model: f.model, name },
         resume,
         schedule: { sampleEvery: f.display_freq, checkpointEvery: f.save_latest_freq, saveEpochFreq: f.save_epoch_freq },
         numSamples: f.num_samples,
@@ -139,7 +143,7 @@ async function runTraining(f: TrainFlags): Promise<void> {
       throw new UserError(
         e.problem === 'nothing-to-resume'
           ? `there is no run to resume at ${runDir} (no ${LATEST}); drop --resume to start it`
-          : `a run named '${f.name}' already exists in ${f.checkpoints_dir}; add --resume to continue it, or choose another --name`,
+          : `a run named '${name}' already exists in ${f.checkpoints_dir}; add --resume to continue it, or choose another --name`,
       );
     }
     throw e;

@@ -34,7 +34,7 @@ export function translateCommand(): Command {
     .addOption(
       new Option('--engine <engine>', 'auto: onnxruntime when it loads (faster), else tfjs').choices(['auto', 'onnx', 'tfjs']).default('auto'),
     )
-    .option('--backend <name>', 'tfjs backend: auto, gpu, node, wasm or cpu (default: auto, or TANDEM_BACKEND)')
+    .option('--backend <name>', 'tfjs backend: auto, gpu, webgpu, node, wasm or cpu (default: auto, or TANDEM_BACKEND)')
     .action(async (o: TranslateFlags) => {
       if (o.resize !== undefined && o.resize < 1) throw new UserError('--resize must be at least 1 px');
       const backend = await initBackend(o.backend);

@@ -6,7 +6,8 @@ export class UserError extends Error {
   }
 }
 
-const PROGRAMMING_ERRORS = new Set(['TypeError', 'ReferenceError', 'SyntaxError', 'EvalError', 'InternalError']);
+// GpuWorkError: the GPU refused Tandem's own programs.
+const PROGRAMMING_ERRORS = new Set(['TypeError', 'ReferenceError', 'SyntaxError', 'EvalError', 'InternalError', 'GpuWorkError']);
 
 /**
  * Tandem's own errors are written for the user (what is wrong, what to do). The built-in error

@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { Rng } from '../gan/util/rng.js';
 import { mapWithConcurrency } from './concurrency.js';
 import { DatasetError } from './errors.js';
-import { writeImageBytes } from './image-io.js';
+import { writeImageBytes } from './image-write.js';
 import { Canvas, SHAPE_KINDS, clamp01, fillCoverage, hsv, mix, strokeCoverage, type Rgb, type Shape } from './raster.js';
 
 export interface DemoOptions {
@@ -88,7 +88,7 @@ export async function writeDemoDatasets(folder: string, opts: DemoOptions = {}):
   }
   await mapWithConcurrency(jobs, 4, async (job) => {
     const img = job.render();
-    await writeImageBytes(join(job.dir, job.name), img.bytes, img.width, img.height, 3, 'png');
+    await writeImageBytes(join(job.dir, job.name), { data: img.bytes, width: img.width, height: img.height, channels: 3 }, 'png');
   });
   return { root, paired, unpaired, files: jobs.length, options: { seed, trainCount, testCount, size } };
 }

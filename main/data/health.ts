@@ -5,11 +5,9 @@ import { createHash } from 'node:crypto';
 import { relative } from 'node:path';
 import { mapWithConcurrency } from './concurrency.js';
 import { DatasetError, ImageReadError, type ImageReadReason } from './errors.js';
-import { readSourceBytes, verifyDecodes, type ImageInfo } from './image-io.js';
-import { describeLayout, layoutFolders, type DatasetLayout } from './layout.js';
+import { readSourceBytes, verifyDecodes, type ImageInfo } from './image-read.js';
+import { describeLayout, layoutFolders, type DatasetLayout, type LayoutFolderRole } from './layout.js';
 import { comparePaths, scanImageFolder, type FolderScan } from './scan.js';
-
-export type FolderRole = 'AB' | 'A' | 'B' | 'images';
 
 export interface Size {
   width: number;
@@ -26,7 +24,7 @@ export interface UnreadableFile {
 export interface FolderHealth {
   dir: string;
   /** AB: side-by-side pairs (sizes below are of one half); A/B: one domain; images: a plain folder. */
-  role: FolderRole;
+  role: LayoutFolderRole;
   /** Image files (by extension). */
   files: number;
   readable: number;
@@ -109,7 +107,7 @@ export async function inspectDataset(layout: DatasetLayout, opts: HealthOptions 
 }
 
 async function buildReport(
-  folders: Array<{ scan: FolderScan; role: FolderRole; files: string[] }>,
+  folders: Array<{ scan: FolderScan; role: LayoutFolderRole; files: string[] }>,
   layout: DatasetLayout | null,
   opts: HealthOptions,
 ): Promise<HealthReport> {
@@ -216,7 +214,7 @@ function median(sorted: number[]): number {
   return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
-function summariseFolder(scan: FolderScan, role: FolderRole, facts: FileFacts[], cropSize: number): FolderHealth {
+function summariseFolder(scan: FolderScan, role: LayoutFolderRole, facts: FileFacts[], cropSize: number): FolderHealth {
   const h: FolderHealth = {
     dir: scan.dir,
     role,
@@ -296,7 +294,7 @@ function countsLine(map: Record<string, number>): string {
     .join(', ');
 }
 
-const ROLE_NAMES: Record<FolderRole, string> = { AB: 'side-by-side A|B', A: 'A', B: 'B', images: 'images' };
+const ROLE_NAMES: Record<LayoutFolderRole, string> = { AB: 'side-by-side A|B', A: 'A', B: 'B', images: 'images' };
 
 /** A readable multi-line summary for the terminal; problems are marked with "!". */
 export function formatHealthReport(report: HealthReport): string {

@@ -1,7 +1,9 @@
 // The dataset side of Tandem: folders in, batches and reports out.
 export * from './errors.js';
 export * from './scan.js';
-export * from './image-io.js';
+export * from './image-read.js';
+export * from './raw-pixels.js';
+export * from './image-write.js';
 export * from './layout.js';
 export * from './preprocess.js';
 export * from './health.js';

@@ -3,6 +3,7 @@
 // nothing.
 import { readdir } from 'node:fs/promises';
 import { extname, join, relative, resolve, sep } from 'node:path';
+import type { FolderRole } from '../api/entities.js';
 import { DatasetError } from './errors.js';
 import { assertFolder, comparePaths, isFolder, isImagePath, scanImageFolderStrict } from './scan.js';
 
@@ -188,7 +189,10 @@ export function matchPairs(
 }
 
 /** Every folder a layout reads, with the role its images play. */
-export function layoutFolders(layout: DatasetLayout): Array<{ dir: string; role: 'AB' | 'A' | 'B' | 'images'; files: string[] }> {
+/** A layout's folders: a project's roles, and 'images' for a folder of single images (test images). */
+export type LayoutFolderRole = FolderRole | 'images';
+
+export function layoutFolders(layout: DatasetLayout): Array<{ dir: string; role: LayoutFolderRole; files: string[] }> {
   switch (layout.kind) {
     case 'aligned':
       return [{ dir: layout.dir, role: 'AB', files: layout.files }];

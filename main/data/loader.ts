@@ -12,7 +12,8 @@
 import { tf } from '../gan/tf.js';
 import { Rng } from '../gan/util/rng.js';
 import { DatasetError, ImageReadError } from './errors.js';
-import { decodeRaw, extractRaw, readImageHeader, readSourceBytes } from './image-io.js';
+import { decodeRaw, readImageHeader, readSourceBytes } from './image-read.js';
+import { extractRaw } from './raw-pixels.js';
 import type { DatasetLayout } from './layout.js';
 import {
   loadTransformed,

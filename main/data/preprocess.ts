@@ -3,7 +3,8 @@
 // out with sharp (bicubic resize) plus a crop/flip pass while converting to floats.
 import type { Rng } from '../gan/util/rng.js';
 import { DatasetError } from './errors.js';
-import { decodeRaw, rawToFloat, readSourceBytes, resizeRaw, toChannels, type ImageSource, type RawImage } from './image-io.js';
+import { decodeRaw, readSourceBytes, type ImageSource } from './image-read.js';
+import { rawToFloat, resizeRaw, toChannels, type RawImage } from './raw-pixels.js';
 
 export type PreprocessMode = 'resize_and_crop' | 'crop' | 'scale_width' | 'scale_width_and_crop' | 'none';
 export const PREPROCESS_MODES: readonly PreprocessMode[] = ['resize_and_crop', 'crop', 'scale_width', 'scale_width_and_crop', 'none'];

@@ -1,5 +1,7 @@
 import sharp from 'sharp';
-import { decodeRaw, floatToUint8, maxSampleValue, rawToFloat, toChannels, writeImageBytes, type RawImage, type WriteFormat } from './image-io.js';
+import { decodeRaw } from './image-read.js';
+import { floatToUint8, writeImageBytes, type WriteFormat } from './image-write.js';
+import { maxSampleValue, rawToFloat, toChannels, type RawImage } from './raw-pixels.js';
 
 /**
  * Images as batch translation reads and writes them: RGB (or gray) in [-1, 1] for the network,
@@ -96,12 +98,12 @@ export async function writeTranslation(
 ): Promise<void> {
   const pixels = floatToUint8(data);
   const options = { keepExisting };
-  if (!alpha || !keepsAlpha(format)) return writeImageBytes(file, pixels, width, height, channels, format, undefined, options);
+  if (!alpha || !keepsAlpha(format)) return writeImageBytes(file, { data: pixels, width, height, channels }, format, options);
   const n = width * height;
   const out = new Uint8Array(n * (channels + 1));
   for (let i = 0; i < n; i++) {
     for (let k = 0; k < channels; k++) out[i * (channels + 1) + k] = pixels[i * channels + k]!;
     out[i * (channels + 1) + channels] = alpha[i]!;
   }
-  return writeImageBytes(file, out, width, height, channels === 1 ? 2 : 4, format, undefined, options);
+  return writeImageBytes(file, { data: out, width, height, channels: channels === 1 ? 2 : 4 }, format, options);
 }

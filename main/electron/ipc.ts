@@ -1,12 +1,10 @@
 import { existsSync } from 'node:fs';
 import { dialog, ipcMain, shell, type BrowserWindow, type OpenDialogOptions } from 'electron';
 import { METHOD_NAMES } from '../api/methods.js';
-import { pickFileRequest, pickFolderRequest, SHELL_CHANNELS, showInFolderRequest } from '../api/shell.js';
+import { EVENT_CHANNEL, methodChannel, SHELL_CHANNELS } from '../api/ipc-channels.js';
+import { pickFileRequest, pickFolderRequest, showInFolderRequest } from '../api/shell.js';
 import type { Studio } from '../studio/index.js';
 import { isTrustedSender } from './security.js';
-
-export const EVENT_CHANNEL = 'studio:event';
-export const methodChannel = (name: string): string => `studio:${name}`;
 
 /**
  * One IPC channel per StudioApi method (no generic invoke). The sender is checked on every call;

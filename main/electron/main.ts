@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { JobSupervisor } from '../jobs/supervisor.js';
 import { Studio } from '../studio/index.js';
 import { stopOnSignals } from '../studio/stop-on-signals.js';
-import { SupervisorJobRunner } from '../studio/supervisor-runner.js';
+import { SupervisorJobRunner } from '../studio/job-runner.js';
 import { wireIpc } from './ipc.js';
 import { handleTandemProtocol, registerTandemScheme } from './protocol.js';
 import { APP_ORIGIN, hardenSession, lockAllContents } from './security.js';

@@ -8,6 +8,8 @@ import { assertTrainable, formatHealthReport, inspectDataset } from '../data/hea
 import { detectLayout, resolveLayout, type DatasetLayout, type LayoutSpec } from '../data/layout.js';
 import { DatasetLoader } from '../data/loader.js';
 import { createModel } from '../gan/models/create-model.js';
+import { webgpuRuntime } from '../gan/backend/webgpu-runtime.js';
+import { assertFitsGpuBuffers } from '../gan/models/gpu-memory.js';
 import { assertFits } from '../gan/models/memory-plan.js';
 import type { GanModel, TrainingBatch } from '../gan/models/model.js';
 import { architectureOf, initWeightsFrom } from '../gan/models/init-from.js';
@@ -15,24 +17,19 @@ import { loadModelCheckpoint, type TrainingProgress } from '../gan/models/model-
 import { resolveOptions, type ModelOptions, type ModelOptionsInput } from '../gan/models/options.js';
 import { tf } from '../gan/tf.js';
 import { LATEST, Trainer, type BatchSource, type TrainerEvents } from '../gan/training/trainer.js';
+import type { TrainJobSpec } from './protocol.js';
 
-export interface TrainingRequest {
-  runDir: string;
-  data: LayoutSpec;
-  /**
-   * A new run: its options (resolved here; defaults fill the rest). On resume: only n_epochs and
-   * n_epochs_decay are applied (to lengthen or shorten the run); the run keeps its own options and
-   * any other key that differs is named in a note.
-   */
+/**
+ * A training as the protocol's train job describes it (trainJobSpecSchema: the run folder, the
+ * data, the schedule, a fine-tune's starting weights), with the options as given: a new run's are
+ * resolved here (defaults fill the rest); on resume only n_epochs and n_epochs_decay are applied
+ * (to lengthen or shorten the run), the run keeps its own options and any other key that differs
+ * is named in a note.
+ */
+export type TrainingRequest = Omit<TrainJobSpec, 'kind' | 'jobId' | 'backend' | 'options' | 'serialBatches'> & {
   options: Readonly<Record<string, unknown>>;
-  resume: boolean;
-  schedule: { sampleEvery: number; checkpointEvery: number; saveEpochFreq: number };
-  /** Images in the fixed sample grid; 0 = none. */
-  numSamples: number;
   serialBatches?: boolean;
-  /** A new run starts from this model's weights (fine-tuning); ignored on resume. */
-  initFrom?: { file: string; generatorsOnly: boolean };
-}
+};
 
 export interface AssemblyHooks {
   /** Human lines worth showing (the health report, what resuming ignored, where the run stands). */
@@ -135,7 +132,7 @@ async function newModel(req: TrainingRequest, note: (line: string) => void): Pro
   const inherited = req.initFrom ? await architectureOf(req.initFrom.file) : {};
   const options = resolveOptions({ ...inherited, ...req.options } as ModelOptionsInput);
   // Said before anything is built or written: a configuration that cannot fit never starts.
-  assertFits(options, options.crop_size, tf.getBackend());
+  assertFitsBackend(options);
   const model = createModel(options);
   try {
     if (req.initFrom) note(await initWeightsFrom(model, req.initFrom.file, { generatorsOnly: req.initFrom.generatorsOnly }));
@@ -158,12 +155,26 @@ async function resumeModel(latest: string, req: TrainingRequest, note: (line: st
     overrides[key] = v;
   }
   const loaded = await loadModelCheckpoint(latest, overrides);
+  try {
+    // A run resumed on another backend (or another GPU) may not fit there.
+    assertFitsBackend(loaded.options);
+  } catch (e) {
+    loaded.model.dispose();
+    throw e;
+  }
   const own = loaded.options as Record<string, unknown>;
   const ignored = Object.keys(given).filter((k) => k !== 'n_epochs' && k !== 'n_epochs_decay' && given[k] !== undefined && given[k] !== own[k]);
   if (ignored.length) note(`note: resuming with the run's own options; ignoring --${ignored.join(', --')}`);
   const p = loaded.progress;
   note(`resuming ${path.basename(req.runDir)} at epoch ${p.epoch}, image ${p.epochIter} of the epoch (${p.totalIters} images so far)`);
   return { model: loaded.model, progress: p };
+}
+
+function assertFitsBackend(o: ModelOptions): void {
+  const backend = tf.getBackend();
+  assertFits(o, o.crop_size, backend);
+  const gpu = backend === 'webgpu' ? webgpuRuntime() : null;
+  if (gpu) assertFitsGpuBuffers(o, o.crop_size, gpu.maxTensorBytes, gpu.adapter.name);
 }
 
 /** Fixed sample images: the test split when the dataset has one, else the first training items. */

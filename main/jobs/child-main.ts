@@ -6,10 +6,11 @@
 // (tfjs, sharp) is loaded for the job kind at hand.
 import './child-signals.js'; // first: the terminal's Ctrl-C must not end a job before it can save
 import { isUserFacing } from '../cli/user-error.js';
+import { GpuOutOfMemoryError } from '../gan/backend/gpu-errors.js';
 import type { JobContext } from './job-context.js';
 import { connectToParent } from './parent-port.js';
 import { PauseGate } from './pause-gate.js';
-import { parseParentMessage, PROTOCOL_VERSION, type ChildMessage, type JobResult, type JobSpec } from './protocol.js';
+import { parseParentMessage, PROTOCOL_VERSION, type ChildMessage, type JobKind, type JobResult, type JobSpec } from './protocol.js';
 
 const port = connectToParent();
 if (!port) {
@@ -91,27 +92,27 @@ process.on('unhandledRejection', (e) => fail(e));
 function fail(e: unknown): void {
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof Error && e.stack) log('debug', e.stack);
-  finish({ type: 'failed', message, userFacing: isUserFacing(e) }, 1);
+  // Out of GPU memory is the machine's limit, not a failure: the run stops unsaved and can resume.
+  if (e instanceof GpuOutOfMemoryError) finish({ type: 'interrupted', reason: message }, 1);
+  else finish({ type: 'failed', message, userFacing: isUserFacing(e) }, 1);
 }
+
+/** Each kind's job, loaded when needed: the engine modules a kind needs load only in its process. */
+type RunJob<K extends JobKind> = (job: Extract<JobSpec, { kind: K }>, ctx: JobContext) => Promise<JobResult>;
+const JOBS: { [K in JobKind]: () => Promise<RunJob<K>> } = {
+  train: async () => (await import('./train-job.js')).runTrainJob,
+  export: async () => (await import('./export-job.js')).runExportJob,
+  import: async () => (await import('./import-job.js')).runImportJob,
+  'model-export': async () => (await import('./model-export-job.js')).runModelExportJob,
+  probe: async () => (await import('./probe-job.js')).runProbeJob,
+};
 
 async function run(job: JobSpec): Promise<void> {
   const ctx: JobContext = { send, signal: abort.signal, gate };
   let result: JobResult;
   try {
-    switch (job.kind) {
-      case 'train':
-        result = await (await import('./train-job.js')).runTrainJob(job, ctx);
-        break;
-      case 'export':
-        result = await (await import('./export-job.js')).runExportJob(job, ctx);
-        break;
-      case 'import':
-        result = await (await import('./import-job.js')).runImportJob(job, ctx);
-        break;
-      case 'model-export':
-        result = await (await import('./model-export-job.js')).runModelExportJob(job, ctx);
-        break;
-    }
+    const runJob = (await JOBS[job.kind]()) as RunJob<JobKind>;
+    result = await runJob(job, ctx);
   } catch (e) {
     fail(e);
     return;

@@ -11,6 +11,7 @@ import { openImageTranslator } from '../gan/translate/image-translator.js';
 import { translateFolder } from '../gan/translate/translate-folder.js';
 import { throttle, type JobContext } from './job-context.js';
 import { partialFolderFor, type ExportJobSpec, type ExportResultMessage } from './protocol.js';
+import { readyMessage } from './ready-message.js';
 
 const PROGRESS_INTERVAL_MS = 200;
 
@@ -26,7 +27,7 @@ export async function runExportJob(spec: ExportJobSpec, ctx: JobContext): Promis
   await assertFreeOutput(output);
 
   const backend = await initBackend(spec.backend);
-  ctx.send({ type: 'ready', backendLine: backend.line });
+  ctx.send(readyMessage(backend));
   const translator = await openImageTranslator(spec.model, { direction: spec.direction, engine: spec.engine });
   ctx.send({ type: 'log', level: 'info', line: `engine: ${translator.engine}` });
   try {

@@ -6,11 +6,12 @@ import { importCycleGanPair, importPthModel } from '../gan/io/import-pth.js';
 import type { ArchOverrides } from '../gan/io/infer-arch.js';
 import type { JobContext } from './job-context.js';
 import type { ImportJobSpec, ImportResultMessage } from './protocol.js';
+import { readyMessage } from './ready-message.js';
 
 export async function runImportJob(spec: ImportJobSpec, ctx: JobContext): Promise<ImportResultMessage> {
   if (existsSync(spec.out)) throw new Error(`${spec.out} already exists; an import never overwrites a model`);
   const backend = await initBackend(spec.backend);
-  ctx.send({ type: 'ready', backendLine: backend.line });
+  ctx.send(readyMessage(backend));
   const overrides: ArchOverrides = { ...spec.overrides };
   if (spec.pairWith) {
     const r = await importCycleGanPair(spec.file, spec.pairWith, spec.out, { overrides });

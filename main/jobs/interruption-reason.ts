@@ -4,7 +4,14 @@ import { partialFolderFor, type JobKind, type JobSpec, type WireTrainingProgress
 import type { JobPace } from './shutdown-grace.js';
 
 export function processName(kind: JobKind): string {
-  return { train: 'trainer process', export: 'export process', import: 'import process', 'model-export': 'model export process' }[kind];
+  const names: Record<JobKind, string> = {
+    train: 'trainer process',
+    export: 'export process',
+    import: 'import process',
+    'model-export': 'model export process',
+    probe: 'GPU probe process',
+  };
+  return names[kind];
 }
 
 /** What the studio says when it ends a job's process itself: "the trainer process " + one of these. */
@@ -49,9 +56,14 @@ export function interruptionReason(info: InterruptedJob, exit: ChildExit, stderr
   if (info.spec.kind === 'export') {
     return `${what}; run the export again to continue — finished images are kept in ${partialFolderFor(info.spec.output, info.spec.jobId)}`;
   }
-  if (info.spec.kind !== 'train') return `${what}; nothing was written — try again`;
+  return `${what}; ${resumeHint(info)}`;
+}
+
+/** How to carry on after a job ended early: what a resume starts from, or that nothing was kept. */
+export function resumeHint(info: Pick<InterruptedJob, 'spec' | 'lastCheckpoint'>): string {
+  if (info.spec.kind !== 'train') return 'nothing was written — try again';
   const at = info.lastCheckpoint?.progress.totalIters;
-  if (at !== undefined) return `${what}; resume continues from the last checkpoint at iteration ${at}`;
-  if (info.spec.resume) return `${what}; resume continues from the run's last checkpoint`;
-  return `${what}; no checkpoint was saved yet, so the run has to start again`;
+  if (at !== undefined) return `resume continues from the last checkpoint at iteration ${at}`;
+  if (info.spec.resume) return "resume continues from the run's last checkpoint";
+  return 'no checkpoint was saved yet, so the run has to start again';
 }

@@ -1,14 +1,13 @@
 // The job supervisor's vocabulary: a job's states, what it knows of a job, the events it emits.
 import type { ChildLauncher } from './launcher.js';
-import type { ChildMessage, JobKind, JobResult, JobSpec, JobSpecInput, WireTrainingProgress } from './protocol.js';
+import type { JobKind, JobState } from './job-names.js';
+import type { ChildMessage, JobResult, JobSpec, JobSpecInput, WireTrainingProgress } from './protocol.js';
 import type { JobPace } from './shutdown-grace.js';
 
-export type JobState = 'queued' | 'starting' | 'running' | 'paused' | 'stopping' | 'finished' | 'failed' | 'interrupted' | 'cancelled';
+export { FINAL_STATES, LIVE_STATES, type JobState } from './job-names.js';
 
-export const FINAL_STATES: ReadonlySet<JobState> = new Set(['finished', 'failed', 'interrupted', 'cancelled']);
-export const LIVE_STATES: ReadonlySet<JobState> = new Set(['starting', 'running', 'paused', 'stopping']);
-
-export interface JobInfo {
+/** What the supervisor knows of a job (the API's JobInfo is the studio's stored row for it). */
+export interface SupervisedJob {
   jobId: string;
   kind: JobKind;
   spec: JobSpec;
@@ -33,7 +32,7 @@ export interface JobInfo {
 }
 
 export type SupervisorEvent =
-  | { type: 'state'; jobId: string; state: JobState; previous: JobState | null; job: JobInfo }
+  | { type: 'state'; jobId: string; state: JobState; previous: JobState | null; job: SupervisedJob }
   /** Every message of a child, validated; the child's stdout/stderr lines come as `log` (info/warn). */
   | { type: 'message'; jobId: string; message: ChildMessage }
   /** A child sent something that is not a valid message; it was ignored. */

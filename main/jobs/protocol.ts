@@ -20,6 +20,7 @@ import type { LayoutSpec } from '../data/layout.js';
 import { modelOptionsSchema, type ModelOptionsInput } from '../gan/models/options.js';
 import { GENERATORS } from '../gan/networks/names.js';
 import { SPEED_BASES } from '../gan/training/run-estimate.js';
+import type { JobKind } from './job-names.js';
 
 /** Bumped when a message changes incompatibly; the child announces its own in `hello`. */
 export const PROTOCOL_VERSION = 1;
@@ -83,12 +84,17 @@ export const trainJobSpecSchema = z.object({
   backend,
 });
 
-export const exportJobSpecSchema = z.object({
-  kind: z.literal('export'),
+/** What a job that reads a Tandem model says: the file, and which way it translates. */
+const fromModel = {
   jobId: jobIdSchema,
   /** A Tandem checkpoint (.tandem) or an imported generator file. */
   model: path,
   direction: z.enum(['AtoB', 'BtoA']).default('AtoB'),
+};
+
+export const exportJobSpecSchema = z.object({
+  kind: z.literal('export'),
+  ...fromModel,
   /** An image, or a folder of images (subfolders included). */
   input: path,
   /** The final folder. Images are written to `<output>.partial-<jobId>`, moved here at the end (never over anything). */
@@ -121,18 +127,25 @@ export const importJobSpecSchema = z.object({
 /** Writes one generator of a Tandem model as ONNX or a TF.js graph model. */
 export const modelExportJobSpecSchema = z.object({
   kind: z.literal('model-export'),
-  jobId: jobIdSchema,
-  model: path,
-  direction: z.enum(['AtoB', 'BtoA']).default('AtoB'),
+  ...fromModel,
   format: z.enum(['onnx', 'tfjs']),
   /** The .onnx file or the TF.js folder; written beside it first and moved here when complete (never over anything). */
   out: path,
   backend,
 });
 
-export const jobSpecSchema = z.discriminatedUnion('kind', [trainJobSpecSchema, exportJobSpecSchema, importJobSpecSchema, modelExportJobSpecSchema]);
+/** Names the GPU a job process would train on (WebGPU through Dawn), without starting tfjs. */
+export const probeJobSpecSchema = z.object({ kind: z.literal('probe'), jobId: jobIdSchema });
+
+export const jobSpecSchema = z.discriminatedUnion('kind', [
+  trainJobSpecSchema,
+  exportJobSpecSchema,
+  importJobSpecSchema,
+  modelExportJobSpecSchema,
+  probeJobSpecSchema,
+]);
 /** Short jobs that do not wait behind a training or a batch export. */
-export const LIGHT_JOB_KINDS: ReadonlySet<string> = new Set(['import', 'model-export']);
+export const LIGHT_JOB_KINDS: ReadonlySet<JobKind> = new Set(['import', 'model-export', 'probe']);
 
 // The engine's own types for the parts checked loosely here (type-only imports: nothing loads).
 type WithEngineTypes<T> = T extends { kind: 'train' } ? Omit<T, 'options' | 'data'> & { options: ModelOptionsInput; data: LayoutSpec } : T;
@@ -141,12 +154,18 @@ export type TrainJobSpec = WithEngineTypes<z.output<typeof trainJobSpecSchema>>;
 export type ExportJobSpec = z.output<typeof exportJobSpecSchema>;
 export type ImportJobSpec = z.output<typeof importJobSpecSchema>;
 export type ModelExportJobSpec = z.output<typeof modelExportJobSpecSchema>;
-export type JobSpec = TrainJobSpec | ExportJobSpec | ImportJobSpec | ModelExportJobSpec;
+export type ProbeJobSpec = z.output<typeof probeJobSpecSchema>;
+export type JobSpec = TrainJobSpec | ExportJobSpec | ImportJobSpec | ModelExportJobSpec | ProbeJobSpec;
 /** A job as callers write it (defaults optional). */
 export type TrainJobSpecInput = WithEngineTypes<z.input<typeof trainJobSpecSchema>>;
 export type ExportJobSpecInput = z.input<typeof exportJobSpecSchema>;
-export type JobSpecInput = TrainJobSpecInput | ExportJobSpecInput | z.input<typeof importJobSpecSchema> | z.input<typeof modelExportJobSpecSchema>;
-export type JobKind = JobSpec['kind'];
+export type JobSpecInput =
+  | TrainJobSpecInput
+  | ExportJobSpecInput
+  | z.input<typeof importJobSpecSchema>
+  | z.input<typeof modelExportJobSpecSchema>
+  | z.input<typeof probeJobSpecSchema>;
+export type { JobKind } from './job-names.js';
 
 // ── child → parent ───────────────────────────────────────────────────────────────────────────
 
@@ -199,16 +218,46 @@ export const modelExportResultSchema = z.object({
   files: z.array(z.string()).min(1),
 });
 
-export const jobResultSchema = z.discriminatedUnion('kind', [trainResultSchema, exportResultSchema, importResultSchema, modelExportResultSchema]);
+export const gpuAdapterSchema = z.object({
+  name: z.string(),
+  vendor: z.string(),
+  architecture: z.string(),
+  api: z.enum(['metal', 'd3d12', 'vulkan']),
+  software: z.boolean(),
+});
+
+export const probeResultSchema = z.object({
+  kind: z.literal('probe'),
+  webgpu: z.discriminatedUnion('found', [
+    z.object({ found: z.literal(true), adapter: gpuAdapterSchema }),
+    z.object({ found: z.literal(false), reason: z.string() }),
+  ]),
+});
+
+export const jobResultSchema = z.discriminatedUnion('kind', [
+  trainResultSchema,
+  exportResultSchema,
+  importResultSchema,
+  modelExportResultSchema,
+  probeResultSchema,
+]);
 export type TrainResultMessage = z.infer<typeof trainResultSchema>;
 export type ExportResultMessage = z.infer<typeof exportResultSchema>;
 export type ImportResultMessage = z.infer<typeof importResultSchema>;
 export type ModelExportResultMessage = z.infer<typeof modelExportResultSchema>;
+export type ProbeResultMessage = z.infer<typeof probeResultSchema>;
+export type GpuAdapter = z.infer<typeof gpuAdapterSchema>;
 export type JobResult = z.infer<typeof jobResultSchema>;
 
 export const childMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hello'), pid: z.number().int(), protocol: z.number().int() }),
-  z.object({ type: z.literal('ready'), backendLine: z.string() }),
+  z.object({
+    type: z.literal('ready'),
+    backendLine: z.string(),
+    /** The backend as the studio names it, and the GPU when it is webgpu. */
+    backend: z.enum(['gpu', 'webgpu', 'node', 'wasm', 'cpu']).optional(),
+    adapter: gpuAdapterSchema.optional(),
+  }),
   z.object({
     type: z.literal('started'),
     /** Where training begins: the checkpoint's position on resume, the start otherwise. */
@@ -263,6 +312,8 @@ export const childMessageSchema = z.discriminatedUnion('type', [
     /** True when the message is written for the user (bad folder, bad option); false for a bug. */
     userFacing: z.boolean(),
   }),
+  /** Stopped by the machine, not by a mistake (the GPU ran out of memory): the run resumes from its last checkpoint. */
+  z.object({ type: z.literal('interrupted'), reason: z.string() }),
 ]);
 export type ChildMessage = z.infer<typeof childMessageSchema>;
 export type ChildMessageType = ChildMessage['type'];

@@ -6,7 +6,7 @@
 //   const id = jobs.enqueue({ kind: 'train', … });    // validated here; throws InvalidJobError
 //   jobs.pause(id); jobs.resume(id); jobs.stop(id);   // stop on a queued job cancels it
 //   jobs.kill(id);                                    // when a child ignores stop
-//   await jobs.settled(id);                           // the JobInfo once it is over
+//   await jobs.settled(id);                           // the SupervisedJob once it is over
 //   await jobs.shutdown();                            // stop every child (each saves), kill the stubborn
 //   jobs.abort('a second Ctrl-C');                    // during shutdown: end every child now
 //
@@ -18,28 +18,33 @@
 // The supervisor imports nothing from the engine: loading it does not load tfjs.
 import { randomUUID } from 'node:crypto';
 import { CHILD_ENTRY, forkLauncher, type ChildExit, type ChildHandle, type ChildLauncher } from './launcher.js';
-import { ENDED_BY, interruptionReason, processName } from './interruption-reason.js';
-import { FINAL_STATES, JobRequestError, LIVE_STATES, type EnqueueSpec, type JobInfo, type JobState, type SupervisorEvent, type SupervisorListener, type SupervisorOptions } from './job-state.js';
+import { ENDED_BY, interruptionReason, processName, resumeHint } from './interruption-reason.js';
+import { FINAL_STATES, JobRequestError, LIVE_STATES, type EnqueueSpec, type JobState, type SupervisedJob } from './job-state.js';
+import type { SupervisorEvent, SupervisorListener, SupervisorOptions } from './job-state.js';
 import { parseChildMessage, parseJobSpec, LIGHT_JOB_KINDS, PROTOCOL_VERSION, type JobResult, type ParentMessageInput } from './protocol.js';
 import { shutdownGraceMs } from './shutdown-grace.js';
 
-export { FINAL_STATES, JobRequestError, type EnqueueSpec, type JobInfo, type JobState, type SupervisorEvent, type SupervisorListener, type SupervisorOptions } from './job-state.js';
+export * from './job-state.js';
 export { interruptionReason } from './interruption-reason.js';
 
 interface JobRecord {
-  info: JobInfo;
+  info: SupervisedJob;
   child: ChildHandle | null;
   /** `start` has been sent (after the child's hello). */
   started: boolean;
   /** Control messages asked for before the child could take them. */
   outbox: ParentMessageInput[];
-  outcome: { kind: 'finished'; result: JobResult } | { kind: 'failed'; message: string; userFacing: boolean } | null;
+  outcome:
+    | { kind: 'finished'; result: JobResult }
+    | { kind: 'failed'; message: string; userFacing: boolean }
+    | { kind: 'interrupted'; reason: string }
+    | null;
   cancelBeforeStart: boolean;
   /** The studio ended the process: who and why, for the reason ("was ended on request"). */
   endedBy: string | null;
   stderrTail: string[];
   timers: Set<NodeJS.Timeout>;
-  settled: Array<(info: JobInfo) => void>;
+  settled: Array<(info: SupervisedJob) => void>;
 }
 
 const STDERR_LINES_KEPT = 40;
@@ -153,18 +158,18 @@ export class JobSupervisor {
     job.child.kill('SIGKILL');
   }
 
-  get(jobId: string): JobInfo | undefined {
+  get(jobId: string): SupervisedJob | undefined {
     const job = this.jobs.get(jobId);
     return job ? snapshot(job.info) : undefined;
   }
 
   /** Every job this supervisor has seen, in the order they were enqueued. */
-  list(): JobInfo[] {
+  list(): SupervisedJob[] {
     return [...this.jobs.values()].map((j) => snapshot(j.info));
   }
 
   /** Resolves with the job's final info once it is over (at once when it already is). */
-  settled(jobId: string): Promise<JobInfo> {
+  settled(jobId: string): Promise<SupervisedJob> {
     const job = this.record(jobId);
     if (FINAL_STATES.has(job.info.state)) return Promise.resolve(snapshot(job.info));
     return new Promise((resolve) => job.settled.push(resolve));
@@ -360,6 +365,10 @@ export class JobSupervisor {
         job.outcome = { kind: 'failed', message: message.message, userFacing: message.userFacing };
         this.later(job, this.exitGraceMs, () => child.kill('SIGKILL'));
         return;
+      case 'interrupted':
+        job.outcome = { kind: 'interrupted', reason: message.reason };
+        this.later(job, this.exitGraceMs, () => child.kill('SIGKILL'));
+        return;
       default:
         return;
     }
@@ -384,6 +393,9 @@ export class JobSupervisor {
       job.info.reason = outcome.message;
       job.info.userFacing = outcome.userFacing;
       this.settle(job, 'failed');
+    } else if (outcome?.kind === 'interrupted') {
+      job.info.reason = `${outcome.reason}; ${resumeHint(job.info)}`;
+      this.settle(job, 'interrupted');
     } else if (job.cancelBeforeStart) {
       job.info.reason = 'cancelled before it started';
       this.settle(job, 'cancelled');
@@ -394,6 +406,6 @@ export class JobSupervisor {
   }
 }
 
-function snapshot(info: JobInfo): JobInfo {
+function snapshot(info: SupervisedJob): SupervisedJob {
   return structuredClone(info);
 }

@@ -8,53 +8,42 @@ import { assembleTraining } from './assemble-training.js';
 import { throttle, type JobContext } from './job-context.js';
 import { pausableSource } from './pause-gate.js';
 import type { TrainJobSpec, TrainResultMessage } from './protocol.js';
+import { readyMessage } from './ready-message.js';
 
 /** Progress messages at most this often (metrics go out every iteration; the parent throttles those). */
 const PROGRESS_INTERVAL_MS = 200;
 
 export async function runTrainJob(spec: TrainJobSpec, ctx: JobContext): Promise<TrainResultMessage> {
   const backend = await initBackend(spec.backend);
-  ctx.send({ type: 'ready', backendLine: backend.line });
+  ctx.send(readyMessage(backend));
 
   const progressDue = throttle(PROGRESS_INTERVAL_MS);
   // The trainer is built with the source it reads from; the source tells it when a pause ends.
   let trainer: Trainer | null = null;
-  const run = await assembleTraining(
-    {
-      runDir: spec.runDir,
-      data: spec.data,
-      options: spec.options,
-      resume: spec.resume,
-      schedule: spec.schedule,
-      numSamples: spec.numSamples,
-      serialBatches: spec.serialBatches,
-      ...(spec.initFrom ? { initFrom: spec.initFrom } : {}),
-    },
-    {
-      onNote: (line) => ctx.send({ type: 'log', level: 'info', line }),
-      onSkip: (file, reason) => ctx.send({ type: 'skipped', path: file, reason }),
-      wrapSource: (source) => pausableSource(source, ctx.gate, () => trainer?.resumeClock()),
-      events: {
-        onIteration: (i) => {
-          // A metric records what this step took; progress carries the speed the ETA rests on.
-          const { epoch, epochIter, epochSize, totalIters, lastEpoch, secondsPerIter, speedBasis, etaEpochSeconds, etaRunSeconds } = i;
-          ctx.send({ type: 'metrics', totalIters, epoch, losses: finiteOrNull(i.losses), lr: i.lr, secondsPerIter: i.stepSeconds });
-          if (progressDue(epochIter >= epochSize)) {
-            const eta = { etaEpochSeconds, etaRunSeconds };
-            ctx.send({ type: 'progress', job: 'train', epoch, epochIter, epochSize, totalIters, lastEpoch, secondsPerIter, speedBasis, ...eta });
-          }
-        },
-        onSample: (s) => ctx.send({ type: 'sample', file: s.file, totalIters: s.totalIters }),
-        onCheckpoint: (c) => ctx.send({ type: 'checkpoint', file: c.file, progress: c.progress, reason: c.reason, seconds: c.seconds }),
-        onEpochEnd: (e) =>
-          ctx.send({
-            type: 'log',
-            level: 'info',
-            line: `epoch ${e.epoch} done in ${formatDuration(e.seconds)}; learning rate ${e.lrBefore.toExponential(3)} → ${e.lrAfter.toExponential(3)}`,
-          }),
+  const run = await assembleTraining(spec, {
+    onNote: (line) => ctx.send({ type: 'log', level: 'info', line }),
+    onSkip: (file, reason) => ctx.send({ type: 'skipped', path: file, reason }),
+    wrapSource: (source) => pausableSource(source, ctx.gate, () => trainer?.resumeClock()),
+    events: {
+      onIteration: (i) => {
+        // A metric records what this step took; progress carries the speed the ETA rests on.
+        const { epoch, epochIter, epochSize, totalIters, lastEpoch, secondsPerIter, speedBasis, etaEpochSeconds, etaRunSeconds } = i;
+        ctx.send({ type: 'metrics', totalIters, epoch, losses: finiteOrNull(i.losses), lr: i.lr, secondsPerIter: i.stepSeconds });
+        if (progressDue(epochIter >= epochSize)) {
+          const eta = { etaEpochSeconds, etaRunSeconds };
+          ctx.send({ type: 'progress', job: 'train', epoch, epochIter, epochSize, totalIters, lastEpoch, secondsPerIter, speedBasis, ...eta });
+        }
       },
+      onSample: (s) => ctx.send({ type: 'sample', file: s.file, totalIters: s.totalIters }),
+      onCheckpoint: (c) => ctx.send({ type: 'checkpoint', file: c.file, progress: c.progress, reason: c.reason, seconds: c.seconds }),
+      onEpochEnd: (e) =>
+        ctx.send({
+          type: 'log',
+          level: 'info',
+          line: `epoch ${e.epoch} done in ${formatDuration(e.seconds)}; learning rate ${e.lrBefore.toExponential(3)} → ${e.lrAfter.toExponential(3)}`,
+        }),
     },
-  );
+  });
   trainer = run.trainer;
   try {
     ctx.send({ type: 'started', progress: run.progress, resumed: run.resumed, lastEpoch: run.lastEpoch, epochSize: run.epochSize, lossNames: [...run.model.lossNames] });

@@ -1,12 +1,17 @@
-// A StudioApi client over the WebSocket, for Node (tests, scripts, a remote CLI). The renderer has
-// its own browser client; both speak main/api/wire.ts.
+// The studio client (main/api/client.ts) over the WebSocket, for Node (tests, scripts, a remote
+// CLI). The renderer has its own browser client; both speak main/api/wire.ts. Unlike the
+// renderer's, it does not reconnect, and it keeps every event and stray reply for inspection.
 import WebSocket from 'ws';
+import type { ConnectionState, StudioClient } from '../api/client.js';
 import type { ApiResult } from '../api/errors.js';
 import type { StudioEvent } from '../api/events.js';
-import type { MethodInput, MethodName, MethodOutput } from '../api/methods.js';
+import { METHOD_NAMES, type MethodInput, type MethodName, type MethodOutput, type StudioApi } from '../api/methods.js';
 import type { ResponseEnvelope } from '../api/wire.js';
 
-export class StudioClient {
+export class NodeStudioClient implements StudioClient {
+  readonly transport = 'ws' as const;
+  readonly shell = null;
+  readonly api: StudioApi;
   private nextId = 1;
   private readonly waiting = new Map<string | number, (r: ResponseEnvelope) => void>();
   private readonly listeners = new Set<(e: StudioEvent) => void>();
@@ -16,6 +21,9 @@ export class StudioClient {
   readonly orphanReplies: ResponseEnvelope[] = [];
 
   private constructor(readonly socket: WebSocket) {
+    const api: Record<string, (params: unknown) => Promise<ApiResult<unknown>>> = {};
+    for (const name of METHOD_NAMES) api[name] = (params) => this.callUnknown(name, params);
+    this.api = api as unknown as StudioApi;
     socket.on('message', (data) => {
       const msg = JSON.parse(String(data)) as ResponseEnvelope | StudioEvent;
       if ('event' in msg) {
@@ -32,17 +40,31 @@ export class StudioClient {
   }
 
   /** `url`: ws://host:port/api (with ?token=… when the server needs one). */
-  static connect(url: string, headers: Record<string, string> = {}): Promise<StudioClient> {
+  static connect(url: string, headers: Record<string, string> = {}): Promise<NodeStudioClient> {
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(url, { headers });
-      socket.once('open', () => resolve(new StudioClient(socket)));
+      socket.once('open', () => resolve(new NodeStudioClient(socket)));
       socket.once('error', reject);
       socket.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     });
   }
 
   async call<M extends MethodName>(method: M, params: MethodInput<M>): Promise<ApiResult<MethodOutput<M>>> {
-    return (await this.raw({ id: this.nextId++, method, params })) as ApiResult<MethodOutput<M>>;
+    return (await this.callUnknown(method, params)) as ApiResult<MethodOutput<M>>;
+  }
+
+  async callUnknown(method: string, params: unknown): Promise<ApiResult<unknown>> {
+    return (await this.raw({ id: this.nextId++, method, params })) as ApiResult<unknown>;
+  }
+
+  get connection(): ConnectionState {
+    if (this.socket.readyState === WebSocket.OPEN) return { kind: 'open' };
+    return { kind: 'closed', reason: 'the socket is closed', retryInMs: null };
+  }
+
+  onConnection(listener: (s: ConnectionState) => void): () => void {
+    listener(this.connection);
+    return () => {};
   }
 
   /** Sends any JSON value (tests of malformed requests); resolves with the reply to its id. */
@@ -54,7 +76,7 @@ export class StudioClient {
     });
   }
 
-  onEvent(listener: (e: StudioEvent) => void): () => void {
+  subscribe(listener: (e: StudioEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -68,7 +90,7 @@ export class StudioClient {
         off();
         reject(new Error(`no matching event within ${timeoutMs} ms`));
       }, timeoutMs);
-      const off = this.onEvent((e) => {
+      const off = this.subscribe((e) => {
         if (!match(e)) return;
         clearTimeout(timer);
         off();

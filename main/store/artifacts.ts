@@ -1,6 +1,7 @@
 // Samples and checkpoints: files the trainer wrote into the run folder, recorded as it reports them.
 import type { Checkpoint } from '../api/entities.js';
 import type { Db } from './database.js';
+import { RowCodec } from './record-table.js';
 
 export interface SampleRecord {
   runId: string;
@@ -10,29 +11,19 @@ export interface SampleRecord {
   createdAt: number;
 }
 
-interface CheckpointRow {
-  id: number;
-  run_id: string;
-  file_name: string;
-  kind: Checkpoint['kind'];
-  epoch: number;
-  epoch_iter: number;
-  total_iters: number;
-  reason: Checkpoint['reason'];
-  created_at: number;
-}
-
-const checkpointFromRow = (r: CheckpointRow): Checkpoint => ({
-  id: r.id,
-  runId: r.run_id,
-  fileName: r.file_name,
-  kind: r.kind,
-  epoch: r.epoch,
-  epochIter: r.epoch_iter,
-  totalIters: r.total_iters,
-  reason: r.reason,
-  createdAt: r.created_at,
+const checkpointRows = new RowCodec<Checkpoint>({
+  id: 'value',
+  runId: 'value',
+  fileName: 'value',
+  kind: 'value',
+  epoch: 'value',
+  epochIter: 'value',
+  totalIters: 'value',
+  reason: 'value',
+  createdAt: 'value',
 });
+type Row = Record<string, unknown>;
+const checkpointFromRow = (r: Row): Checkpoint => checkpointRows.fromRow(r);
 
 export class ArtifactsRepo {
   constructor(private readonly db: Db) {}
@@ -70,16 +61,17 @@ export class ArtifactsRepo {
   }
 
   checkpointByFile(runId: string, fileName: string): Checkpoint | null {
-    const r = this.db.prepare('SELECT * FROM checkpoints WHERE run_id = ? AND file_name = ?').get(runId, fileName) as CheckpointRow | undefined;
+    const r = this.db.prepare('SELECT * FROM checkpoints WHERE run_id = ? AND file_name = ?').get(runId, fileName) as Row | undefined;
     return r ? checkpointFromRow(r) : null;
   }
 
   checkpoint(id: number): Checkpoint | null {
-    const r = this.db.prepare('SELECT * FROM checkpoints WHERE id = ?').get(id) as CheckpointRow | undefined;
+    const r = this.db.prepare('SELECT * FROM checkpoints WHERE id = ?').get(id) as Row | undefined;
     return r ? checkpointFromRow(r) : null;
   }
 
   checkpoints(runId: string): Checkpoint[] {
-    return (this.db.prepare('SELECT * FROM checkpoints WHERE run_id = ? ORDER BY total_iters, id').all(runId) as CheckpointRow[]).map(checkpointFromRow);
+    const rows = this.db.prepare('SELECT * FROM checkpoints WHERE run_id = ? ORDER BY total_iters, id').all(runId) as Row[];
+    return rows.map(checkpointFromRow);
   }
 }

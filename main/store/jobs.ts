@@ -1,8 +1,10 @@
 // Jobs: the child processes the studio asked for. Kept so a restart can tell which were cut off.
 import type { JobInfo, JobKind, JobState } from '../api/entities.js';
+import { FINAL_STATES, JOB_STATES } from '../jobs/job-names.js';
 import type { Db } from './database.js';
 
-export const LIVE_JOB_STATES: readonly JobState[] = ['queued', 'starting', 'running', 'paused', 'stopping'];
+/** Queued or with a process: what a restart finds cut off. */
+const NOT_OVER: readonly JobState[] = JOB_STATES.filter((s) => !FINAL_STATES.has(s));
 
 interface Row {
   id: string;
@@ -44,7 +46,7 @@ export class JobsRepo {
   }
 
   live(): JobInfo[] {
-    const marks = LIVE_JOB_STATES.map(() => '?').join(', ');
-    return (this.db.prepare(`${SELECT} WHERE state IN (${marks}) ORDER BY created_at`).all(...LIVE_JOB_STATES) as Row[]).map(fromRow);
+    const marks = NOT_OVER.map(() => '?').join(', ');
+    return (this.db.prepare(`${SELECT} WHERE state IN (${marks}) ORDER BY created_at`).all(...NOT_OVER) as Row[]).map(fromRow);
   }
 }

@@ -1,7 +1,6 @@
 // What the studio's parts share, and how stored records become API entities (URLs added, live
 // progress merged in).
-import { basename } from 'node:path';
-import type { Checkpoint, ExportJob, FolderRole, JobKind, Project, Run, RunProgress, RunSummary, Sample } from '../api/entities.js';
+import type { ExportJob, FolderRole, Project, Run, RunProgress, RunSummary, Sample, WebgpuProbe } from '../api/entities.js';
 import { fileUrl } from '../api/urls.js';
 import type { ProjectRecord } from '../store/projects.js';
 import type { RunRecord } from '../store/runs.js';
@@ -11,17 +10,9 @@ import type { DataDir } from './data-dir.js';
 import { projectFolders } from './dataset-health.js';
 import type { EventHub } from './event-hub.js';
 import type { JobRunner } from './job-runner.js';
+import type { LiveJobs } from './live-jobs.js';
 import type { ProjectWatch } from './project-watch.js';
 import { notFound } from './studio-error.js';
-
-export interface JobLink {
-  kind: JobKind;
-  /** train and import jobs work on a run. */
-  runId: string | null;
-  exportId: string | null;
-  modelExportId: string | null;
-  stopRequested: boolean;
-}
 
 export interface StudioContext {
   store: Store;
@@ -29,14 +20,12 @@ export interface StudioContext {
   hub: EventHub;
   runner: JobRunner;
   watches: Map<string, ProjectWatch>;
-  /** jobId → what it works on; only jobs started by this studio process. */
-  jobs: Map<string, JobLink>;
-  /** runId → its live job id. */
-  runJobs: Map<string, string>;
-  exportJobs: Map<string, string>;
-  modelExportJobs: Map<string, string>;
+  /** The live jobs this studio process started, by job id: their kind and subject. */
+  jobs: LiveJobs;
   progress: Map<string, RunProgress>;
   lastBackendLine: { line: string; at: number } | null;
+  /** What a job process found for webgpu; null until backend.info first asks. */
+  gpuProbe: WebgpuProbe | null;
   now: () => number;
   log: (line: string) => void;
   startWatch(p: ProjectRecord): Promise<void>;
@@ -44,18 +33,11 @@ export interface StudioContext {
 
 export function presentProject(ctx: StudioContext, p: ProjectRecord): Project {
   const watch = ctx.watches.get(p.id);
+  const { folderA: _a, folderB: _b, ...fields } = p;
   return {
-    id: p.id,
-    name: p.name,
-    kind: p.kind,
-    layout: p.layout,
+    ...fields,
     folders: projectFolders(p).map(({ role, dir }) => ({ role, path: dir, present: watch?.isPresent(role) ?? false })),
-    artifactDir: p.artifactDir,
-    status: p.status,
-    statusReason: p.statusReason,
     counts: ctx.store.datasetIndex.counts(p.id),
-    createdAt: p.createdAt,
-    updatedAt: p.updatedAt,
   };
 }
 
@@ -73,26 +55,12 @@ export function requireRun(ctx: StudioContext, runId: string): RunRecord {
 
 export function presentRunSummary(ctx: StudioContext, r: RunRecord): RunSummary {
   const live = ctx.progress.get(r.id);
+  const { options: _o, schedule: _s, runDir: _d, ...fields } = r;
   return {
-    id: r.id,
-    projectId: r.projectId,
-    name: r.name,
-    model: r.model,
-    origin: r.origin,
-    imported: r.imported,
-    startedFrom: r.startedFrom,
-    status: r.status,
-    statusReason: r.statusReason,
-    backend: r.backend,
-    backendUsed: r.backendUsed,
+    ...fields,
     // The row is updated at checkpoints; live progress is newer while the run trains.
     totalIters: Math.max(r.totalIters, live?.totalIters ?? 0),
     epoch: live?.epoch ?? r.epoch,
-    lastEpoch: r.lastEpoch,
-    lastCheckpoint: r.lastCheckpoint,
-    createdAt: r.createdAt,
-    startedAt: r.startedAt,
-    endedAt: r.endedAt,
   };
 }
 
@@ -127,9 +95,3 @@ export function emitModelExport(ctx: StudioContext, modelExportId: string): void
   const e = ctx.store.modelExports.get(modelExportId);
   if (e) ctx.hub.emit('modelExport.changed', { modelExport: e });
 }
-
-export function checkpointFileName(file: string): string {
-  return basename(file);
-}
-
-export type { Checkpoint };

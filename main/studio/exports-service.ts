@@ -4,25 +4,21 @@ import { resolve } from 'node:path';
 import type { ExportJob } from '../api/entities.js';
 import type { MethodParams } from '../api/methods.js';
 import { newId } from '../store/ids.js';
-import { chooseCheckpoint } from './checkpoint-choice.js';
-import { launchJob } from './job-launch.js';
-import { emitExport, requireProject, requireRun, type StudioContext } from './context.js';
+import { requireProject, type StudioContext } from './context.js';
 import { projectFolders } from './dataset-health.js';
-import { getSettings } from './settings-service.js';
+import { exportSource, getExportRecord, IMAGE_EXPORTS, listExportRecords, startExportJob } from './export-records.js';
+import { controlJob } from './live-jobs.js';
 import { isInside } from './paths.js';
-import { notFound, StudioError } from './studio-error.js';
-
+import { StudioError } from './studio-error.js';
 
 export async function startExport(ctx: StudioContext, input: MethodParams<'exports.start'>): Promise<ExportJob> {
-  const run = requireRun(ctx, input.runId);
-  const project = requireProject(ctx, run.projectId);
-  if (!ctx.runner.available) throw new StudioError('unavailable', 'Exporting is not available in this Tandem build (no job runner).');
-  const { checkpoint, file: checkpointFile } = chooseCheckpoint(
+  const { run, checkpoint, file: checkpointFile } = exportSource(
     ctx,
-    run,
+    input.runId,
     input.checkpointId,
-    `The run "${run.name}" has not saved a checkpoint yet; train it longer (or stop it, which saves one) and export then.`,
+    (name) => `The run "${name}" has not saved a checkpoint yet; train it longer (or stop it, which saves one) and export then.`,
   );
+  const project = requireProject(ctx, run.projectId);
 
   const inputDir = resolve(input.inputDir);
   const info = await stat(inputDir).catch(() => null);
@@ -60,50 +56,31 @@ export async function startExport(ctx: StudioContext, input: MethodParams<'expor
     createdAt: ctx.now(),
     endedAt: null,
   };
-  ctx.store.exports.insert(record);
-  launchJob(
-    ctx,
-    { exportId: id },
-    {
-      kind: 'export',
-      exportId: id,
-      checkpoint: checkpointFile,
-      inputDir,
-      outputDir,
-      format: input.format,
-      tile: input.tile,
-      direction: input.direction,
-      backend: getSettings(ctx).backend,
-    },
-    'exporter',
-    (why) => ctx.store.exports.update(id, { status: 'failed', statusReason: why, endedAt: ctx.now() }),
-  );
-  emitExport(ctx, id);
-  return ctx.store.exports.get(id)!;
+  const spec = {
+    kind: 'export' as const,
+    model: checkpointFile,
+    direction: input.direction,
+    input: inputDir,
+    output: outputDir,
+    ...(input.format !== 'keep' ? { format: input.format } : {}),
+    ...(input.tile > 0 ? { tile: input.tile } : {}),
+  };
+  return startExportJob(ctx, IMAGE_EXPORTS, record, spec, 'exporter');
 }
 
 export function listExports(ctx: StudioContext, projectId: string): ExportJob[] {
-  requireProject(ctx, projectId);
-  return ctx.store.exports.listByProject(projectId);
+  return listExportRecords(ctx, IMAGE_EXPORTS, projectId);
 }
 
 export function getExport(ctx: StudioContext, exportId: string): ExportJob {
-  const e = ctx.store.exports.get(exportId);
-  if (!e) throw notFound('export', exportId);
-  return e;
+  return getExportRecord(ctx, IMAGE_EXPORTS, exportId);
 }
 
 /** Stops a running export (translated images stay in its partial folder; starting it again continues). */
 export function stopExport(ctx: StudioContext, exportId: string): ExportJob {
   const e = getExport(ctx, exportId);
-  const jobId = ctx.exportJobs.get(e.id);
+  const jobId = ctx.jobs.of('export', e.id);
   if (!jobId) throw new StudioError('conflict', `This export is ${e.status}; there is nothing to stop.`);
-  const link = ctx.jobs.get(jobId);
-  if (link) link.stopRequested = true;
-  try {
-    ctx.runner.stop(jobId);
-  } catch (err) {
-    throw new StudioError('conflict', `${(err as Error).message}; reload the export to see its state.`);
-  }
+  controlJob(ctx, jobId, 'stop', 'export');
   return ctx.store.exports.get(e.id)!;
 }

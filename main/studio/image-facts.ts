@@ -2,7 +2,7 @@
 // content hash (duplicates), and whether it fully decodes (a truncated file has a valid header).
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import { ImageReadError, verifyDecodes } from '../data/image-io.js';
+import { ImageReadError, verifyDecodes } from '../data/image-read.js';
 import type { ImageFacts } from '../store/dataset-index.js';
 
 export type { ImageFacts };

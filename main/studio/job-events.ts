@@ -3,38 +3,36 @@
 import { basename, relative, sep } from 'node:path';
 import type { ExportStatus, JobState, RunProgress, RunStatus } from '../api/entities.js';
 import { runOptionsSchema } from '../api/run-options.js';
+import { FINAL_STATES } from '../jobs/job-names.js';
+import type { ChildMessage, ImportResultMessage } from '../jobs/protocol.js';
+import type { ExportUpdate } from '../store/exports.js';
 import { emitExport, emitModelExport, emitRun, presentSample, type StudioContext } from './context.js';
-import type { ImportOutcome, JobMessage } from './job-runner.js';
+import { subjectFields, subjectKind, type LiveJob } from './live-jobs.js';
+import { noteBackend, recordMeasuredSpeed } from './backend-facts.js';
 
-const ENDED: readonly JobState[] = ['finished', 'failed', 'interrupted', 'cancelled'];
+type FinalState = 'finished' | 'failed' | 'interrupted' | 'cancelled';
+const isFinal = (state: JobState): state is FinalState => FINAL_STATES.has(state);
 
-function runStatusFor(state: JobState, stopRequested: boolean, stoppedByChild: boolean): RunStatus {
-  switch (state) {
-    case 'finished':
-      return stopRequested || stoppedByChild ? 'stopped' : 'finished';
-    case 'cancelled':
-      return 'stopped';
-    default:
-      return state;
-  }
+/** A job that is over leaves its run or export as it ended; 'stopped' when on request or before it started. */
+function endStatus(state: FinalState, stopped: boolean): 'finished' | 'stopped' | 'failed' | 'interrupted' {
+  return state === 'cancelled' || (state === 'finished' && stopped) ? 'stopped' : state;
 }
 
-function exportStatusFor(state: JobState, stopRequested: boolean): ExportStatus {
-  switch (state) {
-    case 'queued':
-    case 'starting':
-      return 'queued';
-    case 'running':
-    case 'paused':
-    case 'stopping':
-      return 'running';
-    case 'finished':
-      return stopRequested ? 'stopped' : 'finished';
-    case 'cancelled':
-      return 'stopped';
-    default:
-      return state;
-  }
+function runStatusFor(state: JobState, stopped: boolean): RunStatus {
+  return isFinal(state) ? endStatus(state, stopped) : state;
+}
+
+/** An export has fewer states than its job: it waits, runs, or has ended. */
+function exportStatusFor(state: JobState, stopped: boolean): ExportStatus {
+  if (isFinal(state)) return endStatus(state, stopped);
+  return state === 'queued' || state === 'starting' ? 'queued' : 'running';
+}
+
+/** What an image or model export's record says when its job is in `state`. */
+function exportFields(state: JobState, stopped: boolean, why: string | null, now: number): ExportUpdate {
+  const status = exportStatusFor(state, stopped);
+  const statusReason = status === 'failed' || status === 'interrupted' ? why : null;
+  return { status, statusReason, ...(isFinal(state) ? { endedAt: now } : {}) };
 }
 
 /** The runner's reason, or a plain one: every failed or interrupted run says why. */
@@ -56,76 +54,81 @@ export class JobEvents {
 
   onState(jobId: string, state: JobState, reason: string | null): void {
     const ctx = this.ctx;
-    const link = ctx.jobs.get(jobId);
-    if (!link) return;
+    const job = ctx.jobs.get(jobId);
+    if (!job) return;
     const now = ctx.now();
     const why = reasonFor(state, reason, this.failures.get(jobId));
+    const stopped = job.stopRequested || this.stoppedByChild.has(jobId);
     ctx.store.jobs.setState(jobId, state, why, now);
-    ctx.hub.emit('job.state', { id: jobId, kind: link.kind, runId: link.runId, exportId: link.exportId, modelExportId: link.modelExportId, state, reason: why });
-    const ended = ENDED.includes(state);
-    if (link.runId) {
-      const runId = link.runId;
-      if (ended) {
-        ctx.store.metricsWriter.flushRun(runId);
-        ctx.hub.flush(runId);
-      }
-      let status = runStatusFor(state, link.stopRequested, this.stoppedByChild.has(jobId));
-      const run = ctx.store.runs.get(runId);
-      if (!run) return;
-      // An import either produced its model or did not: there is no half-imported run to resume.
-      if (link.kind === 'import' && (status === 'stopped' || status === 'interrupted')) status = 'failed';
-      const live = ctx.progress.get(runId);
-      ctx.store.runs.update(runId, {
-        status,
-        statusReason: status === 'failed' || status === 'interrupted' || status === 'stopped' ? (why ?? (link.kind === 'import' ? 'The import was stopped.' : null)) : null,
-        ...(state === 'running' && run.startedAt === null ? { startedAt: now } : {}),
-        ...(ended ? { endedAt: now } : {}),
-        ...(live && ended ? { totalIters: Math.max(run.totalIters, live.totalIters), epoch: live.epoch } : {}),
-      });
-      if (ended) ctx.runJobs.delete(runId);
-      emitRun(ctx, runId);
-    } else if (link.exportId) {
-      const status = exportStatusFor(state, link.stopRequested || this.stoppedByChild.has(jobId));
-      ctx.store.exports.update(link.exportId, {
-        status,
-        statusReason: status === 'failed' || status === 'interrupted' ? why : null,
-        ...(ended ? { endedAt: now } : {}),
-      });
-      if (ended) ctx.exportJobs.delete(link.exportId);
-      emitExport(ctx, link.exportId);
-    } else if (link.modelExportId) {
-      const status = exportStatusFor(state, link.stopRequested);
-      ctx.store.modelExports.update(link.modelExportId, {
-        status,
-        statusReason: status === 'failed' || status === 'interrupted' ? why : null,
-        ...(ended ? { endedAt: now } : {}),
-      });
-      if (ended) ctx.modelExportJobs.delete(link.modelExportId);
-      emitModelExport(ctx, link.modelExportId);
-    }
-    if (ended) {
+    ctx.hub.emit('job.state', { id: jobId, kind: job.kind, ...subjectFields(job), state, reason: why });
+    if (isFinal(state)) {
       ctx.jobs.delete(jobId);
       this.failures.delete(jobId);
       this.stoppedByChild.delete(jobId);
     }
+    switch (subjectKind(job.kind)) {
+      case 'run':
+        this.runState(job, state, why, stopped, now);
+        return;
+      case 'export':
+        ctx.store.exports.update(job.subject, exportFields(state, stopped, why, now));
+        emitExport(ctx, job.subject);
+        return;
+      case 'modelExport':
+        ctx.store.modelExports.update(job.subject, exportFields(state, stopped, why, now));
+        emitModelExport(ctx, job.subject);
+        return;
+    }
   }
 
-  onMessage(jobId: string, m: JobMessage): void {
+  private runState(job: LiveJob, state: JobState, why: string | null, stopped: boolean, now: number): void {
     const ctx = this.ctx;
-    const link = ctx.jobs.get(jobId);
-    if (!link) return;
+    const runId = job.subject;
+    const ended = isFinal(state);
+    if (ended) {
+      ctx.store.metricsWriter.flushRun(runId);
+      ctx.hub.flush(runId);
+      recordMeasuredSpeed(ctx, job, runId);
+    }
+    const run = ctx.store.runs.get(runId);
+    if (!run) return;
+    let status = runStatusFor(state, stopped);
+    // An import either produced its model or did not: there is no half-imported run to resume.
+    if (job.kind === 'import' && (status === 'stopped' || status === 'interrupted')) status = 'failed';
+    const live = ctx.progress.get(runId);
+    const explained = status === 'failed' || status === 'interrupted' || status === 'stopped';
+    ctx.store.runs.update(runId, {
+      status,
+      statusReason: explained ? (why ?? (job.kind === 'import' ? 'The import was stopped.' : null)) : null,
+      ...(state === 'running' && run.startedAt === null ? { startedAt: now } : {}),
+      ...(ended ? { endedAt: now } : {}),
+      ...(live && ended ? { totalIters: Math.max(run.totalIters, live.totalIters), epoch: live.epoch } : {}),
+    });
+    emitRun(ctx, runId);
+  }
+
+  onMessage(jobId: string, m: ChildMessage): void {
+    const ctx = this.ctx;
+    const job = ctx.jobs.get(jobId);
+    if (!job) return;
+    const { runId, exportId, modelExportId } = subjectFields(job);
     switch (m.type) {
+      case 'hello':
+      case 'started':
+        // The supervisor's handshake; what the studio shows starts with 'ready'.
+        return;
       case 'ready':
-        ctx.lastBackendLine = { line: m.backend, at: ctx.now() };
-        if (link.runId) {
-          ctx.store.runs.update(link.runId, { backendUsed: m.backend });
-          emitRun(ctx, link.runId);
+        ctx.lastBackendLine = { line: m.backendLine, at: ctx.now() };
+        noteBackend(ctx, job, m.backend, m.adapter);
+        if (runId) {
+          ctx.store.runs.update(runId, { backendUsed: m.backendLine });
+          emitRun(ctx, runId);
         }
         return;
       case 'metrics': {
-        if (!link.runId) return;
+        if (!runId) return;
         const point = { iteration: m.totalIters, epoch: m.epoch, losses: m.losses, lr: m.lr, seconds: m.secondsPerIter };
-        const before = ctx.progress.get(link.runId);
+        const before = ctx.progress.get(runId);
         // Progress messages are throttled by the child; metrics come every iteration, so they
         // keep the counters current in between. The speed and ETA stay those of the last progress
         // message: a metric carries one step's own time, not the speed the ETA is based on.
@@ -133,7 +136,7 @@ export class JobEvents {
           ? { ...before, epoch: m.epoch, totalIters: m.totalIters }
           : {
               epoch: m.epoch,
-              lastEpoch: ctx.store.runs.get(link.runId)?.lastEpoch ?? m.epoch,
+              lastEpoch: ctx.store.runs.get(runId)?.lastEpoch ?? m.epoch,
               epochIter: 0,
               epochSize: null,
               totalIters: m.totalIters,
@@ -141,13 +144,13 @@ export class JobEvents {
               speedBasis: null,
               etaSeconds: null,
             };
-        ctx.progress.set(link.runId, progress);
-        ctx.store.metricsWriter.add(link.runId, point);
-        ctx.hub.metric(link.runId, point, progress);
+        ctx.progress.set(runId, progress);
+        ctx.store.metricsWriter.add(runId, point);
+        ctx.hub.metric(runId, point, progress);
         return;
       }
       case 'progress':
-        if (m.job === 'train' && link.runId) {
+        if (m.job === 'train' && runId) {
           const progress = {
             epoch: m.epoch,
             lastEpoch: m.lastEpoch,
@@ -158,16 +161,16 @@ export class JobEvents {
             speedBasis: m.speedBasis,
             etaSeconds: m.etaRunSeconds,
           };
-          ctx.progress.set(link.runId, progress);
-          ctx.hub.progress(link.runId, progress);
-        } else if (m.job === 'export' && link.exportId) {
-          ctx.store.exports.update(link.exportId, { done: m.done, total: m.total });
-          emitExport(ctx, link.exportId);
+          ctx.progress.set(runId, progress);
+          ctx.hub.progress(runId, progress);
+        } else if (m.job === 'export' && exportId) {
+          ctx.store.exports.update(exportId, { done: m.done, total: m.total });
+          emitExport(ctx, exportId);
         }
         return;
       case 'sample': {
-        if (!link.runId) return;
-        const run = ctx.store.runs.get(link.runId);
+        if (!runId) return;
+        const run = ctx.store.runs.get(runId);
         if (!run) return;
         const file = this.inRunDir(run.runDir, m.file);
         if (!file) return;
@@ -177,8 +180,8 @@ export class JobEvents {
         return;
       }
       case 'checkpoint': {
-        if (!link.runId) return;
-        const run = ctx.store.runs.get(link.runId);
+        if (!runId) return;
+        const run = ctx.store.runs.get(runId);
         if (!run || !this.inRunDir(run.runDir, m.file)) return;
         const fileName = basename(m.file);
         // Points up to the checkpoint must be on disk before the checkpoint is recorded: a crash
@@ -203,12 +206,12 @@ export class JobEvents {
         return;
       }
       case 'log':
-        if (link.runId && m.level !== 'debug') ctx.hub.emit('run.log', { runId: link.runId, level: m.level, line: m.line, at: ctx.now() });
+        if (runId && m.level !== 'debug') ctx.hub.emit('run.log', { runId: runId, level: m.level, line: m.line, at: ctx.now() });
         return;
       case 'skipped':
-        if (link.runId) ctx.hub.emit('run.log', { runId: link.runId, level: 'warn', line: `skipped ${m.path}: ${m.reason}`, at: ctx.now() });
-        else if (link.exportId) {
-          const e = ctx.store.exports.get(link.exportId);
+        if (runId) ctx.hub.emit('run.log', { runId: runId, level: 'warn', line: `skipped ${m.path}: ${m.reason}`, at: ctx.now() });
+        else if (exportId) {
+          const e = ctx.store.exports.get(exportId);
           if (e) ctx.store.exports.update(e.id, { failed: e.failed + 1 });
         }
         return;
@@ -216,14 +219,16 @@ export class JobEvents {
       case 'resumed':
         // The state change that accompanies these carries the news.
         return;
-      case 'finished':
-        if (m.stopped) this.stoppedByChild.add(jobId);
-        if (m.imported && link.runId) this.recordImport(link.runId, m.imported);
-        if (m.modelFiles && link.modelExportId) ctx.store.modelExports.update(link.modelExportId, { files: m.modelFiles });
-        if (m.export && link.exportId) {
-          ctx.store.exports.update(link.exportId, { done: m.export.translated + m.export.skippedExisting, total: m.export.total, failed: m.export.failed });
+      case 'finished': {
+        const r = m.result;
+        if ((r.kind === 'train' || r.kind === 'export') && r.stopped) this.stoppedByChild.add(jobId);
+        if (r.kind === 'import' && runId) this.recordImport(runId, r);
+        if (r.kind === 'model-export' && modelExportId) ctx.store.modelExports.update(modelExportId, { files: r.files });
+        if (r.kind === 'export' && exportId) {
+          ctx.store.exports.update(exportId, { done: r.translated + r.skippedExisting, total: r.total, failed: r.failed.length });
         }
         return;
+      }
       case 'failed':
         this.failures.set(jobId, m.message);
         return;
@@ -231,7 +236,7 @@ export class JobEvents {
   }
 
   /** The import's model becomes the run's one checkpoint, and its architecture the run's options. */
-  private recordImport(runId: string, r: ImportOutcome): void {
+  private recordImport(runId: string, r: ImportResultMessage): void {
     const ctx = this.ctx;
     const run = ctx.store.runs.get(runId);
     if (!run) return;

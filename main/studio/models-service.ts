@@ -9,11 +9,11 @@ import type { MethodParams } from '../api/methods.js';
 import { runOptionsSchema, runScheduleSchema } from '../api/run-options.js';
 import { newId } from '../store/ids.js';
 import type { RunRecord } from '../store/runs.js';
-import { emitModelExport, emitRun, presentRun, requireProject, requireRun, type StudioContext } from './context.js';
-import { chooseCheckpoint } from './checkpoint-choice.js';
-import { launchJob } from './job-launch.js';
+import { emitRun, presentRun, requireProject, type StudioContext } from './context.js';
+import { exportSource, getExportRecord, listExportRecords, MODEL_EXPORTS, startExportJob } from './export-records.js';
+import { launchJob, requireRunner } from './live-jobs.js';
 import { getSettings } from './settings-service.js';
-import { notFound, StudioError } from './studio-error.js';
+import { StudioError } from './studio-error.js';
 
 /** The file an import writes into its run folder. */
 export const IMPORTED_MODEL_FILE = 'model.tandem';
@@ -26,7 +26,7 @@ async function requireFile(file: string, field: string): Promise<void> {
 
 export async function importModel(ctx: StudioContext, input: MethodParams<'models.import'>): Promise<Run> {
   const p = requireProject(ctx, input.projectId);
-  if (!ctx.runner.available) throw new StudioError('unavailable', 'Importing is not available in this Tandem build (no job runner).');
+  requireRunner(ctx, 'Importing');
   const file = resolve(input.file);
   const pairWith = input.pairWith ? resolve(input.pairWith) : null;
   await requireFile(file, 'file');
@@ -67,13 +67,13 @@ export async function importModel(ctx: StudioContext, input: MethodParams<'model
   };
   ctx.store.runs.insert(record);
   const overrides = { ...(input.netG ? { netG: input.netG } : {}), ...(input.norm ? { norm: input.norm } : {}), ...(input.ngf ? { ngf: input.ngf } : {}) };
-  launchJob(
-    ctx,
-    { runId: id },
-    { kind: 'import', runId: id, file, pairWith, out: join(runDir, IMPORTED_MODEL_FILE), overrides, backend: settings.backend },
-    'import',
-    (why) => ctx.store.runs.update(id, { status: 'failed', statusReason: why, endedAt: ctx.now() }),
-  );
+  launchJob(ctx, {
+    subject: id,
+    spec: { kind: 'import', file, ...(pairWith ? { pairWith } : {}), out: join(runDir, IMPORTED_MODEL_FILE), overrides },
+    backend: settings.backend,
+    what: 'import',
+    onRefused: (why) => ctx.store.runs.update(id, { status: 'failed', statusReason: why, endedAt: ctx.now() }),
+  });
   emitRun(ctx, id);
   return presentRun(ctx, ctx.store.runs.get(id)!);
 }
@@ -95,13 +95,11 @@ function defaultStem(run: RunRecord, direction: 'AtoB' | 'BtoA', id: string): st
 }
 
 export async function exportModel(ctx: StudioContext, input: MethodParams<'models.export'>): Promise<ModelExport> {
-  const run = requireRun(ctx, input.runId);
-  if (!ctx.runner.available) throw new StudioError('unavailable', 'Exporting is not available in this Tandem build (no job runner).');
-  const { checkpoint, file: model } = chooseCheckpoint(
+  const { run, checkpoint, file: model } = exportSource(
     ctx,
-    run,
+    input.runId,
     input.checkpointId,
-    `"${run.name}" has no saved model yet; train it longer (or stop it, which saves one) and export then.`,
+    (name) => `"${name}" has no saved model yet; train it longer (or stop it, which saves one) and export then.`,
   );
   const oneWay = run.model === 'pix2pix' || run.imported?.generators === 1;
   if (oneWay && input.direction === 'BtoA') {
@@ -130,25 +128,14 @@ export async function exportModel(ctx: StudioContext, input: MethodParams<'model
     createdAt: ctx.now(),
     endedAt: null,
   };
-  ctx.store.modelExports.insert(record);
-  launchJob(
-    ctx,
-    { modelExportId: id },
-    { kind: 'model-export', modelExportId: id, checkpoint: model, direction: input.direction, format: input.format, out: outputPath, backend: getSettings(ctx).backend },
-    'model export',
-    (why) => ctx.store.modelExports.update(id, { status: 'failed', statusReason: why, endedAt: ctx.now() }),
-  );
-  emitModelExport(ctx, id);
-  return ctx.store.modelExports.get(id)!;
+  const spec = { kind: 'model-export' as const, model, direction: input.direction, format: input.format, out: outputPath };
+  return startExportJob(ctx, MODEL_EXPORTS, record, spec, 'model export');
 }
 
 export function listModelExports(ctx: StudioContext, projectId: string): ModelExport[] {
-  requireProject(ctx, projectId);
-  return ctx.store.modelExports.listByProject(projectId);
+  return listExportRecords(ctx, MODEL_EXPORTS, projectId);
 }
 
 export function getModelExport(ctx: StudioContext, modelExportId: string): ModelExport {
-  const e = ctx.store.modelExports.get(modelExportId);
-  if (!e) throw notFound('model export', modelExportId);
-  return e;
+  return getExportRecord(ctx, MODEL_EXPORTS, modelExportId);
 }

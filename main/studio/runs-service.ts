@@ -8,8 +8,10 @@ import { ACTIVE_RUN_STATUSES, type Checkpoint, type Run, type RunMetrics, type R
 import type { MethodParams } from '../api/methods.js';
 import { runOptionsSchema, runScheduleSchema, type ResolvedRunOptions, type RunSchedule } from '../api/run-options.js';
 import { newId } from '../store/ids.js';
-import type { TrainJobSpec } from './job-runner.js';
-import { launchJob } from './job-launch.js';
+import type { LayoutSpec } from '../data/layout.js';
+import type { TrainJobSpecInput } from '../jobs/protocol.js';
+import type { ProjectRecord } from '../store/projects.js';
+import { controlJob, launchJob, requireRunner } from './live-jobs.js';
 import { fineTuneSource } from './fine-tune.js';
 import type { RunRecord } from '../store/runs.js';
 import { emitRun, presentRun, presentRunSummary, presentSample, requireProject, requireRun, type StudioContext } from './context.js';
@@ -40,7 +42,7 @@ function resolveRunOptions(model: 'pix2pix' | 'cyclegan', given: Record<string, 
 
 export async function startRun(ctx: StudioContext, input: MethodParams<'runs.start'>): Promise<Run> {
   const p = requireProject(ctx, input.projectId);
-  if (!ctx.runner.available) throw new StudioError('unavailable', 'Training is not available in this Tandem build (no job runner).');
+  requireRunner(ctx, 'Training');
   if (p.status === 'folder missing') throw new StudioError('folder-missing', `Cannot train: ${p.statusReason ?? 'a data folder is missing'}.`);
   const model = p.kind === 'paired' ? 'pix2pix' : 'cyclegan';
   const runs = ctx.store.runs.listByProject(p.id);
@@ -86,38 +88,34 @@ export async function startRun(ctx: StudioContext, input: MethodParams<'runs.sta
   return presentRun(ctx, ctx.store.runs.get(id)!);
 }
 
-function launchTraining(ctx: StudioContext, r: RunRecord, resume: boolean, initFrom?: TrainJobSpec['initFrom']): void {
+/** The project's folders as the trainer reads them. */
+function trainingData(p: ProjectRecord): LayoutSpec {
+  if (p.layout === 'aligned') return { kind: 'aligned', dir: p.folderA };
+  return { kind: p.layout, dirA: p.folderA, dirB: p.folderB ?? p.folderA };
+}
+
+function launchTraining(ctx: StudioContext, r: RunRecord, resume: boolean, initFrom?: TrainJobSpecInput['initFrom']): void {
   const p = requireProject(ctx, r.projectId);
   ctx.store.runs.update(r.id, { status: 'queued', statusReason: null });
-  const spec: TrainJobSpec = {
-    kind: 'train',
-    runId: r.id,
-    runDir: r.runDir,
-    options: r.options,
-    dataset: { layout: p.layout, folderA: p.folderA, folderB: p.folderB },
-    schedule: r.schedule,
+  const { numSamples, ...schedule } = r.schedule;
+  const data = trainingData(p);
+  launchJob(ctx, {
+    subject: r.id,
+    spec: { kind: 'train', runDir: r.runDir, options: r.options, data, resume, schedule, numSamples, ...(initFrom && { initFrom }) },
     backend: r.backend,
-    resume,
-    ...(initFrom ? { initFrom } : {}),
-  };
-  launchJob(ctx, { runId: r.id }, spec, 'trainer', (why) => {
-    ctx.store.runs.update(r.id, { status: resume ? r.status : 'failed', statusReason: resume ? r.statusReason : why, ...(resume ? {} : { endedAt: ctx.now() }) });
-    emitRun(ctx, r.id);
+    what: 'trainer',
+    onRefused: (why) => {
+      // A refused resume leaves the run as it was; a refused new run has failed.
+      const back = { status: r.status, statusReason: r.statusReason };
+      ctx.store.runs.update(r.id, resume ? back : { status: 'failed', statusReason: why, endedAt: ctx.now() });
+      emitRun(ctx, r.id);
+    },
   });
   emitRun(ctx, r.id);
 }
 
-/** The runner refuses controls that race with a state change (pausing a job that just ended). */
-function control(action: () => void): void {
-  try {
-    action();
-  } catch (e) {
-    throw new StudioError('conflict', `${(e as Error).message}; reload the run to see its state.`);
-  }
-}
-
 function liveJob(ctx: StudioContext, r: RunRecord): string | null {
-  return ctx.runJobs.get(r.id) ?? null;
+  return ctx.jobs.of('run', r.id);
 }
 
 export function pauseRun(ctx: StudioContext, runId: string): Run {
@@ -126,7 +124,7 @@ export function pauseRun(ctx: StudioContext, runId: string): Run {
   if (!job || (r.status !== 'running' && r.status !== 'starting')) {
     throw new StudioError('conflict', `The run "${r.name}" is ${r.status}, so it cannot be paused; only a training run can.`);
   }
-  control(() => ctx.runner.pause(job));
+  controlJob(ctx, job, 'pause', 'run');
   return presentRun(ctx, r);
 }
 
@@ -134,7 +132,7 @@ export function resumeRun(ctx: StudioContext, runId: string): Run {
   const r = requireRun(ctx, runId);
   const job = liveJob(ctx, r);
   if (r.status === 'paused' && job) {
-    control(() => ctx.runner.resume(job));
+    controlJob(ctx, job, 'resume', 'run');
     return presentRun(ctx, r);
   }
   if (r.origin === 'imported') throw new StudioError('conflict', `"${r.name}" is an imported model, not a training run; fine-tune it by starting a new run from it.`);
@@ -142,7 +140,7 @@ export function resumeRun(ctx: StudioContext, runId: string): Run {
   if (r.status !== 'stopped' && r.status !== 'interrupted' && r.status !== 'failed' && !(r.status === 'paused' && !job)) {
     throw new StudioError('conflict', `The run "${r.name}" is ${r.status}; only a paused, stopped, interrupted or failed run can be resumed.`);
   }
-  if (!ctx.runner.available) throw new StudioError('unavailable', 'Training is not available in this Tandem build (no job runner).');
+  requireRunner(ctx, 'Training');
   const p = requireProject(ctx, r.projectId);
   if (p.status === 'folder missing') throw new StudioError('folder-missing', `Cannot resume: ${p.statusReason ?? 'a data folder is missing'}.`);
   const latest = ctx.store.artifacts.checkpointByFile(r.id, 'latest.tandem');
@@ -166,9 +164,7 @@ export function stopRun(ctx: StudioContext, runId: string): Run {
   const r = requireRun(ctx, runId);
   const job = liveJob(ctx, r);
   if (!job) throw new StudioError('conflict', `The run "${r.name}" is ${r.status}, not training; there is nothing to stop.`);
-  const link = ctx.jobs.get(job);
-  if (link) link.stopRequested = true;
-  control(() => ctx.runner.stop(job));
+  controlJob(ctx, job, 'stop', 'run');
   return presentRun(ctx, r);
 }
 
@@ -212,7 +208,7 @@ export function listCheckpoints(ctx: StudioContext, runId: string): Checkpoint[]
  */
 export async function deleteRun(ctx: StudioContext, runId: string): Promise<{ runId: string; deletedFiles: boolean }> {
   const r = requireRun(ctx, runId);
-  if (ACTIVE_RUN_STATUSES.includes(r.status) || ctx.runJobs.has(r.id)) {
+  if (ACTIVE_RUN_STATUSES.includes(r.status) || ctx.jobs.of('run', r.id) !== null) {
     throw new StudioError('conflict', `The run "${r.name}" is ${r.status}; stop it before deleting it.`);
   }
   const busy = [...ctx.store.exports.listByProject(r.projectId), ...ctx.store.modelExports.listByProject(r.projectId)].filter(

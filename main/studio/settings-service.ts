@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { BackendInfo, Settings } from '../api/entities.js';
 import type { MethodParams } from '../api/methods.js';
 import { runScheduleSchema, type BackendName } from '../api/run-options.js';
+import { measuredSpeeds, webgpuProbe } from './backend-facts.js';
 import type { StudioContext } from './context.js';
 
 export function getSettings(ctx: StudioContext): Settings {
@@ -37,5 +38,7 @@ export function backendInfo(ctx: StudioContext): BackendInfo {
     installed: { gpu: installed('@tensorflow/tfjs-node-gpu'), node: installed('@tensorflow/tfjs-node'), wasm: true, cpu: true },
     lastReported: ctx.lastBackendLine,
     jobsAvailable: ctx.runner.available,
+    webgpu: webgpuProbe(ctx),
+    measured: measuredSpeeds(ctx),
   };
 }

@@ -13,9 +13,9 @@ interface LiveTraining {
 
 /** Training runs with a live job of this studio process. */
 export function liveTrainings(ctx: StudioContext): LiveTraining[] {
-  return [...ctx.runJobs].flatMap(([runId, jobId]) => {
-    const run = ctx.store.runs.get(runId);
-    return run && ctx.jobs.get(jobId)?.kind === 'train' ? [{ runId, jobId, name: run.name }] : [];
+  return [...ctx.jobs.entries()].flatMap(([jobId, job]) => {
+    const run = job.kind === 'train' ? ctx.store.runs.get(job.subject) : null;
+    return run ? [{ runId: run.id, jobId, name: run.name }] : [];
   });
 }
 

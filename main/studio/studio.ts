@@ -19,6 +19,7 @@ import { EventHub } from './event-hub.js';
 import { resolveProjectFile } from './file-access.js';
 import type { FolderWatcherOptions } from './folder-watcher.js';
 import { JobEvents } from './job-events.js';
+import { LiveJobs } from './live-jobs.js';
 import { UnavailableJobRunner, type JobRunner } from './job-runner.js';
 import { ProjectWatch } from './project-watch.js';
 import { recoverInterruptedWork, type RecoveryReport } from './recovery.js';
@@ -61,12 +62,10 @@ export class Studio {
       runner,
       hub: new EventHub(() => this.snapshot(), opts.throttleMs),
       watches: new Map(),
-      jobs: new Map(),
-      runJobs: new Map(),
-      exportJobs: new Map(),
-      modelExportJobs: new Map(),
+      jobs: new LiveJobs(),
       progress: new Map(),
       lastBackendLine: null,
+      gpuProbe: null,
       now,
       log,
       startWatch: async (p: ProjectRecord) => {

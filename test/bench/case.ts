@@ -95,7 +95,7 @@ async function dataShare(c: DataCase, scratch: string): Promise<{ seconds: numbe
   for await (const batch of loader.epoch(1)) {
     model.setInput(batch);
     tf.dispose([batch.A, batch.B]);
-    model.optimizeParameters();
+    await model.optimizeParameters();
     // The first batch is a cold start (nothing could be prefetched yet): measure from the second on.
     if (++n === 1) {
       loader.resetLoadStats();
@@ -113,7 +113,12 @@ async function main(): Promise<void> {
   if (!c) throw new Error(`unknown bench case '${name}'`);
   const backend = await initBackend();
   let peakBytes = 0;
-  const sample = () => (peakBytes = Math.max(peakBytes, tf.memory().numBytes));
+  let peakGpuBytes = 0;
+  const sample = () => {
+    peakBytes = Math.max(peakBytes, tf.memory().numBytes);
+    // webgpu: all the device memory its buffer pool holds, free buffers included.
+    peakGpuBytes = Math.max(peakGpuBytes, (tf.memory() as { numBytesAllocatedInGPU?: number }).numBytesAllocatedInGPU ?? 0);
+  };
   const times: number[] = [];
   const extra: Record<string, unknown> = {};
   const scratch = await mkdtemp(path.join(tmpdir(), 'tandem-bench-'));
@@ -132,7 +137,7 @@ async function main(): Promise<void> {
       model.setInput(batch);
       for (let i = 0; i < warmup + repeats; i++) {
         const t = performance.now();
-        model.optimizeParameters();
+        await model.optimizeParameters();
         if (i >= warmup) times.push((performance.now() - t) / 1000);
         sample();
       }
@@ -172,10 +177,13 @@ async function main(): Promise<void> {
       status: 'ok',
       backend: backend.name,
       threads: backend.threads,
+      adapter: backend.adapter ?? null,
+      backend_line: backend.line,
       seconds,
       reference_seconds: c.reference,
-      ratio_to_reference: c.kind === 'data' || c.reference === 0 ? null : seconds / c.reference,
+      ratio_to_reference: c.kind === 'data' || c.reference === null ? null : seconds / c.reference,
       tensor_peak_mb: Math.round(peakBytes / 2 ** 20),
+      gpu_allocated_peak_mb: peakGpuBytes ? Math.round(peakGpuBytes / 2 ** 20) : null,
       wasm_heap_mb: wasmHeapMB(),
       peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
       ...extra,

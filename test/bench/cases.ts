@@ -4,8 +4,8 @@ export interface TrainCase {
   kind: 'train';
   options: ModelOptionsInput;
   size: number;
-  /** PyTorch CPU, 2 threads, on a machine like ours (seconds per iteration). */
-  reference: number;
+  /** PyTorch CPU, 2 threads, on a machine like ours (seconds per iteration); null where not measured. */
+  reference: number | null;
 }
 
 export interface InferCase {
@@ -35,7 +35,8 @@ export interface PhotoCase {
   width: number;
   height: number;
   tile?: number;
-  reference: number;
+  /** null until measured on this kind of machine. */
+  reference: number | null;
 }
 
 /** The share of a training iteration spent waiting for data (pix2pix on the demo data at 256). */
@@ -46,7 +47,7 @@ export interface DataCase {
 }
 
 /** PyTorch 1.13 (Debian, CPU, 2 threads), resnet_9blocks ngf 64 eval, one 4000×3000 image whole. */
-const REFERENCE_12MP_SECONDS = 0;
+const REFERENCE_12MP_SECONDS: number | null = null;
 
 export const TRAIN_CASES: Record<string, TrainCase> = {
   pix2pix_unet256_256: { kind: 'train', options: { model: 'pix2pix' }, size: 256, reference: 1.88 },
@@ -54,10 +55,18 @@ export const TRAIN_CASES: Record<string, TrainCase> = {
   cyclegan_resnet9_256: { kind: 'train', options: { model: 'cyclegan' }, size: 256, reference: 9.38 },
   // CUT and FastCUT (official code at b3ac2977, PyTorch 1.13 CPU, 2 threads; issue 13 measured 9.9 s
   // and 5.0 s at 256 against 11.9 s for the reference CycleGAN on the same machine).
-  cut_resnet9_128: { kind: 'train', options: { model: 'cut', crop_size: 128, load_size: 143 }, size: 128, reference: 0 },
-  fastcut_resnet9_128: { kind: 'train', options: { model: 'cut', CUT_mode: 'FastCUT', crop_size: 128, load_size: 143 }, size: 128, reference: 0 },
+  cut_resnet9_128: { kind: 'train', options: { model: 'cut', crop_size: 128, load_size: 143 }, size: 128, reference: null },
+  fastcut_resnet9_128: { kind: 'train', options: { model: 'cut', CUT_mode: 'FastCUT', crop_size: 128, load_size: 143 }, size: 128, reference: null },
   cut_resnet9_256: { kind: 'train', options: { model: 'cut' }, size: 256, reference: 9.9 },
   fastcut_resnet9_256: { kind: 'train', options: { model: 'cut', CUT_mode: 'FastCUT' }, size: 256, reference: 5.0 },
+  // The CycleGAN parity fixture's size: small enough for a software GPU (SwiftShader), e.g.
+  // `npm run bench -- --backend webgpu --only cyclegan_resnet6_ngf8_64`.
+  cyclegan_resnet6_ngf8_64: {
+    kind: 'train',
+    options: { model: 'cyclegan', netG: 'resnet_6blocks', ngf: 8, ndf: 8, crop_size: 64, load_size: 64 },
+    size: 64,
+    reference: null,
+  },
 };
 
 export const INFER_CASES: Record<string, InferCase> = {

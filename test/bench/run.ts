@@ -1,4 +1,6 @@
-// `npm run bench [-- --only CASE[,CASE]]`: each case in a child process; one JSON object on the last line.
+// `npm run bench [-- --only CASE[,CASE]] [--backend NAME]`: each case in a child process; one JSON
+// object on the last line. --backend (else TANDEM_BACKEND, else auto) picks the tfjs backend.
+import type { GpuAdapter } from '../../main/gan/backend/webgpu-adapter.js';
 import { spawn } from 'node:child_process';
 import { ALL_CASES, DATA_CASES, EXPORT_CASES, INFER_CASES, PHOTO_CASES, TRAIN_CASES } from './cases.js';
 
@@ -7,10 +9,13 @@ interface CaseResult {
   status: 'ok' | 'cannot-run';
   backend?: string;
   threads?: number;
+  adapter?: GpuAdapter | null;
+  backend_line?: string;
   seconds?: number;
-  reference_seconds?: number;
+  reference_seconds?: number | null;
   ratio_to_reference?: number;
   tensor_peak_mb?: number;
+  gpu_allocated_peak_mb?: number | null;
   peak_rss_mb?: number;
   reason?: string;
   engine?: string;
@@ -22,10 +27,11 @@ interface CaseResult {
 /** A case still running after this long is killed and reported as cannot-run (BENCH_TIMEOUT_S). */
 const CASE_TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_S ?? 1800) * 1000;
 
-function runCase(name: string): Promise<CaseResult> {
+function runCase(name: string, backend: string | undefined): Promise<CaseResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', new URL('./case.ts', import.meta.url).pathname, name], {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: backend ? { ...process.env, TANDEM_BACKEND: backend } : process.env,
     });
     let out = '';
     let timedOut = false;
@@ -53,10 +59,18 @@ async function main(): Promise<void> {
   const all = Object.keys(ALL_CASES);
   const only = onlyIdx >= 0 ? (process.argv[onlyIdx + 1] ?? '').split(',').filter(Boolean) : all;
   for (const n of only) if (!all.includes(n)) throw new Error(`unknown case '${n}'; cases: ${all.join(', ')}`);
+  const backendIdx = process.argv.indexOf('--backend');
+  const backend = backendIdx >= 0 ? process.argv[backendIdx + 1] : undefined;
+  if (backendIdx >= 0 && !backend) throw new Error('--backend needs a name (auto, gpu, webgpu, node, wasm, cpu)');
   const results: CaseResult[] = [];
   for (const name of only) {
-    const r = await runCase(name);
-    const detail = r.data_loading_share !== undefined ? `data loading ${(r.data_loading_share * 100).toFixed(2)}% of an iteration` : r.ratio_to_reference != null ? `${r.ratio_to_reference.toFixed(2)}× reference` : "no reference measured";
+    const r = await runCase(name, backend);
+    const detail =
+      r.data_loading_share !== undefined
+        ? `data loading ${(r.data_loading_share * 100).toFixed(2)}% of an iteration`
+        : r.ratio_to_reference != null
+          ? `${r.ratio_to_reference.toFixed(2)}× reference`
+          : 'no reference';
     console.error(`${name}: ${r.status === 'ok' ? `${r.seconds?.toFixed(3)} s (${detail}), peak RSS ${r.peak_rss_mb} MB` : r.reason}`);
     results.push(r);
   }
@@ -67,6 +81,10 @@ async function main(): Promise<void> {
     JSON.stringify({
       backend: ok[0]?.backend ?? null,
       threads: ok[0]?.threads ?? null,
+      adapter: ok[0]?.adapter?.name ?? null,
+      adapter_api: ok[0]?.adapter?.api ?? null,
+      adapter_software: ok[0]?.adapter?.software ?? null,
+      backend_line: ok[0]?.backend_line ?? null,
       train_s_per_iter: pick(Object.keys(TRAIN_CASES)),
       infer_s_per_image: pick(Object.keys(INFER_CASES)),
       export_s_per_image: pick(Object.keys(EXPORT_CASES)),
@@ -77,6 +95,8 @@ async function main(): Promise<void> {
       ratio_to_reference: Object.fromEntries(ok.filter((r) => r.ratio_to_reference != null).map((r) => [r.case, Number(r.ratio_to_reference!.toFixed(2))])),
       peak_rss_mb: Math.max(0, ...ok.map((r) => r.peak_rss_mb ?? 0)),
       peak_rss_mb_per_case: Object.fromEntries(results.map((r) => [r.case, r.peak_rss_mb ?? null])),
+      // webgpu: device memory held by tfjs's buffer pool at its peak (free buffers included).
+      gpu_allocated_peak_mb_per_case: Object.fromEntries(ok.filter((r) => r.gpu_allocated_peak_mb != null).map((r) => [r.case, r.gpu_allocated_peak_mb])),
       cannot_run: Object.fromEntries(results.filter((r) => r.status !== 'ok').map((r) => [r.case, r.reason])),
     }),
   );

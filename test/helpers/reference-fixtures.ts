@@ -40,6 +40,8 @@ export function nhwc(t: unknown): tf.Tensor4D {
   return tf.tidy(() => tf.transpose(tf.tensor4d(j.data, j.shape as [number, number, number, number]), [0, 2, 3, 1]));
 }
 
-export function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
-  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
+/** max |a - b|, read asynchronously (a GPU backend cannot read synchronously). */
+export async function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): Promise<number> {
+  const d = tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))));
+  return (await d.data().finally(() => d.dispose()))[0]!;
 }

@@ -12,7 +12,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Starts the real `tandem` command in a child process (one wasm thread: tests run in parallel). */
+/**
+ * Starts the real `tandem` command in a child process (wasm with one thread unless `env` says
+ * otherwise: tests run in parallel).
+ */
 export function startCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<CliResult> } {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd,

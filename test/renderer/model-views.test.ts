@@ -12,7 +12,7 @@ import { fullRun, importedInfo, importedRun, modelExport, project, runSummary } 
 useDom();
 
 const common: Handlers = {
-  'backend.info': () => ({ requested: 'auto', installed: { gpu: false, node: false, wasm: true, cpu: true }, lastReported: null, jobsAvailable: true }),
+  'backend.info': () => ({ requested: 'auto', installed: { gpu: false, node: false, wasm: true, cpu: true }, lastReported: null, jobsAvailable: true, webgpu: null, measured: {} }),
   'settings.get': () => ({ backend: 'auto', schedule: { sampleEvery: 400, checkpointEvery: 5000, saveEpochFreq: 5, numSamples: 4 } }),
   'datasets.health': () => ({ projectId: 'p_abcdef12', status: 'ready', folders: [], unreadable: [], unreadableTotal: 0, duplicates: [], unmatched: null, usable: 400, problems: [] }),
   'datasets.list': () => ({ total: 0, offset: 0, items: [] }),

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { runOptionsSchema } from '../../main/api/run-options.js';
 import { estimateRun, iterationMacs, networkCost } from '../../main/api/run-estimate.js';
 import { durationWords, presetDuration, presetEstimate } from '../../renderer/src/lib/stores/estimate.js';
-import { PRESETS, changedOptions, defaultsFor, epochCount, optionDocs, presetOptions, presetsFor, resolveOptions, schemaKeys } from '../../renderer/src/lib/stores/presets.js';
+import { optionFields } from '../../renderer/src/lib/stores/option-fields.js';
+import { PRESETS, changedOptions, defaultsFor, epochCount, presetOptions, presetsFor, resolveOptions } from '../../renderer/src/lib/stores/presets.js';
 
 describe('presets', () => {
   it('every preset gives options the run-options schema accepts, for every project kind it applies to', () => {
@@ -36,17 +37,15 @@ describe('presets', () => {
 
   it('every option of each model has a one-line explanation and a valid control', () => {
     for (const model of ['pix2pix', 'cyclegan'] as const) {
-      const docs = optionDocs(model);
-      const keys = new Set(docs.map((d) => d.key));
-      for (const k of schemaKeys(model)) if (k !== 'model') expect(keys.has(k), `${model}.${k} has no doc`).toBe(true);
-      for (const d of docs) {
+      const fields = optionFields(model);
+      for (const d of fields) {
         expect(d.help.length).toBeGreaterThan(10);
         expect(d.help).not.toContain('\n');
-        if (d.kind === 'enum') expect(d.choices?.length, `${d.key} choices`).toBeGreaterThan(1);
+        if (d.kind === 'choice') expect(d.choices.length, `${d.key} choices`).toBeGreaterThan(1);
       }
-      // the default of each enum is one of its choices
+      // the default of each choice is one of its choices
       const defaults = defaultsFor(model) as unknown as Record<string, unknown>;
-      for (const d of docs) if (d.kind === 'enum') expect(d.choices).toContain(defaults[d.key]);
+      for (const d of fields) if (d.kind === 'choice') expect(d.choices).toContain(defaults[d.key]);
     }
   });
 

@@ -1,41 +1,15 @@
 // @vitest-environment happy-dom
 // What the Train and Live views say before and during a run: refusals of impossible networks next
 // to the field, preset durations that follow the estimate, and an ETA that says what it rests on.
-import { mount } from 'svelte';
 import { describe, expect, it } from 'vitest';
-import type { Project, RunProgress } from '../../main/api/entities.js';
-import App from '../../renderer/src/App.svelte';
-import { mounted, settle, useDom } from './helpers/dom.js';
-import { FakeClient, type Handlers } from './helpers/fake-client.js';
+import type { RunProgress } from '../../main/api/entities.js';
+import { settle, useDom } from './helpers/dom.js';
+import { openApp as open } from './helpers/open-app.js';
 import { fullRun, project, runSummary } from './helpers/fixtures.js';
 
 useDom();
 
 const unpaired = project({ id: 'p_unpaired1', kind: 'unpaired', layout: 'unpaired' });
-
-const common: Handlers = {
-  'backend.info': () => ({ requested: 'auto', installed: { gpu: false, node: false, wasm: true, cpu: true }, lastReported: null, jobsAvailable: true }),
-  'settings.get': () => ({ backend: 'auto', schedule: { sampleEvery: 400, checkpointEvery: 5000, saveEpochFreq: 5, numSamples: 4 } }),
-  'datasets.health': (p) => ({ projectId: p.projectId, status: 'ready', folders: [], unreadable: [], unreadableTotal: 0, duplicates: [], unmatched: null, usable: 200, problems: [] }),
-  'datasets.list': () => ({ total: 0, offset: 0, items: [] }),
-  'runs.list': () => [],
-  'runs.metrics': (p) => ({ runId: p.runId, total: 0, lossNames: [], points: [] }),
-  'runs.samples': () => [],
-  'checkpoints.list': () => [],
-  'exports.list': () => [],
-  'models.exports': () => [],
-};
-
-async function open(hash: string, handlers: Handlers = {}, projects: Project[] = [project()], progress: Record<string, RunProgress> = {}) {
-  const target = document.createElement('div');
-  document.body.appendChild(target);
-  const client = new FakeClient({ ...common, ...handlers });
-  location.hash = hash;
-  mounted.push(mount(App, { target, props: { client } }));
-  client.emit({ event: 'snapshot', data: { projects, activeRuns: [], progress, jobs: [] } });
-  await settle();
-  return { target, client };
-}
 
 function choose(target: HTMLElement, selector: string, value: string) {
   const el = target.querySelector(selector) as HTMLSelectElement | HTMLInputElement;

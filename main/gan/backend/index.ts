@@ -6,9 +6,11 @@ import { ensureGradientsRegistered } from './gradients.js';
 import { registerTandemWasmKernels } from './kernels/register-wasm-kernels.js';
 import { tryNativeTensorflow } from './native-tensorflow.js';
 import { startWasmBackend, wantedWasmThreads } from './wasm-runtime.js';
+import type { GpuAdapter } from './webgpu-adapter.js';
+import { startWebgpuBackend } from './webgpu-runtime.js';
 
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
-export type BackendVariant = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm-simd' | 'wasm-simd-threads' | 'cpu';
+export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+export type BackendVariant = 'tfjs-node-gpu' | 'webgpu' | 'tfjs-node' | 'wasm-simd' | 'wasm-simd-threads' | 'cpu';
 
 export interface BackendAttempt {
   variant: BackendVariant;
@@ -20,6 +22,8 @@ export interface BackendReport {
   name: BackendName;
   variant: BackendVariant;
   threads: number;
+  /** The GPU a webgpu backend runs on. */
+  adapter?: GpuAdapter;
   /** One human line: what was chosen and why the better ones were not. */
   line: string;
   tried: BackendAttempt[];
@@ -29,7 +33,7 @@ export { BACKEND_CHOICES, resolveBackendRequest } from './backend-request.js';
 export type { BackendRequest } from './backend-request.js';
 
 type Candidate = Exclude<BackendRequest, 'auto'>;
-const PREFERENCE: readonly Candidate[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
+const PREFERENCE: readonly Candidate[] = ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu'];
 
 interface Outcome {
   ok: boolean;
@@ -38,15 +42,18 @@ interface Outcome {
   variant?: BackendVariant;
   threads?: number;
   detail?: string;
+  adapter?: GpuAdapter;
 }
 
 let current: { request: BackendRequest; report: BackendReport } | null = null;
 let queue: Promise<unknown> = Promise.resolve();
 
 /**
- * Chooses and starts the tfjs backend, best first (tfjs-node-gpu with a live CUDA device,
- * tfjs-node, wasm, cpu) unless `request` or TANDEM_BACKEND names one. Registers gradients and, on
- * wasm, Tandem's kernels. Calls are serialised; repeating a call (or calling with no preference)
+ * Chooses and starts the tfjs backend, best first (tfjs-node-gpu with a live CUDA device, webgpu
+ * on a hardware adapter, tfjs-node, wasm, cpu) unless `request` or TANDEM_BACKEND names one. A
+ * software WebGPU adapter runs only when webgpu is named. Registers gradients and, on wasm,
+ * Tandem's kernels (tfjs-backend-webgpu needs none: its kernels and their gradients match the cpu
+ * backend, see test/unit/backend/webgpu-swiftshader.test.ts). Calls are serialised; repeating a call (or calling with no preference)
  * returns the existing report.
  */
 export function initBackend(request?: string): Promise<BackendReport> {
@@ -68,13 +75,14 @@ async function initBackendNow(request: string | undefined): Promise<BackendRepor
   const explicit = wanted !== 'auto';
   const tried: BackendAttempt[] = [];
   for (const candidate of explicit ? [wanted] : PREFERENCE) {
-    const outcome = await attempt(candidate);
+    const outcome = await attempt(candidate, explicit);
     tried.push({ variant: outcome.variant ?? defaultVariant(candidate), ok: outcome.ok, reason: outcome.reason });
     if (outcome.ok) {
       const report: BackendReport = {
         name: outcome.name!,
         variant: outcome.variant!,
         threads: outcome.threads!,
+        ...(outcome.adapter ? { adapter: outcome.adapter } : {}),
         line: describeChoice(outcome, tried, explicit ? requestSource(request) : ''),
         tried,
       };
@@ -89,7 +97,7 @@ async function initBackendNow(request: string | undefined): Promise<BackendRepor
   throw new Error(`No tfjs backend could be started (${why}).`);
 }
 
-async function attempt(candidate: Candidate): Promise<Outcome> {
+async function attempt(candidate: Candidate, explicit: boolean): Promise<Outcome> {
   try {
     switch (candidate) {
       case 'tfjs-node-gpu':
@@ -98,6 +106,13 @@ async function attempt(candidate: Candidate): Promise<Outcome> {
         if (!native.ok) return { ok: false, reason: native.reason };
         const detail = candidate === 'tfjs-node-gpu' ? 'CUDA' : 'native CPU';
         return { ok: true, reason: 'started', name: 'tensorflow', variant: candidate, threads: os.availableParallelism(), detail };
+      }
+      case 'webgpu': {
+        const started = await startWebgpuBackend({ allowSoftware: explicit });
+        if (!started.ok) return { ok: false, reason: started.reason };
+        const { adapter } = started.runtime;
+        const detail = `${adapter.name}, ${adapter.api}${adapter.software ? ', software' : ''}`;
+        return { ok: true, reason: 'started', name: 'webgpu', variant: 'webgpu', threads: 1, detail, adapter };
       }
       case 'wasm': {
         const runtime = await startWasmBackend(wantedWasmThreads());

@@ -6,7 +6,8 @@ import { createModel } from '../models/create-model.js';
 import { saveModelCheckpoint } from '../models/model-checkpoint.js';
 import type { CycleGanOptions } from '../models/options.js';
 import { dropInstanceNormStats, inferGeneratorArch, type ArchOverrides } from './infer-arch.js';
-import { extractStateDict, type LoadedTensor, readTorchCheckpointFile, type TorchFormat } from './torch-checkpoint.js';
+import { type LoadedTensor, readTorchCheckpointFile, type TorchFormat } from './torch-checkpoint.js';
+import { extractStateDict } from './torch-state-dict.js';
 
 export class PthImportError extends Error {
   constructor(
@@ -142,8 +143,8 @@ export async function importCycleGanPair(pathA: string, pathB: string, outPath: 
     });
     try {
       const nets = model.networks();
-      nets.get('G_A')!.loadTorchStateDict(a.net.torchStateDict());
-      nets.get('G_B')!.loadTorchStateDict(b.net.torchStateDict());
+      nets.get('G_A')!.loadTorchStateDict(await a.net.torchStateDict());
+      nets.get('G_B')!.loadTorchStateDict(await b.net.torchStateDict());
       await saveModelCheckpoint(outPath, model, { epoch: 1, epochIter: 0, totalIters: 0 });
     } finally {
       model.dispose();

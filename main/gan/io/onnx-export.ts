@@ -31,7 +31,7 @@ export const ONNX_ARCH_KEY = 'tandem.arch';
  * Initializers carry the reference's state_dict names.
  */
 export async function exportOnnx(net: Network, arch: GeneratorArch, outPath: string): Promise<OnnxExportResult> {
-  const model = buildOnnxModel(net, arch);
+  const model = await buildOnnxModel(net, arch);
   const bytes = onnx.ModelProto.encode(model).finish();
   await mkdir(path.dirname(outPath), { recursive: true });
   await writeFile(outPath, bytes);
@@ -39,8 +39,8 @@ export async function exportOnnx(net: Network, arch: GeneratorArch, outPath: str
   return { outPath, opset: ONNX_OPSET, nodes: g.node!.length, initializers: g.initializer!.length, bytes: bytes.length };
 }
 
-export function buildOnnxModel(net: Network, arch: GeneratorArch): onnxProto.onnx.IModelProto {
-  const sd = net.torchStateDict();
+export async function buildOnnxModel(net: Network, arch: GeneratorArch): Promise<onnxProto.onnx.IModelProto> {
+  const sd = await net.torchStateDict();
   const ops = generatorGraph(arch);
   const missing = graphKeys(ops).filter((k) => !sd.has(k));
   if (missing.length) throw new Error(`cannot export ${net.name} as ${arch.netG}: the network lacks ${missing.slice(0, 5).join(', ')}; its arch does not match its weights`);

@@ -150,7 +150,7 @@ interface Engine {
  * free it here). Images past this size run in a second session without an arena, which returns
  * its memory after each run; smaller ones keep the arena, ~1.4× faster at 256² (measured).
  */
-const ARENA_MAX_PIXELS = 4e6;
+export const ARENA_MAX_PIXELS = 4e6;
 
 /** A whole buffer can move to a worker; a view into someone else's cannot. */
 function transferable(x: Float32Array): ArrayBuffer[] {

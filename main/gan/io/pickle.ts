@@ -4,43 +4,22 @@
  * other global (os.system, builtins.eval, subprocess.Popen, …) stops the load before anything
  * is called. "Calling" an allowed global runs the caller's own TypeScript reconstruction.
  */
+import {
+  Built,
+  GlobalRef,
+  PickleFormatError,
+  PyDict,
+  PyTuple,
+  UnsafePickleError,
+  unwrap,
+  unwrapDeep,
+  type AllowedGlobal,
+  type PyKey,
+  type PyValue,
+} from './pickle-values.js';
 
-export class PyTuple {
-  constructor(readonly items: PyValue[]) {}
-}
-
-/** A Python dict (and OrderedDict); insertion order is kept. */
-export class PyDict {
-  readonly map = new Map<PyKey, PyValue>();
-}
-
-export type PyKey = string | number | bigint | boolean | null;
-
-/** Something an allowed global made (a storage reference, a tensor): opaque to the unpickler. */
-export interface PyOpaque {
-  readonly pyOpaque: string;
-}
-
-export type PyValue = null | boolean | number | bigint | string | Uint8Array | PyValue[] | PyTuple | PyDict | PyOpaque;
-
-export class UnsafePickleError extends Error {
-  constructor(readonly global: string) {
-    super(`refusing to load: the file asks for ${global}, which a weights file never needs — it may be malicious`);
-    this.name = 'UnsafePickleError';
-  }
-}
-
-export class PickleFormatError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PickleFormatError';
-  }
-}
-
-/** What an allowed global is: something called with REDUCE/NEWOBJ, or a value used as-is (a type). */
-export type AllowedGlobal =
-  | { kind: 'callable'; call: (args: PyValue[]) => PyValue; build?: (obj: PyValue, state: PyValue) => void }
-  | { kind: 'value'; value: PyOpaque };
+export { globalValue, PickleFormatError, PyDict, PyTuple, UnsafePickleError } from './pickle-values.js';
+export type { AllowedGlobal, PyKey, PyOpaque, PyValue } from './pickle-values.js';
 
 export interface UnpickleOptions {
   /** `module.name` → what it is. Anything absent is refused with UnsafePickleError. */
@@ -51,22 +30,6 @@ export interface UnpickleOptions {
   offset?: number;
   /** Names the data in errors, e.g. "data.pkl". */
   label?: string;
-}
-
-class GlobalRef implements PyOpaque {
-  readonly pyOpaque = 'global';
-  constructor(
-    readonly qualified: string,
-    readonly spec: AllowedGlobal,
-  ) {}
-}
-
-class Built implements PyOpaque {
-  readonly pyOpaque = 'built';
-  constructor(
-    readonly value: PyValue,
-    readonly build: ((obj: PyValue, state: PyValue) => void) | undefined,
-  ) {}
 }
 
 const MARK = Symbol('mark');
@@ -383,25 +346,6 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): { value: PyV
   }
 }
 
-function unwrap(v: PyValue): PyValue {
-  return v instanceof Built ? v.value : v;
-}
-
-/** Replaces the BUILD wrappers by the objects they wrap, everywhere in a value. */
-function unwrapDeep(v: PyValue, seen = new Set<object>()): PyValue {
-  const u = unwrap(v);
-  if (u === null || typeof u !== 'object' || u instanceof Uint8Array || seen.has(u)) return u;
-  seen.add(u);
-  if (Array.isArray(u)) {
-    for (let i = 0; i < u.length; i++) u[i] = unwrapDeep(u[i]!, seen);
-  } else if (u instanceof PyTuple) {
-    for (let i = 0; i < u.items.length; i++) u.items[i] = unwrapDeep(u.items[i]!, seen);
-  } else if (u instanceof PyDict) {
-    for (const [k, x] of u.map) u.map.set(k, unwrapDeep(x, seen));
-  }
-  return u;
-}
-
 /** Python's two's-complement little-endian LONG encoding → number (bigint when it does not fit). */
 function decodeLong(b: Uint8Array): number | bigint {
   if (b.length === 0) return 0;
@@ -409,13 +353,4 @@ function decodeLong(b: Uint8Array): number | bigint {
   for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]!);
   if (b[b.length - 1]! & 0x80) v -= 1n << BigInt(8 * b.length);
   return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
-}
-
-/** For the checkpoint reader: is this a global reference the unpickler made (e.g. a storage type)? */
-export function globalName(v: PyValue): string | null {
-  return v instanceof GlobalRef ? v.qualified : null;
-}
-
-export function globalValue(v: PyValue): PyOpaque | null {
-  return v instanceof GlobalRef && v.spec.kind === 'value' ? v.spec.value : null;
 }

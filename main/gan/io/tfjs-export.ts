@@ -226,8 +226,8 @@ export interface TfjsGraphModel {
 }
 
 /** The graph model in memory (for tf.io.fromMemory, or to write). */
-export function buildTfjsGraphModel(net: Network, arch: GeneratorArch): TfjsGraphModel {
-  const sd = net.torchStateDict();
+export async function buildTfjsGraphModel(net: Network, arch: GeneratorArch): Promise<TfjsGraphModel> {
+  const sd = await net.torchStateDict();
   const ops = generatorGraph(arch);
   const missing = graphKeys(ops).filter((k) => !sd.has(k));
   if (missing.length) throw new Error(`cannot export ${net.name} as ${arch.netG}: the network lacks ${missing.slice(0, 5).join(', ')}; its arch does not match its weights`);
@@ -258,7 +258,7 @@ export function buildTfjsGraphModel(net: Network, arch: GeneratorArch): TfjsGrap
 
 /** Writes model.json, its weight shards and index.html (an example page) into outDir. */
 export async function exportTfjs(net: Network, arch: GeneratorArch, outDir: string): Promise<TfjsExportResult> {
-  const m = buildTfjsGraphModel(net, arch);
+  const m = await buildTfjsGraphModel(net, arch);
   await mkdir(outDir, { recursive: true });
   const count = Math.max(1, Math.ceil(m.weightData.length / SHARD_BYTES));
   const shards: string[] = [];

@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { TorchTensor } from '../networks/network.js';
 import {
   globalValue,
-  PickleFormatError,
   PyDict,
   type AllowedGlobal,
   type PyOpaque,
@@ -146,6 +145,23 @@ export function readTorchCheckpoint(bytes: Uint8Array, label = 'checkpoint'): To
   throw new TorchCheckpointError(`${label}: not a PyTorch checkpoint (neither a zip archive nor a pickle)`);
 }
 
+/**
+ * A storage's persistent id: ('storage', type, key, location, numel) in the zip format, with a
+ * sixth item (a view, or None) in the legacy format.
+ */
+function storageId(pid: PyValue, items: 5 | 6, where = ''): { type: StorageType; key: string; numel: number; view: PyValue } {
+  const t = pid instanceof PyTuple ? pid.items : null;
+  if (!t || t[0] !== 'storage' || t.length < items) {
+    throw new TorchCheckpointError(`an unknown persistent id${where} (only storages are expected)`);
+  }
+  const type = globalValue(t[1] ?? null);
+  if (!(type instanceof StorageType)) throw new TorchCheckpointError('a storage of an unsupported type');
+  const key = String(t[2]);
+  const numel = t[4];
+  if (typeof numel !== 'number') throw new TorchCheckpointError(`storage ${key} without an element count`);
+  return { type, key, numel, view: t[5] ?? null };
+}
+
 function readZip(bytes: Uint8Array): PyValue {
   const zip = ZipArchive.open(bytes);
   const pkl = zip.names().find((n) => n.endsWith('/data.pkl') || n === 'data.pkl');
@@ -154,13 +170,7 @@ function readZip(bytes: Uint8Array): PyValue {
   const byteorderName = `${root}byteorder`;
   const bigEndian = zip.entry(byteorderName) ? new TextDecoder().decode(zip.read(byteorderName)).trim() === 'big' : false;
   const persistentLoad = (pid: PyValue): PyValue => {
-    const t = pid instanceof PyTuple ? pid.items : null;
-    if (!t || t[0] !== 'storage' || t.length < 5) throw new TorchCheckpointError('an unknown persistent id in data.pkl (only storages are expected)');
-    const type = globalValue(t[1] ?? null);
-    if (!(type instanceof StorageType)) throw new TorchCheckpointError('a storage of an unsupported type');
-    const key = String(t[2]);
-    const numel = t[4];
-    if (typeof numel !== 'number') throw new TorchCheckpointError(`storage ${key} without an element count`);
+    const { type, key, numel } = storageId(pid, 5, ' in data.pkl');
     return new StorageRef(key, type, 0, numel);
   };
   const { value } = unpickle(zip.read(pkl), { globals: allowedGlobals(), persistentLoad, label: 'data.pkl' });
@@ -197,21 +207,14 @@ function readLegacy(bytes: Uint8Array): PyValue {
   }
   const storages = new Map<string, StorageType>();
   const persistentLoad = (pid: PyValue): PyValue => {
-    const t = pid instanceof PyTuple ? pid.items : null;
-    if (!t || t[0] !== 'storage' || t.length < 6) throw new TorchCheckpointError('an unknown persistent id (only storages are expected)');
-    const type = globalValue(t[1] ?? null);
-    if (!(type instanceof StorageType)) throw new TorchCheckpointError('a storage of an unsupported type');
-    const key = String(t[2]);
-    const size = t[4];
-    if (typeof size !== 'number') throw new TorchCheckpointError(`storage ${key} without an element count`);
+    const { type, key, numel, view } = storageId(pid, 6);
     storages.set(key, type);
-    const view = t[5];
     if (view instanceof PyTuple) {
       const [, offset, viewSize] = view.items;
       if (typeof offset !== 'number' || typeof viewSize !== 'number') throw new TorchCheckpointError(`storage view of ${key} is malformed`);
       return new StorageRef(key, type, offset, viewSize);
     }
-    return new StorageRef(key, type, 0, size);
+    return new StorageRef(key, type, 0, numel);
   };
   const main = unpickle(bytes, { globals, persistentLoad, offset: sysInfo.end, label: 'the pickled state_dict' });
   const keysPickle = unpickle(bytes, { globals: noGlobals, offset: main.end, label: 'the storage key list' });
@@ -339,75 +342,3 @@ export function halfToFloat(h: number): number {
   if (exp === 31) return frac ? NaN : sign * Infinity;
   return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
-
-export interface ExtractedStateDict {
-  stateDict: Map<string, LoadedTensor>;
-  /** Where it was found, e.g. "state_dict" or "" for the top level. */
-  foundAt: string;
-  /** The prefix removed from every key (DataParallel's "module."), or "". */
-  strippedPrefix: string;
-}
-
-const WRAPPER_KEYS = ['state_dict', 'model_state_dict', 'model', 'netG', 'net_G', 'G', 'generator', 'params', 'params_ema'];
-
-function isTensorDict(v: PyValue): v is PyDict {
-  if (!(v instanceof PyDict) || v.map.size === 0) return false;
-  for (const [k, x] of v.map) if (typeof k !== 'string' || !(x instanceof LoadedTensor)) return false;
-  return true;
-}
-
-/**
- * Finds the state_dict in what torch.load would return: the object itself, or a dict wrapping it
- * under a usual key ('state_dict', 'model', …); strips a prefix every key shares ('module.' from
- * nn.DataParallel, also 'netG.module.' style).
- */
-export function extractStateDict(object: PyValue, label = 'checkpoint'): ExtractedStateDict {
-  let found: PyDict | null = null;
-  let foundAt = '';
-  if (isTensorDict(object)) {
-    found = object;
-  } else if (object instanceof PyDict) {
-    for (const k of WRAPPER_KEYS) {
-      const v = object.map.get(k);
-      if (isTensorDict(v ?? null)) {
-        found = v as PyDict;
-        foundAt = k;
-        break;
-      }
-    }
-    if (!found) {
-      const candidates = [...object.map].filter(([, v]) => isTensorDict(v)).map(([k]) => String(k));
-      if (candidates.length === 1) {
-        found = object.map.get(candidates[0]!) as PyDict;
-        foundAt = candidates[0]!;
-      } else {
-        const keys = [...object.map.keys()].slice(0, 12).map(String).join(', ');
-        throw new TorchCheckpointError(
-          candidates.length > 1
-            ? `${label} holds several networks (${candidates.join(', ')}); save one generator's state_dict per file`
-            : `${label} holds no state_dict of tensors (top-level keys: ${keys || 'none'})`,
-        );
-      }
-    }
-  } else {
-    throw new TorchCheckpointError(`${label} holds no state_dict (it unpickles to ${describe(object)}, not a dict of tensors)`);
-  }
-  const entries = [...found.map] as Array<[string, LoadedTensor]>;
-  let strippedPrefix = '';
-  for (const prefix of ['module.']) {
-    if (entries.every(([k]) => k.startsWith(prefix))) strippedPrefix = prefix;
-  }
-  const stateDict = new Map<string, LoadedTensor>();
-  for (const [k, t] of entries) stateDict.set(k.slice(strippedPrefix.length), t);
-  return { stateDict, foundAt, strippedPrefix };
-}
-
-function describe(v: PyValue): string {
-  if (v === null) return 'None';
-  if (Array.isArray(v)) return 'a list';
-  if (v instanceof PyTuple) return 'a tuple';
-  if (v instanceof LoadedTensor) return 'a single tensor';
-  return typeof v;
-}
-
-export { PickleFormatError };

@@ -88,10 +88,14 @@ export abstract class BaseModel<O extends ModelOptions> {
     this.visuals.set(name, tf.keep(t));
   }
 
-  /** Reads several scalar losses with one device sync. */
-  protected recordLosses(named: Record<string, tf.Scalar>): void {
+  /**
+   * Reads several scalar losses with one device read (the caller still owns them): the only point where a
+   * training step waits for a GPU backend to finish its queued work.
+   */
+  protected async recordLosses(named: Record<string, tf.Scalar>): Promise<void> {
     const names = Object.keys(named);
-    const values = tf.tidy(() => tf.stack(names.map((n) => named[n]!)).dataSync());
+    const stacked = tf.tidy(() => tf.stack(names.map((n) => named[n]!)));
+    const values = await stacked.data().finally(() => stacked.dispose());
     this.losses = Object.fromEntries(names.map((n, i) => [n, values[i]!]));
   }
 

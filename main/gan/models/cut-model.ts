@@ -9,11 +9,12 @@ import type { Network } from '../networks/network.js';
 import { seededPatchIds, type PatchIdSource, type PatchSampleF } from '../networks/patch-sample-f.js';
 import { Rng } from '../util/rng.js';
 import { BaseModel } from './base-model.js';
-import { parseNceLayers } from './cut-options.js';
+import { parseNceLayers } from '../../options/index.js';
 import { checkpointingFor } from './memory-plan.js';
 import type { GanModel } from './model.js';
-import { disposeGrads, gradsOf, namedTrainables } from './named-grads.js';
+import { applyGrads, disposeGrads, gradsOf, namedTrainables } from './named-grads.js';
 import type { CutOptions } from './options.js';
+import { TrainStep } from './train-step.js';
 
 /** Where CUT's random choices come from; tests inject the official run's recorded ones. */
 export interface CutRandomness {
@@ -100,30 +101,35 @@ export class CutModel extends BaseModel<CutOptions> implements GanModel {
    * and both losses, no optimiser step. Its backward passes only fill gradients the first step
    * zeroes, so they are skipped; its draws (flip, patch ids) are taken as the official takes them.
    */
-  dataDependentInitialize(): void {
-    const ctx = this.ctx();
-    const losses: Record<string, tf.Scalar> = {};
-    tf.tidy(() => {
-      this.flipped = this.options.flip_equivariance && this.drawFlip();
-      const { fakeB, idtB } = this.forward(ctx);
-      Object.assign(losses, this.computeDLoss(fakeB, ctx));
-      const keys = this.nceKeySides(ctx);
-      Object.assign(losses, this.computeGLoss(fakeB, idtB, keys, ctx));
-      for (const [k, t] of Object.entries(losses)) losses[k] = tf.keep(t);
-    });
-    this.finishStep(losses);
-    this.initialised = true;
+  async dataDependentInitialize(): Promise<void> {
+    const step = new TrainStep(this.ctx());
+    try {
+      tf.tidy(() => {
+        this.flipped = this.options.flip_equivariance && this.drawFlip();
+        const { fakeB, idtB } = this.forward(step);
+        this.computeDLoss(step, fakeB);
+        const keys = this.nceKeySides(step.ctx);
+        try {
+          this.computeGLoss(step, fakeB, idtB, keys);
+        } finally {
+          for (const side of keys.values()) tf.dispose(side.pooled);
+        }
+      });
+      this.initialised = true;
+      await this.recordStep(step);
+    } finally {
+      step.dispose();
+    }
   }
 
-  /** The official optimize_parameters: forward, the D step on the detached fake, then G and F against the updated D. */
-  optimizeParameters(): void {
+  // official: optimize_parameters — forward, the D step on the detached fake, then G and F against the updated D.
+  async optimizeParameters(): Promise<void> {
     // A resumed run (its optimisers have stepped) was initialised before it was saved.
-    if (!this.initialised && this.optimizer('G').stepCount === 0) this.dataDependentInitialize();
+    if (!this.initialised && this.optimizer('G').stepCount === 0) await this.dataDependentInitialize();
     this.initialised = true;
-    const ctx = this.ctx();
-    const losses: Record<string, tf.Scalar> = {};
+    const step = new TrainStep(this.ctx());
     this.flipped = this.options.flip_equivariance && this.drawFlip();
-    const keys = this.nceKeySides(ctx);
+    const keys = this.nceKeySides(step.ctx);
     const gfVars = namedTrainables([
       ['G', this.netG],
       ['F', this.netF],
@@ -132,25 +138,24 @@ export class CutModel extends BaseModel<CutOptions> implements GanModel {
       // D is updated inside G's tape so that one G forward serves both updates, as in the official
       // code; nothing of D's loss reaches G's gradient.
       const grads = gradsOf(() => {
-        const { fakeB, idtB } = this.forward(ctx);
-        this.backwardD(fakeB, ctx, losses);
-        const g = this.computeGLoss(fakeB, idtB, keys, ctx);
-        for (const [k, t] of Object.entries(g)) losses[k] = tf.keep(tf.clone(t));
-        return g.G!;
+        const { fakeB, idtB } = this.forward(step);
+        applyGrads(this.optimizer('D'), this.backwardD(step, fakeB));
+        return this.computeGLoss(step, fakeB, idtB, keys);
       }, gfVars);
       this.stepGroups(grads);
+      await this.recordStep(step);
     } finally {
       for (const side of keys.values()) tf.dispose(side.pooled);
+      step.dispose();
     }
-    this.finishStep(losses);
   }
 
-  /** cut_model.forward: G on A (and B too with nce_idt), flipped along the width when drawn. */
-  private forward(ctx: ForwardContext): { fakeB: tf.Tensor4D; idtB: tf.Tensor4D | null } {
+  // official: forward — G on A (and B too with nce_idt), flipped along the width when drawn.
+  private forward(step: TrainStep): { fakeB: tf.Tensor4D; idtB: tf.Tensor4D | null } {
     const { realA, realB } = this.inputs();
     let real = this.options.nce_idt ? tf.concat([realA, realB], 0) : realA;
     if (this.flipped) real = tf.reverse(real, 2);
-    const fake = this.netG.forward(real, ctx);
+    const fake = this.netG.forward(real, step.ctx);
     const n = realA.shape[0];
     const fakeB = this.options.nce_idt ? tf.slice(fake, [0, 0, 0, 0], [n, -1, -1, -1]) : fake;
     const idtB = this.options.nce_idt ? tf.slice(fake, [n, 0, 0, 0], [-1, -1, -1, -1]) : null;
@@ -159,40 +164,32 @@ export class CutModel extends BaseModel<CutOptions> implements GanModel {
     return { fakeB, idtB };
   }
 
-  /** cut_model.compute_D_loss: D judges the fake (as a constant) and the real B. */
-  private computeDLoss(fakeB: tf.Tensor4D, ctx: ForwardContext): Record<string, tf.Scalar> {
+  // official: compute_D_loss — D judges the fake (as a constant) and the real B.
+  private computeDLoss(step: TrainStep, fakeB: tf.Tensor4D): tf.Scalar {
     const mode = this.options.gan_mode;
-    const D_fake = ganLoss(mode, this.netD.forward(fakeB, ctx), false);
-    const D_real = ganLoss(mode, this.netD.forward(this.inputs().realB, ctx), true);
-    return { D_fake, D_real, D: tf.mul(tf.add(D_fake, D_real), 0.5) as tf.Scalar };
+    const lossFake = step.loss('D_fake', ganLoss(mode, this.netD.forward(fakeB, step.ctx), false));
+    const lossReal = step.loss('D_real', ganLoss(mode, this.netD.forward(this.inputs().realB, step.ctx), true));
+    return tf.mul(tf.add(lossFake, lossReal), 0.5) as tf.Scalar;
   }
 
-  /** optimize_parameters' D update; only D's variables are differentiated, so the fake acts detached. */
-  private backwardD(fakeB: tf.Tensor4D, ctx: ForwardContext, losses: Record<string, tf.Scalar>): void {
-    const dVars = namedTrainables([['D', this.netD]]);
-    const grads = gradsOf(() => {
-      const d = this.computeDLoss(fakeB, ctx);
-      losses.D_fake = tf.keep(tf.clone(d.D_fake!));
-      losses.D_real = tf.keep(tf.clone(d.D_real!));
-      return d.D!;
-    }, dVars);
-    this.optimizer('D').step(grads);
-    disposeGrads(grads);
+  // official: optimize_parameters' D update; only D's variables are differentiated, so the fake acts detached.
+  private backwardD(step: TrainStep, fakeB: tf.Tensor4D): Map<string, tf.Tensor> {
+    return gradsOf(() => this.computeDLoss(step, fakeB), namedTrainables([['D', this.netD]]));
   }
 
-  /** cut_model.compute_G_loss: GAN loss against the current D plus the NCE terms. */
-  private computeGLoss(fakeB: tf.Tensor4D, idtB: tf.Tensor4D | null, keys: Map<string, NceKeys>, ctx: ForwardContext): Record<string, tf.Scalar> {
+  // official: compute_G_loss — the GAN loss against the current D plus the NCE terms.
+  private computeGLoss(step: TrainStep, fakeB: tf.Tensor4D, idtB: tf.Tensor4D | null, keys: Map<string, NceKeys>): tf.Scalar {
     const o = this.options;
-    const out: Record<string, tf.Scalar> = {};
-    out.G_GAN = o.lambda_GAN > 0 ? (tf.mul(ganLoss(o.gan_mode, this.netD.forward(fakeB, ctx), true), o.lambda_GAN) as tf.Scalar) : tf.scalar(0);
-    out.NCE = o.lambda_NCE > 0 ? this.nceQuerySide(fakeB, keys.get('NCE')!, ctx).total : tf.scalar(0);
-    let nceBoth = out.NCE;
+    const ctx = step.ctx;
+    const gan = o.lambda_GAN > 0 ? (tf.mul(ganLoss(o.gan_mode, this.netD.forward(fakeB, ctx), true), o.lambda_GAN) as tf.Scalar) : tf.scalar(0);
+    step.loss('G_GAN', gan);
+    const nce = step.loss('NCE', o.lambda_NCE > 0 ? this.nceQuerySide(fakeB, keys.get('NCE')!, ctx).total : tf.scalar(0));
+    let nceBoth = nce;
     if (o.nce_idt && idtB) {
-      out.NCE_Y = o.lambda_NCE > 0 ? this.nceQuerySide(idtB, keys.get('NCE_Y')!, ctx).total : tf.scalar(0);
-      nceBoth = tf.mul(tf.add(out.NCE, out.NCE_Y), 0.5) as tf.Scalar;
+      const nceY = step.loss('NCE_Y', o.lambda_NCE > 0 ? this.nceQuerySide(idtB, keys.get('NCE_Y')!, ctx).total : tf.scalar(0));
+      nceBoth = tf.mul(tf.add(nce, nceY), 0.5) as tf.Scalar;
     }
-    out.G = tf.add(out.G_GAN, nceBoth) as tf.Scalar;
-    return out;
+    return step.loss('G', tf.add(gan, nceBoth) as tf.Scalar);
   }
 
   /** The key halves of calculate_NCE_loss (A for NCE, B for NCE_Y), outside any tape: the official detaches them. */
@@ -260,13 +257,8 @@ export class CutModel extends BaseModel<CutOptions> implements GanModel {
     }
   }
 
-  /** Records the step's losses by the official names (one read) and frees them. */
-  private finishStep(losses: Record<string, tf.Scalar>): void {
-    const named = Object.fromEntries(this.lossNames.map((n) => [n, losses[n]!]));
-    try {
-      this.recordLosses(named);
-    } finally {
-      for (const t of Object.values(losses)) t.dispose();
-    }
+  /** Reads the step's losses by the official names, all at once. */
+  private async recordStep(step: TrainStep): Promise<void> {
+    await this.recordLosses(Object.fromEntries(this.lossNames.map((n) => [n, step.losses[n]!])));
   }
 }

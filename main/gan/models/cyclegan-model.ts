@@ -6,8 +6,12 @@ import { BaseModel } from './base-model.js';
 import { checkpointingFor } from './memory-plan.js';
 import { ImagePool } from './image-pool.js';
 import type { GanModel, ModelTrainingState } from './model.js';
-import { accumulateGrads, disposeGrads, gradsOf, namedTrainables } from './named-grads.js';
+import { accumulateGrads, applyGrads, gradsOf, namedTrainables } from './named-grads.js';
 import type { CycleGanOptions } from './options.js';
+import { TrainStep } from './train-step.js';
+
+type Side = 'A' | 'B';
+const SIDES: readonly Side[] = ['A', 'B'];
 
 /**
  * The reference's CycleGANModel: G_A: A→B, G_B: B→A, D_A judges B, D_B judges A; LSGAN by default,
@@ -65,92 +69,105 @@ export class CycleGanModel extends BaseModel<CycleGanOptions> implements GanMode
     return direction === 'AtoB' ? this.nets.G_A : this.nets.G_B;
   }
 
-  optimizeParameters(): void {
-    const { realA, realB } = this.inputs();
-    const o = this.options;
-    const { G_A, G_B, D_A, D_B } = this.nets;
+  // reference: optimize_parameters — G_A and G_B first (D_A and D_B held fixed), then D_A and D_B.
+  async optimizeParameters(): Promise<void> {
     // Checkpointing (when the memory plan asks for it) changes memory, not values.
-    const ctx = { ...this.trainCtx(), checkpoint: this.checkpointing };
-    const losses: Record<string, tf.Scalar> = {};
-    // A kept clone (shared data) for reading later; the original flows on, even as a tape's result.
-    const keep = (name: string, t: tf.Scalar): tf.Scalar => {
-      losses[name] = tf.keep(tf.clone(t));
-      return t;
-    };
-    const visual = (name: string, t: tf.Tensor4D) => this.setVisual(name, t);
-
-    // G step. Each loss term is differentiated on its own tape and the gradients summed: the same
-    // gradient as the reference's single backward, with at most two generator passes held at once.
-    const gVars = namedTrainables([
-      ['G_A', G_A],
-      ['G_B', G_B],
-    ]);
-    const gGrads = new Map<string, tf.Tensor>();
-    // Side A: real_A → G_A → fake_B (judged by D_A) → G_B → rec_A; side B mirrors it.
-    const sides = [
-      { side: 'A', real: realA, there: G_A, back: G_B, judge: D_A, fake: 'fake_B', rec: 'rec_A', lambda: o.lambda_A },
-      { side: 'B', real: realB, there: G_B, back: G_A, judge: D_B, fake: 'fake_A', rec: 'rec_B', lambda: o.lambda_B },
-    ] as const;
-    for (const x of sides) {
-      accumulateGrads(
-        gGrads,
-        gradsOf(() => {
-          const fake = x.there.forward(x.real, ctx);
-          const rec = x.back.forward(fake, ctx);
-          visual(x.fake, fake);
-          visual(x.rec, rec);
-          const lossG = keep(`G_${x.side}`, ganLoss(o.gan_mode, x.judge.forward(fake, ctx), true));
-          const lossCycle = keep(`cycle_${x.side}`, tf.mul(l1Loss(rec, x.real), x.lambda) as tf.Scalar);
-          return tf.add(lossG, lossCycle);
-        }, gVars),
-      );
+    const step = new TrainStep({ ...this.trainCtx(), checkpoint: this.checkpointing });
+    try {
+      applyGrads(this.optimizer('G'), this.backwardG(step));
+      applyGrads(this.optimizer('D'), this.backwardD(step));
+      await this.recordLosses(step.losses);
+    } finally {
+      step.dispose();
     }
-    // Identity: G_A should leave B images alone (weighted by λ_B·λ_idt), G_B the A images (λ_A·λ_idt).
-    const identities = [
-      { name: 'idt_A', net: G_A, real: realB, weight: o.lambda_B * o.lambda_identity },
-      { name: 'idt_B', net: G_B, real: realA, weight: o.lambda_A * o.lambda_identity },
-    ] as const;
-    for (const x of identities) {
-      if (o.lambda_identity <= 0) {
-        tf.dispose(keep(x.name, tf.scalar(0)));
-        continue;
-      }
-      accumulateGrads(
-        gGrads,
-        gradsOf(() => {
-          const idt = x.net.forward(x.real, ctx);
-          visual(x.name, idt);
-          return keep(x.name, tf.mul(l1Loss(idt, x.real), x.weight) as tf.Scalar);
-        }, gVars),
-      );
-    }
-    this.optimizer('G').step(gGrads);
-    disposeGrads(gGrads);
+  }
 
-    // D step on fakes drawn through the image pools (detached: only D's weights are differentiated).
-    const visuals = this.currentVisuals();
-    const pooledFakeB = this.pools.fakeB.query(visuals.get('fake_B')!);
-    const pooledFakeA = this.pools.fakeA.query(visuals.get('fake_A')!);
-    const dVars = namedTrainables([
-      ['D_A', D_A],
-      ['D_B', D_B],
+  /** Side A: real_A → G_A → fake_B (judged by D_A) → G_B → rec_A, weighted λ_A; side B mirrors it. */
+  private side(side: Side) {
+    const { G_A, G_B, D_A, D_B } = this.nets;
+    const { realA, realB } = this.inputs();
+    return side === 'A'
+      ? { real: realA, there: G_A, back: G_B, judge: D_A, fake: 'fake_B', rec: 'rec_A', lambda: this.options.lambda_A }
+      : { real: realB, there: G_B, back: G_A, judge: D_B, fake: 'fake_A', rec: 'rec_B', lambda: this.options.lambda_B };
+  }
+
+  // reference: forward, one side at a time (fake_B and rec_A, or fake_A and rec_B)
+  private forward(step: TrainStep, side: Side): { fake: tf.Tensor4D; rec: tf.Tensor4D } {
+    const x = this.side(side);
+    const fake = x.there.forward(x.real, step.ctx);
+    const rec = x.back.forward(fake, step.ctx);
+    this.setVisual(x.fake, fake);
+    this.setVisual(x.rec, rec);
+    return { fake, rec };
+  }
+
+  // reference: backward_G. Each loss term is differentiated on its own tape and the gradients
+  // summed: the same gradient as the reference's single backward, with at most two generator
+  // passes held at once.
+  private backwardG(step: TrainStep): Map<string, tf.Tensor> {
+    const vars = namedTrainables([
+      ['G_A', this.nets.G_A],
+      ['G_B', this.nets.G_B],
     ]);
-    const dLoss = (name: string, net: Network, real: tf.Tensor4D, fake: tf.Tensor4D): tf.Scalar => {
-      const d = (x: tf.Tensor4D) => net.forward(x, ctx);
-      const lossReal = ganLoss(o.gan_mode, d(real), true);
-      const lossFake = ganLoss(o.gan_mode, d(fake), false);
-      let loss = tf.mul(tf.add(lossReal, lossFake), 0.5) as tf.Scalar;
-      if (o.gan_mode === 'wgangp') loss = tf.add(loss, gradientPenalty(d, real, fake, this.rngs.penalty!.nextUint32()));
-      return keep(name, loss);
-    };
-    const dGrads = gradsOf(() => tf.add(dLoss('D_A', D_A, realB, pooledFakeB), dLoss('D_B', D_B, realA, pooledFakeA)), dVars);
-    pooledFakeA.dispose();
-    pooledFakeB.dispose();
-    this.optimizer('D').step(dGrads);
-    disposeGrads(dGrads);
+    const grads = new Map<string, tf.Tensor>();
+    for (const side of SIDES) accumulateGrads(grads, gradsOf(() => this.ganAndCycleLoss(step, side), vars));
+    for (const side of SIDES) {
+      if (this.options.lambda_identity > 0) accumulateGrads(grads, gradsOf(() => this.identityLoss(step, side), vars));
+      else tf.dispose(step.loss(`idt_${side}`, tf.scalar(0)));
+    }
+    return grads;
+  }
 
-    this.recordLosses(losses);
-    for (const t of Object.values(losses)) t.dispose();
+  /** backward_G's loss_G_A + loss_cycle_A (or the B pair), on this side's half of forward. */
+  private ganAndCycleLoss(step: TrainStep, side: Side): tf.Scalar {
+    const x = this.side(side);
+    const { fake, rec } = this.forward(step, side);
+    const lossG = step.loss(`G_${side}`, ganLoss(this.options.gan_mode, x.judge.forward(fake, step.ctx), true));
+    const lossCycle = step.loss(`cycle_${side}`, tf.mul(l1Loss(rec, x.real), x.lambda) as tf.Scalar);
+    return tf.add(lossG, lossCycle);
+  }
+
+  /** backward_G's loss_idt_A: G_A should leave B images alone (weight λ_B·λ_idt); loss_idt_B: G_B the A images (λ_A·λ_idt). */
+  private identityLoss(step: TrainStep, side: Side): tf.Scalar {
+    const o = this.options;
+    const { realA, realB } = this.inputs();
+    const [net, real, weight] = side === 'A' ? [this.nets.G_A, realB, o.lambda_B] : [this.nets.G_B, realA, o.lambda_A];
+    const idt = net.forward(real, step.ctx);
+    this.setVisual(`idt_${side}`, idt);
+    return step.loss(`idt_${side}`, tf.mul(l1Loss(idt, real), weight * o.lambda_identity) as tf.Scalar);
+  }
+
+  // reference: backward_D_A and backward_D_B on one tape: their gradients add up in D's optimiser,
+  // as the two backward() calls do in the reference.
+  private backwardD(step: TrainStep): Map<string, tf.Tensor> {
+    const vars = namedTrainables([
+      ['D_A', this.nets.D_A],
+      ['D_B', this.nets.D_B],
+    ]);
+    return gradsOf(() => tf.add(this.backwardD_A(step), this.backwardD_B(step)), vars);
+  }
+
+  // reference: backward_D_A
+  private backwardD_A(step: TrainStep): tf.Scalar {
+    const fakeB = this.pools.fakeB.query(this.currentVisuals().get('fake_B')!);
+    return step.loss('D_A', this.backwardDBasic(step, this.nets.D_A, this.inputs().realB, fakeB));
+  }
+
+  // reference: backward_D_B
+  private backwardD_B(step: TrainStep): tf.Scalar {
+    const fakeA = this.pools.fakeA.query(this.currentVisuals().get('fake_A')!);
+    return step.loss('D_B', this.backwardDBasic(step, this.nets.D_B, this.inputs().realA, fakeA));
+  }
+
+  // reference: backward_D_basic (the fake is a constant to D's gradients, as detach() makes it)
+  private backwardDBasic(step: TrainStep, net: Network, real: tf.Tensor4D, fake: tf.Tensor4D): tf.Scalar {
+    const gan = this.options.gan_mode;
+    const d = (x: tf.Tensor4D) => net.forward(x, step.ctx);
+    const lossReal = ganLoss(gan, d(real), true);
+    const lossFake = ganLoss(gan, d(fake), false);
+    const loss = tf.mul(tf.add(lossReal, lossFake), 0.5) as tf.Scalar;
+    if (gan !== 'wgangp') return loss;
+    return tf.add(loss, gradientPenalty(d, real, fake, this.rngs.penalty!.nextUint32()));
   }
 
   override exportTrainingState(): ModelTrainingState {

@@ -31,7 +31,7 @@ export type GeneratorMeta = z.infer<typeof generatorMetaSchema>;
 export const NET_PREFIX = 'net.G.';
 
 export async function saveGeneratorFile(path: string, net: Network, arch: GeneratorArch, source: Record<string, unknown> = {}): Promise<void> {
-  const tensors = [...net.torchStateDict()].map(([key, t]) => ({
+  const tensors = [...(await net.torchStateDict())].map(([key, t]) => ({
     name: `${NET_PREFIX}${key}`,
     dtype: t.data instanceof Int32Array ? ('int32' as const) : ('float32' as const),
     shape: t.shape,

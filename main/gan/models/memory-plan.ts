@@ -170,9 +170,14 @@ export function estimatePeakMB(o: PlanOptions, crop: number, checkpointing: bool
   return Math.round(bytes / 2 ** 20 + BASE_MB);
 }
 
-/** What a backend can hold: the wasm heap's 4 GiB ceiling, else most of the machine's memory. */
+/**
+ * What a backend can hold: the wasm heap's 4 GiB ceiling, else most of the machine's memory.
+ * WebGPU does not report a GPU's memory: there, gpu-memory.ts checks the largest tensor before
+ * training and the trainer catches out-of-memory during a step.
+ */
 export function memoryLimitMB(backendName: string): number {
   if (backendName === 'wasm') return WASM_LIMIT_MB;
+  if (backendName === 'webgpu') return Number.POSITIVE_INFINITY;
   return Math.floor((os.totalmem() / 2 ** 20) * 0.8);
 }
 

@@ -34,10 +34,10 @@ const NET = 'net.';
 const OPTIM = 'optim.';
 const POOL = 'pool.';
 
-function torchTensors(model: GanModel): CheckpointTensor[] {
+async function torchTensors(model: GanModel): Promise<CheckpointTensor[]> {
   const out: CheckpointTensor[] = [];
   for (const [netName, net] of model.networks()) {
-    for (const [key, t] of net.torchStateDict()) {
+    for (const [key, t] of await net.torchStateDict()) {
       out.push({ name: `${NET}${netName}.${key}`, dtype: t.data instanceof Int32Array ? 'int32' : 'float32', shape: t.shape, data: t.data });
     }
   }
@@ -46,7 +46,7 @@ function torchTensors(model: GanModel): CheckpointTensor[] {
 
 /** Everything needed to continue training exactly, or to translate, in one self-describing file. */
 export async function saveModelCheckpoint(path: string, model: GanModel, progress: TrainingProgress): Promise<void> {
-  const tensors = torchTensors(model);
+  const tensors = await torchTensors(model);
   const adam: CheckpointMeta['adam'] = {};
   const owned: tf.Tensor[] = [];
   try {

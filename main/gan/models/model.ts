@@ -29,7 +29,8 @@ export interface GanModel {
   readonly scheduler: LrScheduler;
   /** Copies what it needs: the caller may dispose the batch afterwards. */
   setInput(batch: TrainingBatch): void;
-  optimizeParameters(): void;
+  /** One training step; resolves once its losses are read (a GPU backend's one wait per step). */
+  optimizeParameters(): Promise<void>;
   /** Loss values of the last step, by the reference's loss names (G_GAN, D_real, cycle_A, …). */
   currentLosses(): Record<string, number>;
   /** Images of the last step, owned by the model and valid until the next step. */

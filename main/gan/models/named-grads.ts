@@ -1,5 +1,6 @@
 import { tf } from '../tf.js';
 import type { Network } from '../networks/network.js';
+import type { Adam } from '../optim/adam.js';
 
 /** Trainable variables of several networks, keyed `<network>.<state_dict key>` (e.g. `G_A.model.1.weight`). */
 export function namedTrainables(nets: ReadonlyArray<readonly [string, Network]>): Map<string, tf.Variable> {
@@ -43,4 +44,10 @@ export function accumulateGrads(acc: Map<string, tf.Tensor>, more: Map<string, t
 export function disposeGrads(grads: Map<string, tf.Tensor>): void {
   for (const g of grads.values()) g.dispose();
   grads.clear();
+}
+
+/** The reference's optimizer.step() with these gradients, which are then released. */
+export function applyGrads(optimizer: Adam, grads: Map<string, tf.Tensor>): void {
+  optimizer.step(grads);
+  disposeGrads(grads);
 }

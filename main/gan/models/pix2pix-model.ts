@@ -5,8 +5,9 @@ import { ganLoss, gradientPenalty, l1Loss } from '../losses/gan-loss.js';
 import { BaseModel } from './base-model.js';
 import { checkpointingFor } from './memory-plan.js';
 import type { GanModel } from './model.js';
-import { gradsOf, namedTrainables, disposeGrads } from './named-grads.js';
+import { applyGrads, gradsOf, namedTrainables } from './named-grads.js';
 import type { Pix2PixOptions } from './options.js';
+import { TrainStep } from './train-step.js';
 
 /**
  * The reference's Pix2PixModel: a conditional GAN whose D judges (input, output) pairs on
@@ -49,52 +50,54 @@ export class Pix2PixModel extends BaseModel<Pix2PixOptions> implements GanModel 
     return this.netG;
   }
 
-  optimizeParameters(): void {
-    const { realA, realB } = this.inputs();
-    const o = this.options;
+  // reference: optimize_parameters — forward, then D's update, then G's.
+  async optimizeParameters(): Promise<void> {
     // Checkpointing (when the memory plan asks for it) changes memory, not values.
-    const ctx = { ...this.trainCtx(), checkpoint: this.checkpointing };
-    const gVars = namedTrainables([['G', this.netG]]);
-    const dVars = namedTrainables([['D', this.netD]]);
-    const d = (x: tf.Tensor4D) => this.netD.forward(x, ctx);
-    let fakeB: tf.Tensor4D | null = null;
-    const losses: Record<string, tf.Scalar> = {};
-    // A kept clone (shared data) for reading later; the original flows on, even as a tape's result.
-    const keep = (name: string, t: tf.Scalar): tf.Scalar => {
-      losses[name] = tf.keep(tf.clone(t));
-      return t;
-    };
+    const step = new TrainStep({ ...this.trainCtx(), checkpoint: this.checkpointing });
+    try {
+      // One generator forward serves both updates, as in the reference: D's update runs inside G's
+      // gradient tape, so loss_G then sees the updated D without a second (different-dropout)
+      // forward of G. The tape only follows ops that lead from G's weights to loss_G.
+      const gGrads = gradsOf(() => {
+        const fakeB = this.forward(step);
+        applyGrads(this.optimizer('D'), this.backwardD(step, fakeB));
+        return this.backwardG(step, fakeB);
+      }, namedTrainables([['G', this.netG]]));
+      applyGrads(this.optimizer('G'), gGrads);
+      await this.recordLosses(step.losses);
+    } finally {
+      step.dispose();
+    }
+  }
 
-    // One generator forward serves both updates, as in the reference: the D update runs inside
-    // G's gradient tape, so the G loss then sees the updated D without a second (different-dropout)
-    // forward of G. The tape only follows ops that lead from G's weights to loss_G.
-    const gGrads = gradsOf(() => {
-      const fake = this.netG.forward(realA, ctx);
-      fakeB = tf.keep(fake);
-      const dGrads = gradsOf(() => {
-        const predFake = d(tf.concat([realA, fake], 3));
-        const lossFake = keep('D_fake', ganLoss(o.gan_mode, predFake, false));
-        const predReal = d(tf.concat([realA, realB], 3));
-        const lossReal = keep('D_real', ganLoss(o.gan_mode, predReal, true));
-        let lossD = tf.mul(tf.add(lossFake, lossReal), 0.5) as tf.Scalar;
-        if (o.gan_mode === 'wgangp') {
-          const gp = gradientPenalty(d, tf.concat([realA, realB], 3), tf.concat([realA, fake], 3), this.rngs.penalty!.nextUint32());
-          lossD = tf.add(lossD, gp);
-        }
-        return lossD;
-      }, dVars);
-      this.optimizer('D').step(dGrads);
-      disposeGrads(dGrads);
-      const predFake = d(tf.concat([realA, fake], 3));
-      const lossGan = keep('G_GAN', ganLoss(o.gan_mode, predFake, true));
-      const lossL1 = keep('G_L1', tf.mul(l1Loss(fake, realB), o.lambda_L1) as tf.Scalar);
-      return tf.add(lossGan, lossL1);
-    }, gVars);
-    this.optimizer('G').step(gGrads);
-    disposeGrads(gGrads);
+  // reference: forward
+  private forward(step: TrainStep): tf.Tensor4D {
+    const fakeB = this.netG.forward(this.inputs().realA, step.ctx);
+    this.setVisual('fake_B', fakeB);
+    return fakeB;
+  }
 
-    this.setVisual('fake_B', fakeB!);
-    this.recordLosses(losses);
-    for (const t of Object.values(losses)) t.dispose();
+  // reference: backward_D (D's gradients only: fake_B is a constant to them, as detach() makes it)
+  private backwardD(step: TrainStep, fakeB: tf.Tensor4D): Map<string, tf.Tensor> {
+    const { realA, realB } = this.inputs();
+    const gan = this.options.gan_mode;
+    const d = (x: tf.Tensor4D) => this.netD.forward(x, step.ctx);
+    return gradsOf(() => {
+      const lossFake = step.loss('D_fake', ganLoss(gan, d(tf.concat([realA, fakeB], 3)), false));
+      const lossReal = step.loss('D_real', ganLoss(gan, d(tf.concat([realA, realB], 3)), true));
+      const lossD = tf.mul(tf.add(lossFake, lossReal), 0.5) as tf.Scalar;
+      if (gan !== 'wgangp') return lossD;
+      const seed = this.rngs.penalty!.nextUint32();
+      return tf.add(lossD, gradientPenalty(d, tf.concat([realA, realB], 3), tf.concat([realA, fakeB], 3), seed));
+    }, namedTrainables([['D', this.netD]]));
+  }
+
+  // reference: backward_G
+  private backwardG(step: TrainStep, fakeB: tf.Tensor4D): tf.Scalar {
+    const { realA, realB } = this.inputs();
+    const predFake = this.netD.forward(tf.concat([realA, fakeB], 3), step.ctx);
+    const lossGan = step.loss('G_GAN', ganLoss(this.options.gan_mode, predFake, true));
+    const lossL1 = step.loss('G_L1', tf.mul(l1Loss(fakeB, realB), this.options.lambda_L1) as tf.Scalar);
+    return tf.add(lossGan, lossL1);
   }
 }

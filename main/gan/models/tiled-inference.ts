@@ -219,17 +219,19 @@ function disposeStats(stats: InstanceStats): void {
 
 /** A tfjs generator as a TileEngine: one HWC patch at a time, statistics shared under instance norm. */
 export function tfjsTileEngine(net: Network, arch: Pick<GeneratorArch, 'netG' | 'norm'>, opts: InferenceOptions = {}): TileEngine {
-  const run = (patch: PlainImage, instanceStats?: InstanceStats): Float32Array =>
-    tf.tidy(() => {
+  const run = async (patch: PlainImage, instanceStats?: InstanceStats): Promise<Float32Array> => {
+    const y = tf.tidy(() => {
       const x = tf.tensor4d(patch.data, [1, patch.height, patch.width, patch.channels]);
-      return translateBatch(net, arch.netG, x, { ...opts, ...(instanceStats ? { instanceStats } : {}) }).dataSync() as Float32Array;
+      return translateBatch(net, arch.netG, x, { ...opts, ...(instanceStats ? { instanceStats } : {}) });
     });
+    return (await y.data().finally(() => y.dispose())) as Float32Array;
+  };
   return {
-    prepare: (overview) => {
+    prepare: async (overview) => {
       if (arch.norm !== 'instance') return { run: (patch) => run(patch) };
       const recorded = newInstanceStats('record');
       try {
-        run(overview(), recorded);
+        await run(overview(), recorded);
       } catch (e) {
         disposeStats(recorded);
         throw e;

@@ -6,12 +6,12 @@ import type { InitSpec } from './define.js';
 import { pixelDiscriminator } from './discriminators.js';
 import { discriminatorHalvings, RESNET_BLOCKS } from './geometry.js';
 import { initWeights } from './init.js';
-import type { NetD } from './names.js';
+import type { NetD, NetG } from './names.js';
 import { Network } from './network.js';
 import { PatchSampleF } from './patch-sample-f.js';
 
 export interface CutGeneratorArch {
-  netG: keyof typeof RESNET_BLOCKS;
+  netG: NetG;
   inputNc: number;
   outputNc: number;
   ngf: number;
@@ -32,8 +32,10 @@ export interface CutDiscriminatorArch {
 
 /** The official CUT define_G (ResNet generators): build, then init unless weights will be loaded. */
 export function defineCutG(name: string, a: CutGeneratorArch, init: InitSpec | null): CutGenerator {
+  const nBlocks = (RESNET_BLOCKS as Record<string, number>)[a.netG];
+  if (nBlocks === undefined) throw new Error(`CUT's generator is a ResNet (${Object.keys(RESNET_BLOCKS).join(' or ')}), not ${a.netG}`);
   const params = new ParamRegistry(name);
-  const net = new CutGenerator(name, params, { ...a, nBlocks: RESNET_BLOCKS[a.netG] });
+  const net = new CutGenerator(name, params, { ...a, nBlocks });
   if (init) initWeights(net, init.type, init.gain, init.rng);
   return net;
 }

@@ -34,6 +34,20 @@ export const RESNET = {
 /** NLayerDiscriminator (PatchGAN): n_layers stride-2 convs, then two stride-1 convs; 'basic' has 3. */
 export const PATCHGAN = { kernel: 4, padding: 1, basicLayers: 3 } as const;
 
+/**
+ * CUT's anti-aliased resampling (the official Downsample and Upsample). Down: the strided conv runs
+ * at stride 1 and a blur pool halves (reflection pad 1, a 3×3 blur at stride 2). Up: a ×2 blurred
+ * upsampling, then a stride-1 3×3 conv, instead of the transposed conv.
+ */
+export const BLUR_POOL = { pad: 1, blur: { kernel: 3, stride: 2, padding: 0 } } as const;
+
+/** Which of CUT's resamplings are anti-aliased (both, unless --no_antialias / --no_antialias_up); none for the reference's networks. */
+export interface Antialias {
+  down: boolean;
+  up: boolean;
+}
+const NO_ANTIALIAS: Antialias = { down: false, up: false };
+
 const convOut = (n: number, c: ConvShape) => Math.floor((n + 2 * c.padding - c.kernel) / c.stride) + 1;
 const convTransposeOut = (n: number, c: ConvTransposeShape) => (n - 1) * c.stride - 2 * c.padding + c.kernel + c.outputPadding;
 
@@ -61,6 +75,13 @@ class SidePath {
     if (this.side !== null && this.side < 2) this.side = null;
     return this;
   }
+  blurPool(): this {
+    return this.reflectionPad(BLUR_POOL.pad).conv(BLUR_POOL.blur);
+  }
+  upsample(): this {
+    if (this.side !== null) this.side *= 2;
+    return this;
+  }
 }
 
 /** One UnetSkipConnectionBlock at `depth` (0 = outermost): the side of its model's output, before the skip concat. */
@@ -79,12 +100,19 @@ function unetBlock(side: number, depth: number, downs: number): number | null {
   return p.side;
 }
 
-function resnetOutput(side: number): number | null {
+function resnetOutput(side: number, aa: Antialias): number | null {
   const p = new SidePath(side).reflectionPad(RESNET.outerPad).conv(RESNET.outer).norm();
-  for (let i = 0; i < RESNET.downsamplings; i++) p.conv(RESNET.down).norm();
+  const sameSize = { ...RESNET.down, stride: 1 };
+  for (let i = 0; i < RESNET.downsamplings; i++) {
+    if (aa.down) p.conv(sameSize).norm().blurPool();
+    else p.conv(RESNET.down).norm();
+  }
   // Every residual block pads and convolves to the same size twice; one pass tells whether it fits.
   p.reflectionPad(RESNET.blockPad).conv(RESNET.block).norm();
-  for (let i = 0; i < RESNET.downsamplings; i++) p.convTranspose(RESNET.up).norm();
+  for (let i = 0; i < RESNET.downsamplings; i++) {
+    if (aa.up) p.upsample().conv(sameSize).norm();
+    else p.convTranspose(RESNET.up).norm();
+  }
   return p.reflectionPad(RESNET.outerPad).conv(RESNET.outer).side;
 }
 
@@ -93,13 +121,13 @@ function isUnet(netG: NetG): netG is UnetName {
 }
 
 /** The side of the generator's output for an n×n input, or null when a layer cannot take it. */
-export function generatorOutputSide(netG: NetG, side: number): number | null {
-  return isUnet(netG) ? unetBlock(side, 0, UNET_DOWNSAMPLINGS[netG]) : resnetOutput(side);
+export function generatorOutputSide(netG: NetG, side: number, aa: Antialias = NO_ANTIALIAS): number | null {
+  return isUnet(netG) ? unetBlock(side, 0, UNET_DOWNSAMPLINGS[netG]) : resnetOutput(side, aa);
 }
 
 /** A generator trains on n×n crops when every layer takes them and it gives back n×n (the losses compare the two). */
-export function generatorFits(netG: NetG, side: number): boolean {
-  return generatorOutputSide(netG, side) === side;
+export function generatorFits(netG: NetG, side: number, aa: Antialias = NO_ANTIALIAS): boolean {
+  return generatorOutputSide(netG, side, aa) === side;
 }
 
 /** Stride-2 layers of the discriminator (n_layers_D for n_layers, 3 for basic, none for pixel). */
@@ -107,15 +135,19 @@ export function discriminatorHalvings(netD: NetD, nLayersD: number): number {
   return netD === 'pixel' ? 0 : netD === 'basic' ? PATCHGAN.basicLayers : nLayersD;
 }
 
-/** The side of the discriminator's patch map for an n×n input, or null when it would be empty. */
-export function discriminatorOutputSide(netD: NetD, nLayersD: number, side: number): number | null {
+/**
+ * The side of the discriminator's patch map for an n×n input, or null when it would be empty.
+ * Anti-aliased (CUT's): each halving is a stride-1 conv, its norm, then a blur pool.
+ */
+export function discriminatorOutputSide(netD: NetD, nLayersD: number, side: number, antialias = false): number | null {
   // PixelDiscriminator: 1×1 convs, a norm after the second.
   if (netD === 'pixel') return new SidePath(side).norm().side;
   const p = new SidePath(side);
   const halvings = discriminatorHalvings(netD, nLayersD);
   for (let i = 0; i < halvings; i++) {
-    p.conv({ kernel: PATCHGAN.kernel, stride: 2, padding: PATCHGAN.padding });
+    p.conv({ kernel: PATCHGAN.kernel, stride: antialias ? 1 : 2, padding: PATCHGAN.padding });
     if (i > 0) p.norm();
+    if (antialias) p.blurPool();
   }
   p.conv({ kernel: PATCHGAN.kernel, stride: 1, padding: PATCHGAN.padding }).norm();
   return p.conv({ kernel: PATCHGAN.kernel, stride: 1, padding: PATCHGAN.padding }).side;
@@ -138,23 +170,24 @@ export interface GeneratorSizeRule {
   multiple: number;
 }
 
-const generatorRules = new Map<NetG, GeneratorSizeRule>();
+const generatorRules = new Map<string, GeneratorSizeRule>();
 
 /** Walks the generator's layers: its smallest crop and the multiple crops must have. */
-export function generatorSizeRule(netG: NetG): GeneratorSizeRule {
-  let rule = generatorRules.get(netG);
+export function generatorSizeRule(netG: NetG, aa: Antialias = NO_ANTIALIAS): GeneratorSizeRule {
+  const key = `${netG} ${aa.down} ${aa.up}`;
+  let rule = generatorRules.get(key);
   if (!rule) {
     const halvings = isUnet(netG) ? UNET_DOWNSAMPLINGS[netG] : RESNET.downsamplings;
     const stride = isUnet(netG) ? UNET_DOWN.stride : RESNET.down.stride;
-    rule = { halvings, minSide: smallest((s) => generatorFits(netG, s)), multiple: stride ** halvings };
-    generatorRules.set(netG, rule);
+    rule = { halvings, minSide: smallest((s) => generatorFits(netG, s, aa)), multiple: stride ** halvings };
+    generatorRules.set(key, rule);
   }
   return rule;
 }
 
 /** The smallest crop for which the discriminator's patch map is not empty. */
-export function discriminatorMinSide(netD: NetD, nLayersD: number): number {
-  return smallest((s) => discriminatorOutputSide(netD, nLayersD, s) !== null);
+export function discriminatorMinSide(netD: NetD, nLayersD: number, antialias = false): number {
+  return smallest((s) => discriminatorOutputSide(netD, nLayersD, s, antialias) !== null);
 }
 
 const times = (n: number) => (n === 1 ? 'once' : n === 2 ? 'twice' : `${n} times`);
@@ -172,10 +205,10 @@ function generatorChoices(names: readonly NetG[]): string {
   return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} or ${parts.at(-1)}` : (parts[0] ?? '');
 }
 
-function generatorProblem(netG: NetG, crop: number): string | null {
-  if (generatorFits(netG, crop)) return null;
-  const rule = generatorSizeRule(netG);
-  const others = GENERATORS.filter((g) => g !== netG && generatorFits(g, crop));
+function generatorProblem(netG: NetG, crop: number, aa: Antialias): string | null {
+  if (generatorFits(netG, crop, aa)) return null;
+  const rule = generatorSizeRule(netG, aa);
+  const others = GENERATORS.filter((g) => g !== netG && generatorFits(g, crop, aa));
   const instead = others.length ? `, or keep ${crop} with ${generatorChoices(others)}` : '';
   const halves = `${netG} halves the image ${times(rule.halvings)}`;
   if (crop < rule.minSide) {
@@ -186,9 +219,9 @@ function generatorProblem(netG: NetG, crop: number): string | null {
   return `${halves} and doubles it back, so crops must be a multiple of ${rule.multiple}, not ${crop}: use ${sizes}${instead}`;
 }
 
-function discriminatorProblem(netD: NetD, nLayersD: number, crop: number): string | null {
-  if (discriminatorOutputSide(netD, nLayersD, crop) !== null) return null;
-  const min = discriminatorMinSide(netD, nLayersD);
+function discriminatorProblem(netD: NetD, nLayersD: number, crop: number, antialias: boolean): string | null {
+  if (discriminatorOutputSide(netD, nLayersD, crop, antialias) !== null) return null;
+  const min = discriminatorMinSide(netD, nLayersD, antialias);
   const halvings = discriminatorHalvings(netD, nLayersD);
   const names: Record<NetD, string> = {
     basic: 'the basic (70×70 PatchGAN) discriminator',
@@ -198,7 +231,7 @@ function discriminatorProblem(netD: NetD, nLayersD: number, crop: number): strin
   const name = names[netD];
   const options = [`a crop of ${min}`];
   for (let n = halvings - 1; n >= 1; n--) {
-    if (discriminatorOutputSide('n_layers', n, crop) === null) continue;
+    if (discriminatorOutputSide('n_layers', n, crop, antialias) === null) continue;
     options.push(netD === 'n_layers' ? `${n} D layers` : `the n_layers discriminator with ${n} D layers`);
     break;
   }
@@ -213,9 +246,12 @@ export interface NetworkSizeInput {
   netD: NetD;
   n_layers_D: number;
   crop_size: number;
+  /** CUT's networks; the reference's have none. The discriminator follows `down`. */
+  antialias?: Antialias;
 }
 
 /** Why these networks cannot train on crop_size × crop_size crops, in the user's terms; null when they can. */
 export function networkSizeProblem(o: NetworkSizeInput): string | null {
-  return generatorProblem(o.netG, o.crop_size) ?? discriminatorProblem(o.netD, o.n_layers_D, o.crop_size);
+  const aa = o.antialias ?? NO_ANTIALIAS;
+  return generatorProblem(o.netG, o.crop_size, aa) ?? discriminatorProblem(o.netD, o.n_layers_D, o.crop_size, aa.down);
 }

@@ -1,4 +1,4 @@
-import { type tf } from '../tf.js';
+import { tf } from '../tf.js';
 import type { ForwardContext } from '../layers/context.js';
 import type { Layer } from '../layers/layer.js';
 import type { ParamRegistry } from '../layers/params.js';
@@ -47,16 +47,20 @@ export class Network {
     return this.params.parameterCount();
   }
 
-  /** The reference's state_dict: trainable parameters and buffers, in its layout. */
-  torchStateDict(): Map<string, TorchTensor> {
-    const out = new Map<string, TorchTensor>();
-    for (const e of this.params.all()) {
-      const t = toTorchLayout(e.role, e.variable);
-      const data = t.dtype === 'int32' ? (t.dataSync() as Int32Array) : (t.dataSync() as Float32Array);
-      out.set(e.name, { shape: [...e.torchShape], data: data.slice() });
-      t.dispose();
+  /**
+   * The reference's state_dict: trainable parameters and buffers, in its layout. Asynchronous: a
+   * GPU backend (webgpu) cannot read synchronously; all reads are issued at once.
+   */
+  async torchStateDict(): Promise<Map<string, TorchTensor>> {
+    const entries = this.params.all();
+    const converted = entries.map((e) => toTorchLayout(e.role, e.variable));
+    try {
+      const values = await Promise.all(converted.map((t) => t.data<'float32' | 'int32'>()));
+      // A copy: the cpu backend hands out its own storage.
+      return new Map(entries.map((e, i) => [e.name, { shape: [...e.torchShape], data: values[i]!.slice() }]));
+    } finally {
+      tf.dispose(converted);
     }
-    return out;
   }
 
   /**

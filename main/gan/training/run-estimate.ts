@@ -9,7 +9,7 @@ import { RESNET_BLOCKS, UNET_DOWNSAMPLINGS } from '../networks/geometry.js';
 
 type ResolvedRunOptions = ModelOptions;
 /** The backends a run computes on (the studio's 'auto' resolved). */
-export type ComputeBackend = 'gpu' | 'node' | 'wasm' | 'cpu';
+export type ComputeBackend = 'gpu' | 'webgpu' | 'node' | 'wasm' | 'cpu';
 
 /** Number of epochs a run will train. */
 export function epochCount(o: Pick<ResolvedRunOptions, 'n_epochs' | 'n_epochs_decay' | 'epoch_count'>): number {
@@ -138,6 +138,7 @@ export function iterationLayerPasses(o: ResolvedRunOptions): number {
  */
 export const BACKEND_LAYER_OVERHEAD_S: Record<ComputeBackend, number> = {
   gpu: 0.0005,
+  webgpu: 0.001,
   node: 0.001,
   wasm: 0.007,
   cpu: 0.01,
@@ -150,6 +151,8 @@ export const BACKEND_LAYER_OVERHEAD_S: Record<ComputeBackend, number> = {
  */
 export const BACKEND_MACS_PER_SECOND: Record<ComputeBackend, number> = {
   gpu: 3e12,
+  // A mid-range GPU through WebGPU, before any run here measured it (then that figure is used).
+  webgpu: 1e12,
   node: 1e11,
   wasm: 5e10,
   cpu: 3e9,
@@ -162,6 +165,8 @@ export function architectureEfficiency(netG: ResolvedRunOptions['netG']): number
 
 export interface Estimate {
   backend: ComputeBackend;
+  /** True when scaled from a run measured on this machine, false when from built-in figures only. */
+  measured: boolean;
   secondsPerIteration: number;
   iterationsPerEpoch: number;
   secondsPerEpoch: number;
@@ -171,10 +176,27 @@ export interface Estimate {
   memoryBytes: number;
 }
 
-export function estimateRun(o: ResolvedRunOptions, images: number, backend: ComputeBackend): Estimate {
+/** A step this machine measured on a backend, with the options of the run that measured it. */
+export interface MeasuredStep {
+  secondsPerIteration: number;
+  options: ResolvedRunOptions;
+}
+
+/** Seconds per step from the built-in per-backend figures. */
+function modelledSeconds(o: ResolvedRunOptions, backend: ComputeBackend): number {
   const macs = iterationMacs(o) * o.batch_size;
-  const secondsPerIteration =
-    macs / (BACKEND_MACS_PER_SECOND[backend] * architectureEfficiency(o.netG)) + o.batch_size * iterationLayerPasses(o) * BACKEND_LAYER_OVERHEAD_S[backend];
+  const overhead = o.batch_size * iterationLayerPasses(o) * BACKEND_LAYER_OVERHEAD_S[backend];
+  return macs / (BACKEND_MACS_PER_SECOND[backend] * architectureEfficiency(o.netG)) + overhead;
+}
+
+/**
+ * Seconds per step and per epoch. With `measured` (this machine's latest run on `backend`), the
+ * built-in figures are scaled by how that run's measured step compares with what they predict for
+ * it, so the estimate follows this machine's actual speed on that backend.
+ */
+export function estimateRun(o: ResolvedRunOptions, images: number, backend: ComputeBackend, measured?: MeasuredStep): Estimate {
+  const scale = measured ? measured.secondsPerIteration / modelledSeconds(measured.options, backend) : 1;
+  const secondsPerIteration = modelledSeconds(o, backend) * scale;
   const perEpoch = Math.min(images, o.max_dataset_size ?? Number.POSITIVE_INFINITY);
   const iterationsPerEpoch = Math.ceil(perEpoch / o.batch_size);
   const c = networkCost(o);
@@ -185,7 +207,8 @@ export function estimateRun(o: ResolvedRunOptions, images: number, backend: Comp
   const memoryBytes = 4 * (o.batch_size * liveForwards + 4 * c.params) + 300 * 2 ** 20;
   const secondsPerEpoch = secondsPerIteration * iterationsPerEpoch;
   const epochs = epochCount(o);
-  return { backend, secondsPerIteration, iterationsPerEpoch, secondsPerEpoch, epochs, totalSeconds: secondsPerEpoch * epochs, memoryBytes };
+  const totalSeconds = secondsPerEpoch * epochs;
+  return { backend, measured: Boolean(measured), secondsPerIteration, iterationsPerEpoch, secondsPerEpoch, epochs, totalSeconds, memoryBytes };
 }
 
 /**

@@ -22,8 +22,7 @@ export async function writeSampleGrid(file: string, rows: tf.Tensor4D[][], gap =
         const rgb = image.shape[3] === 1 ? tf.tile(image, [1, 1, 1, 3]) : image;
         return tf.cast(tf.clipByValue(tf.round(tf.mul(tf.add(rgb, 1), 127.5)), 0, 255), 'int32');
       });
-      const data = pixels.dataSync();
-      pixels.dispose();
+      const data = await pixels.data().finally(() => pixels.dispose());
       const [, ih, iw] = image.shape;
       for (let y = 0; y < Math.min(ih, h); y++) {
         const rowStart = ((r * (h + gap) + y) * width + c * (w + gap)) * 3;

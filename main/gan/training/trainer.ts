@@ -1,6 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { GpuOutOfMemoryError } from '../backend/gpu-errors.js';
+import { guardGpuWork } from '../backend/webgpu-runtime.js';
 import { tf } from '../tf.js';
+import { gpuOutOfMemoryAdvice } from '../models/gpu-memory.js';
 import { translateBatch } from '../models/inference.js';
 import type { GanModel, TrainingBatch } from '../models/model.js';
 import { saveModelCheckpoint, type TrainingProgress } from '../models/model-checkpoint.js';
@@ -95,7 +98,7 @@ export class Trainer {
         } finally {
           tf.dispose([batch.A, batch.B]);
         }
-        this.model.optimizeParameters();
+        await this.guarded(() => this.model.optimizeParameters());
         const n = this.model.currentVisuals().get('real_A')!.shape[0];
         const before = progress.totalIters;
         progress.epochIter += n;
@@ -120,6 +123,20 @@ export class Trainer {
       if (signal?.aborted) return { progress, stopped: true, latestCheckpoint: latest };
     }
     return { progress, stopped: false, latestCheckpoint: latest };
+  }
+
+  /**
+   * GPU work that fails does not throw by itself (webgpu): it poisons the weights. The run stops
+   * without saving, so its last checkpoint stays good; out of memory says what would fit.
+   */
+  private async guarded<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await guardGpuWork(work);
+    } catch (e) {
+      if (!(e instanceof GpuOutOfMemoryError)) throw e;
+      const o = this.model.options;
+      throw new GpuOutOfMemoryError(`${e.message}. ${gpuOutOfMemoryAdvice(o, o.crop_size, e.capacityBytes)}`, e.capacityBytes);
+    }
   }
 
   private reportIteration(p: TrainingProgress): void {
@@ -158,12 +175,14 @@ export class Trainer {
   async writeSample(totalIters: number): Promise<string | null> {
     if (!this.sampleInputs) return null;
     const file = path.join(this.runDir, 'samples', `iter_${String(totalIters).padStart(8, '0')}.png`);
-    const rows = sampleRows(this.model, this.sampleInputs);
-    try {
-      await writeSampleGrid(file, rows);
-    } finally {
-      for (const row of rows) tf.dispose(row);
-    }
+    await this.guarded(async () => {
+      const rows = sampleRows(this.model, this.sampleInputs!);
+      try {
+        await writeSampleGrid(file, rows);
+      } finally {
+        for (const row of rows) tf.dispose(row);
+      }
+    });
     this.events.onSample?.({ file, totalIters });
     this.clock.resume();
     return file;

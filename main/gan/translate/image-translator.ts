@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { tf } from '../tf.js';
 import { exportOnnx } from '../io/onnx-export.js';
-import { createOnnxTranslator } from '../io/onnx-translator.js';
+import { ARENA_MAX_PIXELS, createOnnxTranslator } from '../io/onnx-translator.js';
 import { loadTranslator } from '../models/generator-file.js';
 import { translateBatch, type InferenceMode } from '../models/inference.js';
 import { tfjsTileEngine, type PlainImage, type TileEngine } from '../models/tiled-inference.js';
@@ -40,7 +40,7 @@ const GPU_CAP_BYTES = 4 * 2 ** 30;
 
 function providerMemory(provider: string): EngineMemory {
   // CoreML runs in the Mac's unified memory; CUDA and DirectML in the GPU's own.
-  return provider === 'cuda' || provider === 'dml' ? { kind: 'gpu', capBytes: GPU_CAP_BYTES } : { kind: 'native', capBytes: Infinity };
+  return provider === 'cuda' || provider === 'dml' ? { kind: 'gpu', capBytes: GPU_CAP_BYTES } : { kind: 'native', capBytes: Infinity, arenaMaxPixels: ARENA_MAX_PIXELS };
 }
 
 function tfjsMemory(backend: string): EngineMemory {
@@ -104,11 +104,13 @@ function tfjsImageTranslator(net: Awaited<ReturnType<typeof loadTranslator>>['ne
     arch,
     multiple: sizeMultiple(arch.netG),
     concurrency: 1,
-    run: async (image) =>
-      tf.tidy(() => {
+    run: async (image) => {
+      const y = tf.tidy(() => {
         const x = tf.tensor4d(image.data, [1, image.height, image.width, image.channels]);
-        return translateBatch(net, arch.netG, x, { mode }).dataSync() as Float32Array;
-      }),
+        return translateBatch(net, arch.netG, x, { mode });
+      });
+      return (await y.data().finally(() => y.dispose())) as Float32Array;
+    },
     tiles: tfjsTileEngine(net, arch, { mode }),
     memory: tfjsMemory(tf.getBackend()),
     stageRunner: async () => tfjsStageRunner(net),

@@ -5,12 +5,14 @@ import { paddedSide, parameterFloats, peakActivationFloats } from './network-lim
 /**
  * What a whole-image translation costs in memory, per engine, before it runs. The walk in
  * network-limits.ts gives the floats alive at the forward pass's peak; each engine's factor on it
- * was measured on resnet_9blocks, ngf 64 (peak RSS or wasm heap, 0.26–3 MP):
- * - onnxruntime (CPU): RSS after opening + 2.5–2.7 × the peak (its arena rounds buffers up and
- *   convolutions take working space): 2.8 here.
+ * was measured on resnet_9blocks, ngf 64 (peak RSS or wasm heap, 0.26–4.3 MP):
+ * - onnxruntime (CPU) with its memory arena (images up to 4 MP): RSS after opening + 2.5–2.7 × the
+ *   peak (the arena grows in powers of two; convolutions take working space): 2.8 here.
+ * - onnxruntime without the arena (larger images, see onnx-translator.ts): 1.9 × the peak at 4.3 MP:
+ *   2.0 here.
  * - tfjs on wasm: heap ≈ 3 × the peak + the weights (XNNPACK's packed filters, heap
  *   fragmentation); the wasm32 heap stops at 4 GiB, of which 3.5 are usable.
- * - tfjs native or on a GPU: as onnxruntime, against the device's memory where it is known.
+ * - tfjs native or on a GPU: as onnxruntime with its arena, against the device's memory where known.
  */
 export type MemoryKind = 'native' | 'wasm' | 'gpu';
 
@@ -18,9 +20,12 @@ export interface EngineMemory {
   kind: MemoryKind;
   /** The engine's own ceiling (wasm heap, GPU memory); Infinity where system memory is the limit. */
   capBytes: number;
+  /** Images above this many pixels run without onnxruntime's arena (its lower factor applies). */
+  arenaMaxPixels?: number;
 }
 
 const FACTOR: Record<MemoryKind, number> = { native: 2.8, wasm: 3.2, gpu: 2.8 };
+const WITHOUT_ARENA = 2.0;
 /** onnxruntime's session, the decoded image and its output, and what the process holds already. */
 const BASE_BYTES = 256 * 2 ** 20;
 export const WASM_CAP_BYTES = 3.5 * 2 ** 30;
@@ -28,7 +33,8 @@ export const WASM_CAP_BYTES = 3.5 * 2 ** 30;
 /** Bytes a whole-image pass of a w×h image needs (padded to the network's multiple). */
 export function wholeImageBytes(arch: GeneratorArch, memory: EngineMemory, width: number, height: number): number {
   const activations = 4 * peakActivationFloats(arch, paddedSide(arch, height), paddedSide(arch, width));
-  return FACTOR[memory.kind] * activations + 3 * 4 * parameterFloats(arch) + BASE_BYTES;
+  const factor = memory.arenaMaxPixels !== undefined && width * height > memory.arenaMaxPixels ? WITHOUT_ARENA : FACTOR[memory.kind];
+  return factor * activations + 3 * 4 * parameterFloats(arch) + BASE_BYTES;
 }
 
 /**

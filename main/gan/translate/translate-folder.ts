@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { WriteFormat } from '../../data/image-io.js';
+import type { WriteFormat } from '../../data/image-write.js';
 import { PublishConflictError } from '../../data/publish.js';
 import { headerSize, keepsAlpha, readForTranslation, resizedSize, writeTranslation, type TranslationInput } from '../../data/translation-input.js';
 import { isImagePath, scanImageFolderStrict } from '../../data/scan.js';

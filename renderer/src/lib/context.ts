@@ -1,12 +1,14 @@
 import { getContext, setContext } from 'svelte';
 import type { StudioClient } from './client/types.js';
 import type { Router } from './stores/router.svelte.js';
+import type { ShortcutSettings } from './stores/shortcuts.svelte.js';
 import type { StudioStore } from './stores/studio.svelte.js';
 
 export interface AppContext {
   client: StudioClient;
   store: StudioStore;
   router: Router;
+  shortcuts: ShortcutSettings;
 }
 
 const KEY = Symbol('tandem');

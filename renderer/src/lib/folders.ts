@@ -1,6 +1,6 @@
 // Server-side folder listing for the folder browser under `tandem serve` ('fs.listFolders'). An
 // older studio answers 'unknown-method'; the renderer then falls back to a text field.
-import type { FolderListing } from '../../../main/api/entities.js';
+import type { FolderListing } from '$api/entities.js';
 import type { StudioClient } from './client/types.js';
 
 export type { FolderListing };

@@ -1,7 +1,7 @@
 // What a run can do as a model: translate one way or both, be fine-tuned in its project, be
 // exported. These mirror the service's rules (main/studio/fine-tune.ts, models-service.ts) so the
 // UI can say why before asking; the service stays the judge.
-import type { ImportedModelInfo, ModelFormat, Project, ProjectKind, RunSummary } from '../../../main/api/entities.js';
+import type { ImportedModelInfo, ModelFormat, Project, ProjectKind, RunSummary } from '$api/entities.js';
 
 type RunLike = Pick<RunSummary, 'model' | 'origin' | 'imported' | 'status' | 'lastCheckpoint' | 'name'>;
 
@@ -87,7 +87,13 @@ export function modelStem(run: Pick<RunSummary, 'name' | 'model' | 'imported'>, 
  * are empty (the studio picks a fresh name in the project's models folder). An ONNX name gets
  * its .onnx; a folder without a name gets `stem`.
  */
-export function modelExportPath(o: { folder: string; name: string; format: ModelFormat; artifactDir: string | null; stem: string }): string | undefined {
+export function modelExportPath(o: {
+  folder: string;
+  name: string;
+  format: ModelFormat;
+  artifactDir: string | null;
+  stem: string;
+}): string | undefined {
   const folder = o.folder.trim();
   let name = o.name.trim();
   if (!folder && !name) return undefined;

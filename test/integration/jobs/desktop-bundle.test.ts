@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobSupervisor } from '../../../main/jobs/supervisor.js';
 import { REFERENCE_DIR } from '../../helpers/reference-fixtures.js';
 import { REPO } from '../../helpers/run-cli.js';
+import { swiftShaderEnv, swiftShaderSkipReason } from '../../helpers/webgpu-backend.js';
 
 // Inside the repository (gitignored), so the bundles find node_modules as they do in out/.
 const scratch = path.join(REPO, '.tmp');
@@ -45,4 +46,24 @@ describe('the bundled job process', () => {
       await supervisor.shutdown();
     }
   });
+
+  const noGpu = swiftShaderSkipReason();
+  it.skipIf(noGpu)(`loads dawn.node from node_modules and runs a job on webgpu${noGpu ? ` (skipped: ${noGpu})` : ''}`, async () => {
+    const entry = path.join(out, 'jobs', 'child-main.js');
+    const supervisor = new JobSupervisor({ entry, env: { ...process.env, ...swiftShaderEnv(), TANDEM_BACKEND: 'webgpu' } });
+    const lines: string[] = [];
+    supervisor.on((e) => {
+      if (e.type === 'message' && e.message.type === 'ready') lines.push(e.message.backendLine);
+    });
+    try {
+      const id = supervisor.enqueue({ kind: 'import', file: path.join(REFERENCE_DIR, 'pth', 'resnet6_ngf8_instance.pth'), out: path.join(out, 'imported-webgpu.tandem') });
+      const info = await supervisor.settled(id);
+      expect(info.reason).toBeUndefined();
+      expect(info.state).toBe('finished');
+      expect(lines[0]).toBe('backend: webgpu (SwiftShader driver 5.0.0, vulkan, software) — requested via TANDEM_BACKEND=webgpu');
+      expect(existsSync(path.join(out, 'imported-webgpu.tandem'))).toBe(true);
+    } finally {
+      await supervisor.shutdown();
+    }
+  }, 120_000);
 });

@@ -5,7 +5,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StudioClient } from '../../../main/server/client.js';
+import { NodeStudioClient } from '../../../main/server/client.js';
 import { startServe, type ServeProcess } from '../../helpers/serve-process.js';
 
 let work: string;
@@ -72,7 +72,7 @@ describe('tandem serve under malformed requests', () => {
       expect(serve.child.exitCode, `tandem serve exited after: ${what}`).toBeNull();
     }
 
-    const client = await StudioClient.connect(`ws://127.0.0.1:${port}/api?token=${token}`);
+    const client = await NodeStudioClient.connect(`ws://127.0.0.1:${port}/api?token=${token}`);
     try {
       const projects = await client.call('projects.list', {});
       expect(projects.ok).toBe(true);

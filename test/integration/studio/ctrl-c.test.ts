@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudioEvent } from '../../../main/api/events.js';
 import { writeDemoDatasets } from '../../../main/data/demo.js';
-import { StudioClient } from '../../../main/server/client.js';
+import { NodeStudioClient } from '../../../main/server/client.js';
 import { startServe, type ServeProcess } from '../../helpers/serve-process.js';
 import { tempDir, until, unwrap } from '../../unit/studio/helpers.js';
 
@@ -26,15 +26,15 @@ afterAll(async () => {
 });
 
 /** `tandem serve` in a process group of its own, as a shell runs a foreground command. */
-async function serve(): Promise<{ studio: ServeProcess; client: StudioClient }> {
+async function serve(): Promise<{ studio: ServeProcess; client: NodeStudioClient }> {
   const studio = startServe(join(tmp.dir, 'data'), tmp.dir, { ownProcessGroup: true, stderr: 'pipe' });
   running.push(studio);
   const port = new URL(await studio.url).port;
-  return { studio, client: await StudioClient.connect(`ws://127.0.0.1:${port}/api`) };
+  return { studio, client: await NodeStudioClient.connect(`ws://127.0.0.1:${port}/api`) };
 }
 
 /** A terminal's Ctrl-C: SIGINT to every process of the foreground group. */
-async function ctrlC(studio: ServeProcess, client: StudioClient): Promise<number | null> {
+async function ctrlC(studio: ServeProcess, client: NodeStudioClient): Promise<number | null> {
   process.kill(-studio.child.pid!, 'SIGINT');
   const code = await studio.exited;
   await client.close();

@@ -12,7 +12,7 @@ import type { ModelExport, Run } from '../../../main/api/entities.js';
 import { writeDemoDatasets, type DemoDatasets } from '../../../main/data/demo.js';
 import { JobSupervisor } from '../../../main/jobs/supervisor.js';
 import type { Studio } from '../../../main/studio/studio.js';
-import { SupervisorJobRunner } from '../../../main/studio/supervisor-runner.js';
+import { SupervisorJobRunner } from '../../../main/studio/job-runner.js';
 import { REFERENCE_DIR } from '../../helpers/reference-fixtures.js';
 import { openStudio, tempDir, until, unwrap } from '../../unit/studio/helpers.js';
 

@@ -6,17 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudioEvent } from '../../../main/api/events.js';
 import { writeDemoDatasets, type DemoDatasets } from '../../../main/data/demo.js';
 import { JobSupervisor } from '../../../main/jobs/supervisor.js';
-import { StudioClient } from '../../../main/server/client.js';
+import { NodeStudioClient } from '../../../main/server/client.js';
 import { startStudioServer, type RunningServer } from '../../../main/server/server.js';
 import type { Studio } from '../../../main/studio/studio.js';
-import { SupervisorJobRunner } from '../../../main/studio/supervisor-runner.js';
+import { SupervisorJobRunner } from '../../../main/studio/job-runner.js';
 import { openStudio, tempDir, until, unwrap } from '../../unit/studio/helpers.js';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
 let demo: DemoDatasets;
 let studio: Studio;
 let server: RunningServer;
-let client: StudioClient;
+let client: NodeStudioClient;
 
 beforeAll(async () => {
   tmp = await tempDir('tandem-e2e-');
@@ -25,7 +25,7 @@ beforeAll(async () => {
   const env = { ...process.env, TANDEM_WASM_THREADS: '1', TANDEM_BACKEND: 'wasm' };
   studio = await openStudio(join(tmp.dir, 'data'), new SupervisorJobRunner(new JobSupervisor({ env }), 10_000));
   server = await startStudioServer({ studio, port: 0 });
-  client = await StudioClient.connect(`ws://127.0.0.1:${server.port}/api`);
+  client = await NodeStudioClient.connect(`ws://127.0.0.1:${server.port}/api`);
 });
 
 afterAll(async () => {

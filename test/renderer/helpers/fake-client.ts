@@ -5,7 +5,9 @@ import type { StudioEvent } from '../../../main/api/events.js';
 import type { MethodInput, MethodName, MethodOutput, StudioApi } from '../../../main/api/methods.js';
 import type { ConnectionState, ShellBridge, StudioClient } from '../../../renderer/src/lib/client/types.js';
 
-export type Handlers = { [M in MethodName]?: (params: MethodInput<M>) => MethodOutput<M> | ApiResult<MethodOutput<M>> };
+type Answer<M extends MethodName> = MethodOutput<M> | ApiResult<MethodOutput<M>>;
+/** Canned answers; a promise lets a test choose when (and in which order) answers arrive. */
+export type Handlers = { [M in MethodName]?: (params: MethodInput<M>) => Answer<M> | Promise<Answer<M>> };
 
 export class FakeClient implements StudioClient {
   readonly transport = 'ws' as const;
@@ -35,7 +37,7 @@ export class FakeClient implements StudioClient {
     this.calls.push({ method, params });
     const h = (this.handlers as Record<string, ((p: unknown) => unknown) | undefined>)[method];
     if (!h) return { ok: false, error: { code: 'unknown-method', message: `no ${method}` } };
-    const out = h(params);
+    const out = await h(params);
     if (out && typeof out === 'object' && 'ok' in out && typeof (out as { ok: unknown }).ok === 'boolean') return out as ApiResult<unknown>;
     return { ok: true, result: out };
   }

@@ -272,7 +272,7 @@ function handle(method: string, params: Record<string, unknown>): { ok: true; re
     case 'fs.listFolders': return ok(listFolders(params));
     case 'exports.list': return ok(exportsList.filter((e) => e.projectId === params.projectId));
     case 'settings.get': return ok({ backend: 'auto', schedule: runScheduleSchema.parse({}) });
-    case 'backend.info': return ok({ requested: 'auto', installed: { gpu: false, node: false, wasm: true, cpu: true }, lastReported: { line: 'backend: wasm (SIMD, 2 threads); tensorflow: not installed', at: now }, jobsAvailable: true });
+    case 'backend.info': return ok({ requested: 'auto', installed: { gpu: false, node: false, wasm: true, cpu: true }, lastReported: { line: 'backend: wasm (SIMD, 2 threads); tensorflow: not installed', at: now }, jobsAvailable: true, webgpu: null, measured: {} });
     case 'runs.pause': case 'runs.resume': case 'runs.stop':
       return ok(runs.find((x) => x.id === params.runId));
     default: return { ok: false, error: { code: 'unknown-method', message: `The studio has no method ${method}.` } };

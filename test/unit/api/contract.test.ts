@@ -10,14 +10,15 @@ const apiDir = fileURLToPath(new URL('../../../main/api/', import.meta.url));
 
 describe('main/api', () => {
   it('imports only zod, its own modules and the engine modules it shares, which stay free of Node and tfjs', () => {
-    // The engine modules the contract shares (the option schema, the network geometry, the estimator).
+    // The modules the contract shares: the option table, the network geometry, the estimator, and
+    // the job kinds and states of the jobs protocol.
+    const optionsDir = join(apiDir, '../options');
     const shared = [
-      '../gan/models/options.ts',
-      '../gan/models/cut-options.ts',
-      '../gan/networks/names.ts',
-      '../gan/networks/geometry.ts',
-      '../gan/training/run-estimate.ts',
-    ].map((p) => join(apiDir, p));
+      ...readdirSync(optionsDir).map((n) => join(optionsDir, n)),
+      ...['../gan/models/options.ts', '../gan/networks/names.ts', '../gan/networks/geometry.ts', '../gan/training/run-estimate.ts', '../jobs/job-names.ts'].map((p) =>
+        join(apiDir, p),
+      ),
+    ];
     const files = [
       ...readdirSync(apiDir)
         .filter((n) => n.endsWith('.ts'))

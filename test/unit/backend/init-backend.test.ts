@@ -8,6 +8,7 @@ describe('resolveBackendRequest', () => {
     expect(resolveBackendRequest(undefined, {})).toBe('auto');
     expect(resolveBackendRequest('', { TANDEM_BACKEND: '' })).toBe('auto');
     expect(resolveBackendRequest('GPU', {})).toBe('tfjs-node-gpu');
+    expect(resolveBackendRequest('WebGPU', {})).toBe('webgpu');
     expect(resolveBackendRequest('tensorflow-gpu', {})).toBe('tfjs-node-gpu');
     expect(resolveBackendRequest('node', {})).toBe('tfjs-node');
     expect(resolveBackendRequest('tensorflow', {})).toBe('tfjs-node');
@@ -16,7 +17,7 @@ describe('resolveBackendRequest', () => {
   });
 
   it('rejects unknown names, listing the valid ones', () => {
-    expect(() => resolveBackendRequest('webgpu', {})).toThrow(/Unknown requested backend 'webgpu'.*auto, gpu\|tensorflow-gpu, node\|tensorflow, wasm, cpu/);
+    expect(() => resolveBackendRequest('vulkan', {})).toThrow(/Unknown requested backend 'vulkan'.*auto, gpu\|tensorflow-gpu, webgpu, node\|tensorflow, wasm, cpu/);
     expect(() => resolveBackendRequest(undefined, { TANDEM_BACKEND: 'metal' })).toThrow(/TANDEM_BACKEND 'metal'/);
   });
 });
@@ -37,13 +38,19 @@ describe('initBackend', () => {
       expect(tf.getBackend()).toBe('wasm');
       expect(report.tried.map((t) => [t.variant, t.ok])).toEqual([
         ['tfjs-node-gpu', false],
+        ['webgpu', false],
         ['tfjs-node', false],
         [report.variant, true],
       ]);
       const cores = Math.min(8, os.availableParallelism());
       expect(report.threads).toBe(cores);
       expect(report.variant).toBe(cores > 1 ? 'wasm-simd-threads' : 'wasm-simd');
-      expect(report.line).toBe(`backend: wasm (SIMD, ${cores} thread${cores > 1 ? 's' : ''}) — tfjs-node-gpu not installed; tfjs-node not installed`);
+      // No GPU here: webgpu finds no Vulkan driver (or only SwiftShader, where a test environment points Vulkan at it).
+      const webgpuReason = report.tried.find((t) => t.variant === 'webgpu')!.reason;
+      expect(webgpuReason).toMatch(/^(no Vulkan driver installed|only a software adapter .*|no WebGPU adapter found)$/);
+      expect(report.line).toBe(
+        `backend: wasm (SIMD, ${cores} thread${cores > 1 ? 's' : ''}) — tfjs-node-gpu not installed; webgpu ${webgpuReason}; tfjs-node not installed`,
+      );
       expect(await initBackend()).toBe(report);
       expect(await initBackend('wasm')).toBe(report);
       expect(currentBackendReport()).toBe(report);

@@ -47,12 +47,12 @@ describe('Tandem wasm conv kernels match the cpu backend', () => {
   });
 
   for (const c of CASES) {
-    it(`conv2d gradients, ${name(c)}`, () => {
+    it(`conv2d gradients, ${name(c)}`, async () => {
       const x = tf.randomNormal(c.x) as tf.Tensor4D;
       const w = tf.randomNormal(c.filter) as tf.Tensor4D;
       const dy = tf.tidy(() => tf.randomNormal(tf.conv2d(x, w, c.stride, c.pad).shape)) as tf.Tensor4D;
-      expectMatchesCpu(() => tf.grad((f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, f as tf.Tensor4D, c.stride, c.pad), dy)))(w));
-      expectMatchesCpu(() => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(v as tf.Tensor4D, w, c.stride, c.pad), dy)))(x));
+      await expectMatchesCpu(() => tf.grad((f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, f as tf.Tensor4D, c.stride, c.pad), dy)))(w));
+      await expectMatchesCpu(() => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(v as tf.Tensor4D, w, c.stride, c.pad), dy)))(x));
       tf.dispose([x, w, dy]);
     });
   }
@@ -67,21 +67,21 @@ describe('Tandem wasm conv kernels match the cpu backend', () => {
     { x: [2, 2, 2, 20], k: 4, cin: 20, cout: 7 },
   ];
   for (const t of TRANSPOSED) {
-    it(`conv2dTranspose k${t.k} s2 p1 to 2n, x${t.x.join('x')} -> ${t.cout}: forward and gradients`, () => {
+    it(`conv2dTranspose k${t.k} s2 p1 to 2n, x${t.x.join('x')} -> ${t.cout}: forward and gradients`, async () => {
       const [n, h, w] = t.x;
       const outShape: [number, number, number, number] = [n, 2 * h, 2 * w, t.cout];
       const x = tf.randomNormal(t.x) as tf.Tensor4D;
       const filter = tf.randomNormal([t.k, t.k, t.cout, t.cin]) as tf.Tensor4D;
       const dy = tf.randomNormal(outShape) as tf.Tensor4D;
       const up = (v: tf.Tensor, f: tf.Tensor) => tf.conv2dTranspose(v as tf.Tensor4D, f as tf.Tensor4D, outShape, 2, 1);
-      expectMatchesCpu(() => up(x, filter));
-      expectMatchesCpu(() => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(up(v, filter), dy)))(x));
-      expectMatchesCpu(() => tf.grad((f: tf.Tensor) => tf.sum(tf.mul(up(x, f), dy)))(filter));
+      await expectMatchesCpu(() => up(x, filter));
+      await expectMatchesCpu(() => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(up(v, filter), dy)))(x));
+      await expectMatchesCpu(() => tf.grad((f: tf.Tensor) => tf.sum(tf.mul(up(x, f), dy)))(filter));
       tf.dispose([x, filter, dy]);
     });
   }
 
-  it('chunks the filter gradient over output rows when a tap would exceed the temp budget', () => {
+  it('chunks the filter gradient over output rows when a tap would exceed the temp budget', async () => {
     const x = tf.randomNormal([2, 9, 11, 5]) as tf.Tensor4D;
     const dy = tf.randomNormal([2, 5, 6, 7]) as tf.Tensor4D;
     const attrs = { strides: 2, pad: 1, dataFormat: 'NHWC' } as const;
@@ -89,11 +89,11 @@ describe('Tandem wasm conv kernels match the cpu backend', () => {
     const w = tf.zeros([3, 3, 5, 7]);
     const reference = onCpu(() => tf.grad((f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, f as tf.Tensor4D, 2, 1), dy)))(w));
     const chunked = conv2dBackpropFilter(x, dy, [3, 3, 5, 7], attrs, 100);
-    expect(relativeError(chunked, reference)).toBeLessThan(1e-4);
+    expect(await relativeError(chunked, reference)).toBeLessThan(1e-4);
     tf.dispose([x, dy, w, chunked]);
   });
 
-  it('chunks the stride-1 (wide-row) filter gradient too', () => {
+  it('chunks the stride-1 (wide-row) filter gradient too', async () => {
     const x = tf.randomNormal([2, 9, 11, 5]) as tf.Tensor4D;
     const dy = tf.randomNormal([2, 9, 11, 7]) as tf.Tensor4D;
     const attrs = { strides: 1, pad: 1, dataFormat: 'NHWC' } as const;
@@ -101,7 +101,7 @@ describe('Tandem wasm conv kernels match the cpu backend', () => {
     const reference = onCpu(() => tf.grad((f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, f as tf.Tensor4D, 1, 1), dy)))(w));
     for (const budget of [100, 2000]) {
       const chunked = conv2dBackpropFilter(x, dy, [3, 3, 5, 7], attrs, budget);
-      expect(relativeError(chunked, reference)).toBeLessThan(1e-4);
+      expect(await relativeError(chunked, reference)).toBeLessThan(1e-4);
       chunked.dispose();
     }
     tf.dispose([x, dy, w]);

@@ -37,7 +37,7 @@ describe('Winograd F(2×2, 3×3) convolutions on wasm match the cpu backend', ()
 
   for (const c of DIRECT) {
     const label = `x${c.x.join('x')} → ${c.co} pads ${c.pads.join(',')}`;
-    it(`forward conv, ${label}`, () => {
+    it(`forward conv, ${label}`, async () => {
       const x = tf.randomNormal(c.x) as tf.Tensor4D;
       const w = tf.randomNormal([3, 3, c.x[3], c.co]) as tf.Tensor4D;
       const [top, bottom, left, right] = c.pads;
@@ -45,14 +45,14 @@ describe('Winograd F(2×2, 3×3) convolutions on wasm match the cpu backend', ()
       for (const budget of [undefined, 200]) {
         const before = tf.memory().numTensors;
         const y = viaWinograd(x, w, c.pads, false, budget);
-        expect(relativeError(y, reference)).toBeLessThan(1e-4);
+        expect(await relativeError(y, reference)).toBeLessThan(1e-4);
         y.dispose();
         expect(tf.memory().numTensors).toBe(before);
       }
       tf.dispose([x, w]);
     });
 
-    it(`flipped filter (input gradient's conv), ${label}`, () => {
+    it(`flipped filter (input gradient's conv), ${label}`, async () => {
       // w [3,3,CI,CO] as a forward filter from CI to CO; the flipped transform maps CO channels to CI.
       const dy = tf.randomNormal([...c.x.slice(0, 3), c.co] as Shape4) as tf.Tensor4D;
       const w = tf.randomNormal([3, 3, c.x[3], c.co]) as tf.Tensor4D;
@@ -61,7 +61,7 @@ describe('Winograd F(2×2, 3×3) convolutions on wasm match the cpu backend', ()
       const reference = onCpu(() => tf.conv2d(dy, flippedSwapped(), 1, [[0, 0], [top, bottom], [left, right], [0, 0]]));
       const before = tf.memory().numTensors;
       const dx = viaWinograd(dy, w, c.pads, true);
-      expect(relativeError(dx, reference)).toBeLessThan(1e-4);
+      expect(await relativeError(dx, reference)).toBeLessThan(1e-4);
       dx.dispose();
       expect(tf.memory().numTensors).toBe(before);
       tf.dispose([dy, w]);
@@ -69,7 +69,7 @@ describe('Winograd F(2×2, 3×3) convolutions on wasm match the cpu backend', ()
   }
 
   for (const c of DIRECT) {
-    it(`filter gradient, x${c.x.join('x')} → ${c.co} pads ${c.pads.join(',')}`, () => {
+    it(`filter gradient, x${c.x.join('x')} → ${c.co} pads ${c.pads.join(',')}`, async () => {
       const x = tf.randomNormal(c.x) as tf.Tensor4D;
       const [top, bottom, left, right] = c.pads;
       const pad: [[0, 0], [number, number], [number, number], [0, 0]] = [[0, 0], [top, bottom], [left, right], [0, 0]];
@@ -81,7 +81,7 @@ describe('Winograd F(2×2, 3×3) convolutions on wasm match the cpu backend', ()
         const before = tf.memory().numTensors;
         const dw = winogradFilterGradient(x, dy, top, left, budget);
         expect(dw.shape).toEqual([3, 3, c.x[3], c.co]);
-        expect(relativeError(dw, reference)).toBeLessThan(1e-4);
+        expect(await relativeError(dw, reference)).toBeLessThan(1e-4);
         dw.dispose();
         expect(tf.memory().numTensors).toBe(before);
       }
@@ -107,17 +107,17 @@ describe('Winograd F(2×2, 3×3) convolutions on wasm match the cpu backend', ()
     expect(winogradApplies([3, 3, 256, 256], [2, 2], [1, 1], 64 * 64, 'filter')).toBe(false);
   });
 
-  it('runs a ResNet-block-sized conv and its gradients through the registered kernels', () => {
+  it('runs a ResNet-block-sized conv and its gradients through the registered kernels', async () => {
     // 48×48 output pixels ≥ the forward threshold; 128 channels each way; reflection-padded input.
     const x = tf.randomNormal([1, 50, 50, 128]) as tf.Tensor4D;
     const w = tf.mul(tf.randomNormal([3, 3, 128, 128]), 0.05) as tf.Tensor4D;
     const dy = tf.randomNormal([1, 48, 48, 128]) as tf.Tensor4D;
-    expectMatchesCpu(() => tf.conv2d(x, w, 1, 0));
-    expectMatchesCpu(() => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(v as tf.Tensor4D, w, 1, 0), dy)))(x));
+    await expectMatchesCpu(() => tf.conv2d(x, w, 1, 0));
+    await expectMatchesCpu(() => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(v as tf.Tensor4D, w, 1, 0), dy)))(x));
     tf.dispose([x, w, dy]);
   });
 
-  it('runs a ResNet-block filter gradient (32×32, 256 channels, batch 2) through the registered kernel', () => {
+  it('runs a ResNet-block filter gradient (32×32, 256 channels, batch 2) through the registered kernel', async () => {
     // Batch 2 at 32×32: the Winograd threshold is met with room to spare, and tile rows span two images.
     const x = tf.randomNormal([2, 34, 34, 256]) as tf.Tensor4D;
     const w = tf.zeros([3, 3, 256, 256]) as tf.Tensor4D;
@@ -129,7 +129,7 @@ describe('Winograd F(2×2, 3×3) convolutions on wasm match the cpu backend', ()
     const direct = withoutWinograd(() => tf.tidy(() => dW().dataSync() as Float32Array));
     const before = tf.memory().numTensors;
     const viaWinogradKernel = dW();
-    expect(relativeError(viaWinogradKernel, direct)).toBeLessThan(1e-4);
+    expect(await relativeError(viaWinogradKernel, direct)).toBeLessThan(1e-4);
     viaWinogradKernel.dispose();
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, w, dy]);

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readTorchCheckpointFile, extractStateDict } from '../../../main/gan/io/torch-checkpoint.js';
+import { readTorchCheckpointFile } from '../../../main/gan/io/torch-checkpoint.js';
+import { extractStateDict } from '../../../main/gan/io/torch-state-dict.js';
 import { evalContext } from '../../../main/gan/layers/context.js';
 import { defineCutD, defineCutG, defineF } from '../../../main/gan/networks/define-cut.js';
 import { tf } from '../../../main/gan/tf.js';
@@ -26,7 +27,7 @@ describe('the anti-aliased CUT generator', () => {
     g.loadTorchStateDict(stateDict);
     const meta = JSON.parse(readFileSync(`${CASE}.json`, 'utf8')) as { param_count: number; state_dict_keys: number };
     expect(g.parameterCount()).toBe(meta.param_count);
-    const saved = g.torchStateDict();
+    const saved = await g.torchStateDict();
     expect(saved.size).toBe(meta.state_dict_keys);
     // The blur filters are saved with the weights, as the official state_dict has them.
     expect([...saved.keys()].filter((k) => k.endsWith('.filt'))).toEqual(['model.7.filt', 'model.11.filt', 'model.21.filt', 'model.25.filt']);

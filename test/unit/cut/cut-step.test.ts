@@ -52,7 +52,7 @@ export async function checkOfficialStep(name: string): Promise<void> {
   const flips = fx.rng_events.filter((e) => e.kind === 'flip').map((e) => e.value!);
 
   await expectNceLayers(fx, model, 'data_dependent_initialize', flips[0] ?? false);
-  model.dataDependentInitialize();
+  await model.dataDependentInitialize();
   expectLosses(model.currentLosses(), fx.losses.data_dependent_initialize, model.lossNames);
 
   await expectNceLayers(fx, model, 'optimize_parameters', flips[1] ?? false);
@@ -62,7 +62,7 @@ export async function checkOfficialStep(name: string): Promise<void> {
   const fakeInit = model.generator('AtoB').forward(flips[0] ? (tf.reverse(A, 2) as tf.Tensor4D) : A, evalContext);
   const dBefore = D.forward(fakeInit, evalContext);
   expect(await maxAbs(dBefore, nhwc(fx.netD_calls[0]!.output)), 'D(fake_B) with the initial D').toBeLessThan(1e-7);
-  model.optimizeParameters();
+  await model.optimizeParameters();
   expectLosses(model.currentLosses(), fx.losses.optimize_parameters, model.lossNames);
   expect(patchIds.left(), 'patch draws left').toBe(0);
   expect(flip.left(), 'flip draws left').toBe(0);

@@ -21,9 +21,9 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 const tiny = { model: 'cut', netG: 'resnet_6blocks', ngf: 4, ndf: 4, netF_nc: 8, num_patches: 8, crop_size: 32, load_size: 32, seed: 3 } as const;
 
-function weights(model: GanModel): Map<string, Float32Array> {
+async function weights(model: GanModel): Promise<Map<string, Float32Array>> {
   const out = new Map<string, Float32Array>();
-  for (const [n, net] of model.networks()) for (const [k, t] of net.torchStateDict()) out.set(`${n}.${k}`, t.data as Float32Array);
+  for (const [n, net] of model.networks()) for (const [k, t] of await net.torchStateDict()) out.set(`${n}.${k}`, t.data as Float32Array);
   return out;
 }
 
@@ -40,12 +40,12 @@ describe.each([
     const straight = createModel(options);
     for (const batch of data) {
       straight.setInput(batch);
-      straight.optimizeParameters();
+      await straight.optimizeParameters();
     }
     const first = createModel(options);
     for (const batch of data.slice(0, 2)) {
       first.setInput(batch);
-      first.optimizeParameters();
+      await first.optimizeParameters();
     }
     const file = path.join(dir, `${String(options.CUT_mode)}.tandem`);
     await saveModelCheckpoint(file, first, { epoch: 1, epochIter: 2, totalIters: 2 });
@@ -53,25 +53,25 @@ describe.each([
     const { model: resumed } = await loadModelCheckpoint(file);
     for (const batch of data.slice(2)) {
       resumed.setInput(batch);
-      resumed.optimizeParameters();
+      await resumed.optimizeParameters();
     }
-    expect(differing(weights(straight), weights(resumed))).toEqual([]);
+    expect(differing(await weights(straight), await weights(resumed))).toEqual([]);
     expect(resumed.currentLosses()).toEqual(straight.currentLosses());
     straight.dispose();
     resumed.dispose();
     disposePairs(data);
   });
 
-  it('keeps the tensor count flat across steps, and reports the official losses and visuals', () => {
+  it('keeps the tensor count flat across steps, and reports the official losses and visuals', async () => {
     const data = syntheticPairs(2, 32, 5);
     const model = createModel(options);
     model.setInput(data[0]!);
-    model.optimizeParameters(); // data-dependent initialisation and the first Adam moments
-    model.optimizeParameters();
+    await model.optimizeParameters(); // data-dependent initialisation and the first Adam moments
+    await model.optimizeParameters();
     const before = tf.memory().numTensors;
     for (let i = 0; i < 6; i++) {
       model.setInput(data[i % 2]!);
-      model.optimizeParameters();
+      await model.optimizeParameters();
     }
     expect(tf.memory().numTensors).toBe(before);
     const idt = options.CUT_mode === 'CUT';
@@ -120,13 +120,13 @@ describe('CUT memory plan (fitted to wasm heaps measured at crops 64 and 128)', 
 });
 
 describe('learning', () => {
-  it('a tiny FastCUT run: the NCE loss falls', () => {
+  it('a tiny FastCUT run: the NCE loss falls', async () => {
     const data = syntheticPairs(4, 32, 21);
     const model = createModel({ ...tiny, CUT_mode: 'FastCUT', ngf: 8, netF_nc: 16, num_patches: 16, lr: 0.001 });
     const nce: number[] = [];
     for (let i = 0; i < 24; i++) {
       model.setInput(data[i % data.length]!);
-      model.optimizeParameters();
+      await model.optimizeParameters();
       nce.push(model.currentLosses().NCE!);
     }
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -5,7 +5,8 @@ import { loadGraphModel } from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatorGraph } from '../../../main/gan/io/generator-graph.js';
 import { buildTfjsGraphModel } from '../../../main/gan/io/tfjs-export.js';
-import { extractStateDict, readTorchCheckpointFile } from '../../../main/gan/io/torch-checkpoint.js';
+import { readTorchCheckpointFile } from '../../../main/gan/io/torch-checkpoint.js';
+import { extractStateDict } from '../../../main/gan/io/torch-state-dict.js';
 import { importPthModel } from '../../../main/gan/io/import-pth.js';
 import { defineG, type GeneratorArch } from '../../../main/gan/networks/define.js';
 import { tf } from '../../../main/gan/tf.js';
@@ -58,7 +59,7 @@ describe('importing, translating and exporting the official CUT generator', () =
   it('exports a TF.js graph model (depthwise blur, bilinear ×2) with the official output (1e-4)', async () => {
     const net = defineG('G', arch, null);
     net.loadTorchStateDict(extractStateDict((await readTorchCheckpointFile(`${CASE}.pth`)).object).stateDict);
-    const m = buildTfjsGraphModel(net, arch);
+    const m = await buildTfjsGraphModel(net, arch);
     const json = m.modelJson as { modelTopology: unknown; format: string };
     const model = await loadGraphModel(tf.io.fromMemory({ modelTopology: json.modelTopology as object, weightSpecs: m.weightSpecs, weightData: m.weightData.slice().buffer, format: json.format }));
     const x = tf.tensor4d(hwc(readNpy(`${CASE}.in.npy`)), [1, 64, 64, 3]);

@@ -97,7 +97,7 @@ export async function postStepStats(model: CutModel): Promise<Map<string, { valu
   for (const [netName, net] of model.networks()) {
     const opt = model.optimizers().get(netName)!;
     const state = opt.exportState();
-    for (const [key, t] of net.torchStateDict()) {
+    for (const [key, t] of await net.torchStateDict()) {
       if (key.endsWith('.filt')) continue;
       const m = state.moments.get(`${netName}.${key}`);
       let grad: Float32Array | null = null;

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoDatasets, type DemoDatasets } from '../../../main/data/demo.js';
 import { assertTrainable, inspectDataset } from '../../../main/data/health.js';
-import { readImage } from '../../../main/data/image-io.js';
+import { readImage } from '../../../main/data/image-read.js';
 import { detectLayout } from '../../../main/data/layout.js';
 import { makeTempDir } from '../../helpers/image-files.js';
 

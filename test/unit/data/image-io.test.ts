@@ -2,7 +2,9 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyDecodeError, ImageReadError, formatFromPath, readImage, writeImage } from '../../../main/data/image-io.js';
+import { classifyDecodeError, ImageReadError } from '../../../main/data/errors.js';
+import { readImage } from '../../../main/data/image-read.js';
+import { formatFromPath, writeImage } from '../../../main/data/image-write.js';
 import { makeTempDir, noise, write16BitPng, writeTestImage, writeTextFile, writeTruncatedJpeg } from '../../helpers/image-files.js';
 
 let dir: string;
@@ -167,7 +169,7 @@ describe('writeImage', () => {
   it('round-trips, rounds to the nearest level, and creates folders', async () => {
     const data = new Float32Array([-1, 0, 1, 0.5, -0.5, 2]);
     const p = join(dir, 'out', 'deep', 'x.png');
-    await writeImage(p, data, 2, 1, 3, 'png');
+    await writeImage(p, { data, width: 2, height: 1, channels: 3 }, 'png');
     const { data: px, info } = await sharp(await readFile(p)).raw().toBuffer({ resolveWithObject: true });
     expect(info.width).toBe(2);
     // (0+1)/2*255 = 127.5 → 128 (the reference truncates to 127); 2 clamps to 255.
@@ -177,8 +179,8 @@ describe('writeImage', () => {
 
   it('writes gray JPEG and WebP', async () => {
     const data = new Float32Array(16).fill(0);
-    await writeImage(join(dir, 'g.jpg'), data, 4, 4, 1, 'jpeg', 90);
-    await writeImage(join(dir, 'g.webp'), data, 4, 4, 1, 'webp');
+    await writeImage(join(dir, 'g.jpg'), { data, width: 4, height: 4, channels: 1 }, 'jpeg', { quality: 90 });
+    await writeImage(join(dir, 'g.webp'), { data, width: 4, height: 4, channels: 1 }, 'webp');
     const j = await readImage(join(dir, 'g.jpg'), { channels: 1 });
     expect(j.info.format).toBe('jpeg');
     expect(Math.abs(j.data[0]!)).toBeLessThan(0.02);

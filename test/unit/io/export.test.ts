@@ -48,13 +48,13 @@ function input(n: number, h: number, w: number, c: number, seed: number): tf.Ten
 }
 
 describe('the export graph mirrors the engine\'s generators', () => {
-  it('reads exactly the state_dict keys of every generator, norm and dropout setting', () => {
+  it('reads exactly the state_dict keys of every generator, norm and dropout setting', async () => {
     for (const netG of GENERATORS) {
       for (const norm of ['batch', 'instance', 'none'] as const) {
         for (const useDropout of [false, true]) {
           const arch: GeneratorArch = { netG, inputNc: 3, outputNc: 3, ngf: 2, norm, useDropout };
           const g = defineG('G', arch, null);
-          const expected = [...g.torchStateDict().keys()].filter((k) => !k.endsWith('num_batches_tracked'));
+          const expected = [...(await g.torchStateDict()).keys()].filter((k) => !k.endsWith('num_batches_tracked'));
           expect(graphKeys(generatorGraph(arch))).toEqual(expected);
           g.dispose();
         }

@@ -69,7 +69,7 @@ describe('importing the reference\'s .pth generators', () => {
 
   it('reads a DataParallel checkpoint wrapped in {"state_dict"} (zip) and the same weights in the legacy format', async () => {
     const ref = await loadPthGenerator(path.join(PTH_DIR, 'resnet6_ngf8_instance.pth'));
-    const entries = fakeEntries(ref.net.torchStateDict()).map(([k, t]): [string, (typeof t)] => [`module.${k}`, t]);
+    const entries = fakeEntries(await ref.net.torchStateDict()).map(([k, t]): [string, (typeof t)] => [`module.${k}`, t]);
     const zipFile = path.join(dir, 'dp.pth');
     writeFileSync(zipFile, makeZipCheckpoint(entries, 'state_dict'));
     const legacyFile = path.join(dir, 'dp-legacy.pth');
@@ -96,7 +96,7 @@ describe('importing the reference\'s .pth generators', () => {
     for (const c of cases) {
       const g = defineG('G', { ...c, inputNc: 1, outputNc: 2, ngf: 4 }, null);
       const file = path.join(dir, `${c.netG}-${c.norm}.pth`);
-      writeFileSync(file, makeZipCheckpoint(fakeEntries(g.torchStateDict())));
+      writeFileSync(file, makeZipCheckpoint(fakeEntries(await g.torchStateDict())));
       g.dispose();
       const got = await loadPthGenerator(file);
       expect(got.arch).toEqual({ ...c, inputNc: 1, outputNc: 2, ngf: 4 });
@@ -104,7 +104,7 @@ describe('importing the reference\'s .pth generators', () => {
     }
     // A 2017 CycleGAN: instance norm layers saved with running stats (PyTorch < 0.4 tracked them).
     const g = defineG('G', { netG: 'resnet_6blocks', norm: 'instance', useDropout: false, inputNc: 3, outputNc: 3, ngf: 4 }, null);
-    const entries = fakeEntries(g.torchStateDict());
+    const entries = fakeEntries(await g.torchStateDict());
     g.dispose();
     entries.push(['model.2.running_mean', { dtype: 'float32', shape: [4], storage: [0, 0, 0, 0] }]);
     entries.push(['model.2.running_var', { dtype: 'float32', shape: [4], storage: [1, 1, 1, 1] }]);
@@ -134,14 +134,14 @@ describe('importing a CycleGAN pair', () => {
     const { model, progress } = await loadModelCheckpoint(out);
     expect(progress).toEqual({ epoch: 1, epochIter: 0, totalIters: 0 });
     expect(model.options).toMatchObject({ model: 'cyclegan', netG: 'resnet_6blocks', ngf: 8, norm: 'instance', ndf: 8 });
-    const before = model.networks().get('G_B')!.torchStateDict().get('model.1.weight')!.data;
-    expect(before).toEqual(ref.net.torchStateDict().get('model.1.weight')!.data);
+    const before = (await model.networks().get('G_B')!.torchStateDict()).get('model.1.weight')!.data;
+    expect(before).toEqual((await ref.net.torchStateDict()).get('model.1.weight')!.data);
     const [pair] = syntheticPairs(1, 32, 3);
     model.setInput(pair!);
-    model.optimizeParameters();
+    await model.optimizeParameters();
     const losses = model.currentLosses();
     expect(Object.values(losses).every(Number.isFinite)).toBe(true);
-    const after = model.networks().get('G_B')!.torchStateDict().get('model.1.weight')!.data;
+    const after = (await model.networks().get('G_B')!.torchStateDict()).get('model.1.weight')!.data;
     expect(after).not.toEqual(before);
     disposePairs([pair!]);
     model.dispose();

@@ -186,6 +186,21 @@ describe('JobSupervisor', () => {
     expect((await supervisor.settled(a)).reason).toBe('the trainer process ran out of memory; resume continues from the last checkpoint at iteration 24');
   });
 
+  it('a trainer that ran out of GPU memory is interrupted (resumable), with its reason and what to resume from', async () => {
+    const { launcher, supervisor } = setup();
+    const a = supervisor.enqueue(train('a'));
+    const child = launcher.last;
+    bringUp(child);
+    child.post({ type: 'checkpoint', file: '/runs/a/latest.tandem', progress: { epoch: 1, epochIter: 8, totalIters: 8 }, reason: 'interval' });
+    child.post({ type: 'interrupted', reason: 'the GPU (Apple M2) ran out of memory: … CycleGAN resnet_9blocks at crop 512 does not fit in ~7.5 GB: use --crop_size 384 or smaller' });
+    child.exit({ code: 1, signal: null });
+    const info = await supervisor.settled(a);
+    expect(info.state).toBe('interrupted');
+    expect(info.reason).toBe(
+      'the GPU (Apple M2) ran out of memory: … CycleGAN resnet_9blocks at crop 512 does not fit in ~7.5 GB: use --crop_size 384 or smaller; resume continues from the last checkpoint at iteration 8',
+    );
+  });
+
   it('a failed job keeps the child’s message and whether it is meant for the user', async () => {
     const { launcher, supervisor } = setup();
     const a = supervisor.enqueue(train('a'));

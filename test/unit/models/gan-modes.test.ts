@@ -10,12 +10,12 @@ describe.each(['vanilla', 'lsgan', 'wgangp'] as const)('gan_mode %s', (mode) => 
   it.each<ModelOptionsInput>([
     { model: 'pix2pix', netG: 'resnet_6blocks', netD: 'pixel', ngf: 4, ndf: 4, gan_mode: mode },
     { model: 'cyclegan', netG: 'resnet_6blocks', netD: 'n_layers', n_layers_D: 2, ngf: 4, ndf: 4, gan_mode: mode },
-  ])('$model trains a step with finite losses', (options) => {
+  ])('$model trains a step with finite losses', async (options) => {
     const [pair] = syntheticPairs(1, 32, 9);
     const model = createModel(options);
     model.setInput(pair!);
-    model.optimizeParameters();
-    model.optimizeParameters();
+    await model.optimizeParameters();
+    await model.optimizeParameters();
     const losses = Object.values(model.currentLosses());
     expect(losses.length).toBeGreaterThanOrEqual(4);
     expect(losses.every(Number.isFinite)).toBe(true);

@@ -26,9 +26,9 @@ const tinyCycle: ModelOptionsInput = {
 };
 const tinyPix2pix: ModelOptionsInput = { model: 'pix2pix', netG: 'unet_128', ngf: 4, ndf: 4, seed: 3 };
 
-function allWeights(model: GanModel): Map<string, Float32Array> {
+async function allWeights(model: GanModel): Promise<Map<string, Float32Array>> {
   const out = new Map<string, Float32Array>();
-  for (const [n, net] of model.networks()) for (const [k, t] of net.torchStateDict()) out.set(`${n}.${k}`, Float32Array.from(t.data));
+  for (const [n, net] of model.networks()) for (const [k, t] of await net.torchStateDict()) out.set(`${n}.${k}`, Float32Array.from(t.data));
   return out;
 }
 
@@ -51,12 +51,12 @@ describe.each([
     const straight = createModel(options);
     for (const batch of data) {
       straight.setInput(batch);
-      straight.optimizeParameters();
+      await straight.optimizeParameters();
     }
     const first = createModel(options);
     for (const batch of data.slice(0, 2)) {
       first.setInput(batch);
-      first.optimizeParameters();
+      await first.optimizeParameters();
     }
     const file = path.join(dir, `${options.model}.ckpt`);
     await saveModelCheckpoint(file, first, { epoch: 1, epochIter: 2, totalIters: 2 });
@@ -65,25 +65,25 @@ describe.each([
     expect(progress.totalIters).toBe(2);
     for (const batch of data.slice(2)) {
       resumed.setInput(batch);
-      resumed.optimizeParameters();
+      await resumed.optimizeParameters();
     }
-    expect(maxWeightDiff(allWeights(straight), allWeights(resumed))).toBeLessThanOrEqual(1e-6);
+    expect(maxWeightDiff(await allWeights(straight), await allWeights(resumed))).toBeLessThanOrEqual(1e-6);
     expect(resumed.currentLosses()).toEqual(straight.currentLosses());
     straight.dispose();
     resumed.dispose();
     disposePairs(data);
   });
 
-  it('keeps the tensor count flat across 10 steps', () => {
+  it('keeps the tensor count flat across 10 steps', async () => {
     const data = syntheticPairs(2, size, 5);
     const model = createModel(options);
     model.setInput(data[0]!);
-    model.optimizeParameters(); // the first step creates Adam moments and pool entries
-    model.optimizeParameters();
+    await model.optimizeParameters(); // the first step creates Adam moments and pool entries
+    await model.optimizeParameters();
     const before = tf.memory().numTensors;
     for (let i = 0; i < 10; i++) {
       model.setInput(data[i % 2]!);
-      model.optimizeParameters();
+      await model.optimizeParameters();
     }
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
@@ -92,7 +92,7 @@ describe.each([
 });
 
 describe('learning', () => {
-  it('a tiny pix2pix learns a colour mapping: held-out L1 at least halves', () => {
+  it('a tiny pix2pix learns a colour mapping: held-out L1 at least halves', async () => {
     const train = syntheticPairs(8, 32, 1);
     const heldOut = syntheticPairs(4, 32, 2);
     const model = createModel({ model: 'pix2pix', netG: 'resnet_6blocks', norm: 'instance', ngf: 8, ndf: 8, lr: 0.002, seed: 1 });
@@ -105,7 +105,7 @@ describe('learning', () => {
     const initial = heldOutL1();
     for (let i = 0; i < 120; i++) {
       model.setInput(train[i % train.length]!);
-      model.optimizeParameters();
+      await model.optimizeParameters();
     }
     const final = heldOutL1();
     expect(final).toBeLessThan(initial / 2);
@@ -114,7 +114,7 @@ describe('learning', () => {
     disposePairs(heldOut);
   });
 
-  it("a tiny CycleGAN's cycle loss falls", () => {
+  it("a tiny CycleGAN's cycle loss falls", async () => {
     const data = syntheticPairs(6, 32, 4);
     const model = createModel({ model: 'cyclegan', netG: 'resnet_6blocks', ngf: 4, ndf: 4, lr: 0.002, seed: 2 });
     const cycleLoss = () => model.currentLosses().cycle_A! + model.currentLosses().cycle_B!;
@@ -124,7 +124,7 @@ describe('learning', () => {
       const pair = data[i % data.length]!;
       // Unpaired: B comes from another scene than A.
       model.setInput({ A: pair.A, B: data[(i + 3) % data.length]!.B });
-      model.optimizeParameters();
+      await model.optimizeParameters();
       if (i < 5) early.push(cycleLoss());
       if (i >= 35) late.push(cycleLoss());
     }

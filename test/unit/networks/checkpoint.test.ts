@@ -9,7 +9,7 @@ import { useTestBackend } from '../../helpers/backend.js';
 beforeAll(useTestBackend);
 
 /** One training-mode loss's gradients, plus every parameter and buffer afterwards. */
-function step(net: Network, x: tf.Tensor4D, target: tf.Tensor4D, checkpoint: boolean) {
+async function step(net: Network, x: tf.Tensor4D, target: tf.Tensor4D, checkpoint: boolean) {
   const rng = new Rng(7);
   const ctx: ForwardContext = { ...trainContext(() => rng.nextUint32()), checkpoint };
   const vars = [...net.trainable().values()];
@@ -17,7 +17,7 @@ function step(net: Network, x: tf.Tensor4D, target: tf.Tensor4D, checkpoint: boo
   const out = {
     loss: value.dataSync()[0]!,
     grads: Object.fromEntries(Object.entries(grads).map(([k, g]) => [k.replace(/#\d+$/, ''), g.dataSync().slice()])),
-    state: new Map([...net.torchStateDict()].map(([k, t]) => [k, t.data])),
+    state: new Map([...(await net.torchStateDict())].map(([k, t]) => [k, t.data])),
   };
   tf.dispose([value, ...Object.values(grads)]);
   return out;
@@ -35,7 +35,7 @@ describe('gradient checkpointing of ResNet blocks', () => {
     ['batch norm + dropout', { norm: 'batch', useDropout: true }],
   ];
   for (const [name, arch] of cases) {
-    it(`gives the same gradients, dropout masks and running statistics: ${name}`, () => {
+    it(`gives the same gradients, dropout masks and running statistics: ${name}`, async () => {
       const make = () =>
         defineG('G', { netG: 'resnet_6blocks', inputNc: 3, outputNc: 3, ngf: 4, norm: 'instance', useDropout: false, ...arch }, {
           type: 'normal',
@@ -47,8 +47,8 @@ describe('gradient checkpointing of ResNet blocks', () => {
       const x = tf.randomUniform([2, 16, 16, 3], -1, 1, 'float32', 3) as tf.Tensor4D;
       const target = tf.randomUniform([2, 16, 16, 3], -1, 1, 'float32', 4) as tf.Tensor4D;
       const before = tf.memory().numTensors;
-      const a = step(plain, x, target, false);
-      const b = step(ckpt, x, target, true);
+      const a = await step(plain, x, target, false);
+      const b = await step(ckpt, x, target, true);
       expect(tf.memory().numTensors).toBe(before);
       expect(b.loss).toBe(a.loss);
       expect(Object.keys(b.grads).sort()).toEqual(Object.keys(a.grads).sort());

@@ -22,9 +22,9 @@ describe('init_weights follows the reference', () => {
     ['normal', 0.02, () => 0.02],
     ['xavier', 0.02, (i, o) => 0.02 * Math.sqrt(2 / (i + o))],
     ['kaiming', 0.02, (i) => Math.sqrt(2 / i)], // the reference ignores init_gain for kaiming
-  ])('%s: conv weights have the right spread, biases 0, batch-norm γ ~ N(1, gain)', (type, gain, expectedStd) => {
+  ])('%s: conv weights have the right spread, biases 0, batch-norm γ ~ N(1, gain)', async (type, gain, expectedStd) => {
     const d = defineD('D', arch, { type, gain, rng: new Rng(5) });
-    const sd = d.torchStateDict();
+    const sd = await d.torchStateDict();
     // model.5: Conv2d(32, 64, 4) — OIHW, fan_in 32·16, fan_out 64·16
     const w = sd.get('model.5.weight')!;
     expect(std(w.data) / expectedStd(32 * 16, 64 * 16)).toBeCloseTo(1, 1);
@@ -35,9 +35,9 @@ describe('init_weights follows the reference', () => {
     d.dispose();
   });
 
-  it('orthogonal: rows of the flattened weight are orthogonal with norm = gain', () => {
+  it('orthogonal: rows of the flattened weight are orthogonal with norm = gain', async () => {
     const d = defineD('D', arch, { type: 'orthogonal', gain: 0.5, rng: new Rng(5) });
-    const w = d.torchStateDict().get('model.5.weight')!; // 64 rows of 32·16 = 512
+    const w = (await d.torchStateDict()).get('model.5.weight')!; // 64 rows of 32·16 = 512
     const rows = 64;
     const cols = 512;
     const dot = (a: number, b: number) => {
@@ -51,14 +51,14 @@ describe('init_weights follows the reference', () => {
     d.dispose();
   });
 
-  it('is reproducible from the seed', () => {
-    const g = (seed: number) => {
+  it('is reproducible from the seed', async () => {
+    const g = async (seed: number) => {
       const net = defineG('G', { netG: 'resnet_6blocks', inputNc: 3, outputNc: 3, ngf: 4, norm: 'instance', useDropout: false }, { type: 'normal', gain: 0.02, rng: new Rng(seed) });
-      const data = net.torchStateDict().get('model.1.weight')!.data;
+      const data = (await net.torchStateDict()).get('model.1.weight')!.data;
       net.dispose();
       return [...data];
     };
-    expect(g(1)).toEqual(g(1));
-    expect(g(1)).not.toEqual(g(2));
+    expect(await g(1)).toEqual(await g(1));
+    expect(await g(1)).not.toEqual(await g(2));
   });
 });

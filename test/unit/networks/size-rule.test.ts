@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { trainContext } from '../../../main/gan/layers/context.js';
 import { createModel } from '../../../main/gan/models/create-model.js';
 import { resolveOptions, type ModelOptionsInput } from '../../../main/gan/models/options.js';
+import { defineCutD, defineCutG } from '../../../main/gan/networks/define-cut.js';
 import { defineD, defineG } from '../../../main/gan/networks/define.js';
 import {
   discriminatorMinSide,
@@ -63,6 +64,38 @@ describe('the size rule follows the real networks', () => {
     }
   });
 
+  it.each([
+    [true, true],
+    [true, false],
+    [false, true],
+  ])("CUT's ResNet generator (anti-aliased down %s, up %s): the walk predicts the output size, or the failure", (down, up) => {
+    const net = defineCutG(
+      'g',
+      { netG: 'resnet_6blocks', inputNc: 3, outputNc: 3, ngf: 1, norm: 'batch', useDropout: false, noAntialias: !down, noAntialiasUp: !up },
+      null,
+    );
+    try {
+      for (const side of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 16]) {
+        expect(realSide(net, side), `at ${side}`).toBe(generatorOutputSide('resnet_6blocks', side, { down, up }));
+      }
+    } finally {
+      net.dispose();
+    }
+  });
+
+  it.each([
+    ['basic', 3, [16, 22, 23, 24, 25, 32]],
+    ['n_layers', 1, [2, 3, 4, 5, 6, 7]],
+    ['n_layers', 2, [10, 11, 12, 13]],
+  ] as const)("CUT's anti-aliased %s discriminator (n_layers_D %i): the walk predicts the patch map, or the failure", (netD, n, sides) => {
+    const net = defineCutD('d', { netD, inputNc: 3, ndf: 1, nLayersD: n, norm: 'batch', noAntialias: false }, null);
+    try {
+      for (const side of sides) expect(realSide(net, side), `${netD}/${n} at ${side}`).toBe(discriminatorOutputSide(netD, n, side, true));
+    } finally {
+      net.dispose();
+    }
+  });
+
   it('reads the rules off the layers: halvings, smallest crop and multiple of each generator and discriminator', () => {
     expect(generatorSizeRule('unet_256')).toEqual({ halvings: 8, minSide: 256, multiple: 256 });
     expect(generatorSizeRule('unet_128')).toEqual({ halvings: 7, minSide: 128, multiple: 128 });
@@ -83,12 +116,12 @@ describe('the size rule follows the real networks', () => {
 });
 
 describe('each minimum is not too strict: one training step at it', () => {
-  const stepAt = (o: ModelOptionsInput, side: number) => {
+  const stepAt = async (o: ModelOptionsInput, side: number) => {
     const model = createModel({ ...o, ngf: 1, ndf: 1, crop_size: side, load_size: side });
     const [pair] = syntheticPairs(1, side, 3);
     try {
       model.setInput(pair!);
-      model.optimizeParameters();
+      await model.optimizeParameters();
       const losses = Object.values(model.currentLosses());
       expect(losses.length).toBeGreaterThan(0);
       for (const l of losses) expect(Number.isFinite(l)).toBe(true);
@@ -98,19 +131,26 @@ describe('each minimum is not too strict: one training step at it', () => {
     }
   };
 
-  it.each(GENERATORS)('%s trains on crops of its minimum size (pix2pix, batch norm)', (netG) => {
+  it.each(GENERATORS)('%s trains on crops of its minimum size (pix2pix, batch norm)', async (netG) => {
     // The pixel discriminator takes any size from 2, so the generator alone sets the minimum.
-    stepAt({ model: 'pix2pix', netG, netD: 'pixel' }, generatorSizeRule(netG).minSide);
+    await stepAt({ model: 'pix2pix', netG, netD: 'pixel' }, generatorSizeRule(netG).minSide);
   });
 
   it.each([
     ['basic', 3],
     ['n_layers', 2],
     ['n_layers', 4],
-  ] as const)('the %s discriminator (n_layers_D %i) trains on crops of its minimum size', (netD, n) => {
+  ] as const)('the %s discriminator (n_layers_D %i) trains on crops of its minimum size', async (netD, n) => {
     const side = discriminatorMinSide(netD, n);
     expect(generatorSizeRule('resnet_6blocks').minSide).toBeLessThanOrEqual(side);
-    stepAt({ model: 'cyclegan', netG: 'resnet_6blocks', netD, n_layers_D: n }, side);
+    await stepAt({ model: 'cyclegan', netG: 'resnet_6blocks', netD, n_layers_D: n }, side);
+  });
+
+  it("CUT's anti-aliased networks train on crops of the basic discriminator's minimum size", async () => {
+    const side = discriminatorMinSide('basic', 3, true);
+    expect(generatorSizeRule('resnet_6blocks', { down: true, up: true }).minSide).toBeLessThanOrEqual(side);
+    await stepAt({ model: 'cut', netG: 'resnet_6blocks', netF_nc: 4, num_patches: 4 }, side);
+    expect(() => resolveOptions({ model: 'cut', crop_size: side - 4, load_size: side })).toThrow(/basic .* needs crops of at least 24/);
   });
 });
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudioEvent } from '../../../main/api/events.js';
 import { CONTENT_SECURITY_POLICY } from '../../../main/security/content-security-policy.js';
-import { StudioClient } from '../../../main/server/client.js';
+import { NodeStudioClient } from '../../../main/server/client.js';
 import { startStudioServer, type RunningServer } from '../../../main/server/server.js';
 import type { Studio } from '../../../main/studio/studio.js';
 import { openStudio, ScriptedJobRunner, tempDir, unwrap, writeImages } from '../studio/helpers.js';
@@ -50,8 +50,8 @@ afterAll(async () => {
 
 describe('WebSocket API', () => {
   it('gives each client a snapshot, then the same events to both', async () => {
-    const a = await StudioClient.connect(wsUrl(server));
-    const b = await StudioClient.connect(wsUrl(server));
+    const a = await NodeStudioClient.connect(wsUrl(server));
+    const b = await NodeStudioClient.connect(wsUrl(server));
     for (const c of [a, b]) {
       const snap = await c.waitForEvent((e) => e.event === 'snapshot');
       expect(snap.event === 'snapshot' && snap.data.projects.map((p) => p.id)).toEqual([projectId]);
@@ -64,7 +64,7 @@ describe('WebSocket API', () => {
     runner.iterations(job, 0, 10);
     const isMetrics = (e: StudioEvent) => e.event === 'run.metrics' && e.data.runId === run.id;
     await Promise.all([a.waitForEvent(isMetrics), b.waitForEvent(isMetrics)]);
-    const names = (c: StudioClient) => c.events.filter((e) => e.event !== 'snapshot').map((e) => e.event);
+    const names = (c: NodeStudioClient) => c.events.filter((e) => e.event !== 'snapshot').map((e) => e.event);
     expect(names(a)).toEqual(names(b));
     expect(names(a)).toEqual(expect.arrayContaining(['project.changed', 'run.changed', 'job.state', 'run.metrics', 'run.progress']));
     runner.state(job, 'finished');
@@ -73,7 +73,7 @@ describe('WebSocket API', () => {
   });
 
   it('rejects invalid requests with clear errors and changes nothing', async () => {
-    const c = await StudioClient.connect(wsUrl(server));
+    const c = await NodeStudioClient.connect(wsUrl(server));
     const before = unwrap(await c.call('projects.get', { projectId }));
 
     const unknown = await c.raw({ id: 1, method: 'projects.explode', params: {} });
@@ -224,9 +224,9 @@ describe('token', () => {
       expect((await get(s.port, `/files/${projectId}/A/cat.png`, { cookie: `tandem_token=${s.token}` })).status).toBe(401);
       expect((await get(s.port, `/files/${projectId}/A/cat.png`, { cookie: `tandem_token_${s.port + 1}=${s.token}` })).status).toBe(401);
 
-      await expect(StudioClient.connect(wsUrl(s))).rejects.toThrow(/401/);
-      await expect(StudioClient.connect(wsUrl(s, '?token=wrong'))).rejects.toThrow(/401/);
-      const c = await StudioClient.connect(wsUrl(s, `?token=${s.token}`));
+      await expect(NodeStudioClient.connect(wsUrl(s))).rejects.toThrow(/401/);
+      await expect(NodeStudioClient.connect(wsUrl(s, '?token=wrong'))).rejects.toThrow(/401/);
+      const c = await NodeStudioClient.connect(wsUrl(s, `?token=${s.token}`));
       expect(unwrap(await c.call('projects.list', {}))).toHaveLength(1);
       await c.close();
     } finally {
@@ -235,6 +235,6 @@ describe('token', () => {
   });
 
   it('refuses cross-origin browser WebSockets', async () => {
-    await expect(StudioClient.connect(wsUrl(server), { origin: 'https://evil.example' })).rejects.toThrow(/403/);
+    await expect(NodeStudioClient.connect(wsUrl(server), { origin: 'https://evil.example' })).rejects.toThrow(/403/);
   });
 });

@@ -5,19 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobState } from '../../../main/api/entities.js';
-import type { JobMessage, JobRunner, JobSpec } from '../../../main/studio/job-runner.js';
+import type { ChildMessage, JobSpecInput } from '../../../main/jobs/protocol.js';
+import { RunnerListeners, type GpuProbeResult, type JobRunner } from '../../../main/studio/job-runner.js';
 import { Studio, type StudioOptions } from '../../../main/studio/studio.js';
 import { writeSolid } from '../../helpers/image-files.js';
 
-export class ScriptedJobRunner implements JobRunner {
+export class ScriptedJobRunner extends RunnerListeners implements JobRunner {
   readonly available = true;
-  readonly jobs = new Map<string, { spec: JobSpec; state: JobState }>();
+  readonly jobs = new Map<string, { spec: JobSpecInput; state: JobState }>();
   readonly controls: Array<{ jobId: string; action: 'pause' | 'resume' | 'stop' }> = [];
-  private readonly messageListeners = new Set<(jobId: string, m: JobMessage) => void>();
-  private readonly stateListeners = new Set<(jobId: string, s: JobState, reason: string | null) => void>();
 
-  enqueue(jobId: string, spec: JobSpec): void {
-    this.jobs.set(jobId, { spec, state: 'queued' });
+  enqueue(spec: JobSpecInput): void {
+    this.jobs.set(spec.jobId, { spec, state: 'queued' });
   }
   pause(jobId: string): void {
     this.controls.push({ jobId, action: 'pause' });
@@ -27,14 +26,6 @@ export class ScriptedJobRunner implements JobRunner {
   }
   stop(jobId: string): void {
     this.controls.push({ jobId, action: 'stop' });
-  }
-  onMessage(l: (jobId: string, m: JobMessage) => void): () => void {
-    this.messageListeners.add(l);
-    return () => this.messageListeners.delete(l);
-  }
-  onState(l: (jobId: string, s: JobState, reason: string | null) => void): () => void {
-    this.stateListeners.add(l);
-    return () => this.stateListeners.delete(l);
   }
   async close(): Promise<void> {}
   /** What shutdownGraceMs answers, by job id (a test sets it). */
@@ -47,16 +38,30 @@ export class ScriptedJobRunner implements JobRunner {
     this.aborts.push(cause);
   }
 
+  /** GPU probes asked for; each waits until the test answers it with `answerProbe`. */
+  readonly probes: Array<(r: GpuProbeResult) => void> = [];
+  probeGpu(): Promise<GpuProbeResult> {
+    return new Promise((resolve) => this.probes.push(resolve));
+  }
+
   // ── driving it ──
+  answerProbe(r: GpuProbeResult): void {
+    for (const answer of this.probes.splice(0)) answer(r);
+  }
   lastJobId(): string {
     return [...this.jobs.keys()].at(-1)!;
   }
   state(jobId: string, state: JobState, reason: string | null = null): void {
     this.jobs.get(jobId)!.state = state;
-    for (const l of this.stateListeners) l(jobId, state, reason);
+    this.emitState(jobId, state, reason);
   }
-  send(jobId: string, m: JobMessage): void {
-    for (const l of this.messageListeners) l(jobId, m);
+  send(jobId: string, m: ChildMessage): void {
+    this.emitMessage(jobId, m);
+  }
+  /** A trainer's last message: it stopped on request (after saving) or ran every epoch. */
+  trainingFinished(jobId: string, stopped: boolean, totalIters = 0): void {
+    const progress = { epoch: 1, epochIter: totalIters, totalIters };
+    this.send(jobId, { type: 'finished', result: { kind: 'train', stopped, progress, latestCheckpoint: null } });
   }
   /** What a trainer reports for iterations from+1 … to (one image per iteration). */
   iterations(jobId: string, from: number, to: number, epoch = 1): void {

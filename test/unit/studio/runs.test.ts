@@ -44,7 +44,8 @@ describe('runs', () => {
     expect(run.lastEpoch).toBe(3);
     expect(run.runDir).toBe(join(dataDir(), 'projects', projectId, 'runs', run.id));
     const spec = runner.jobs.get(runner.lastJobId())!.spec;
-    expect(spec).toMatchObject({ kind: 'train', runId: run.id, resume: false, dataset: { layout: 'paired-folders' } });
+    expect(spec).toMatchObject({ kind: 'train', runDir: run.runDir, resume: false, data: { kind: 'paired-folders' } });
+    expect(spec).toMatchObject({ schedule: { sampleEvery: 10, checkpointEvery: 5000, saveEpochFreq: 5 }, numSamples: 4 });
 
     for (const [options, field] of [
       [{ lr: -1 }, 'options.lr'],
@@ -76,7 +77,7 @@ describe('runs', () => {
     const run = unwrap(await studio.request('runs.start', { projectId }));
     const job = runner.lastJobId();
     runner.state(job, 'starting');
-    runner.send(job, { type: 'ready', backend: 'backend: wasm (SIMD)' });
+    runner.send(job, { type: 'ready', backendLine: 'backend: wasm (SIMD)' });
     runner.state(job, 'running');
     runner.iterations(job, 0, 120);
     await mkdir(join(run.runDir, 'samples'), { recursive: true });
@@ -117,7 +118,7 @@ describe('runs', () => {
     expect(runner.controls.map((c) => c.action)).toEqual(['pause', 'resume', 'stop']);
     runner.state(job, 'stopping');
     await checkpoint(run.runDir, job, 125, 'stopped');
-    runner.send(job, { type: 'finished', stopped: true });
+    runner.trainingFinished(job, true, 125);
     runner.state(job, 'finished');
     const stopped = unwrap(await studio.request('runs.get', { runId: run.id }));
     expect(stopped.status).toBe('stopped');

@@ -64,7 +64,7 @@ describe('stopping the studio', () => {
     const closing = studio.close();
     // The jobs end while close() waits for the runner (its first await comes before).
     runner.send(saved.jobId, { type: 'checkpoint', file: join(saved.runDir, 'latest.tandem'), progress: { epoch: 1, epochIter: 13, totalIters: 13 }, reason: 'stopped' });
-    runner.send(saved.jobId, { type: 'finished', stopped: true });
+    runner.trainingFinished(saved.jobId, true, 13);
     runner.state(saved.jobId, 'finished');
     runner.state(lost.jobId, 'interrupted', 'the trainer process was ended by the studio, which was told to stop without waiting (a second Ctrl-C)');
     expect(await closing).toEqual([

@@ -1,7 +1,7 @@
 // StudioClient over Electron IPC: window.studio (preload) already implements StudioApi.
-import type { ApiResult } from '../../../../main/api/errors.js';
-import type { StudioEvent } from '../../../../main/api/events.js';
-import type { MethodInput, MethodName, MethodOutput, StudioApi } from '../../../../main/api/methods.js';
+import type { ApiResult } from '$api/errors.js';
+import type { StudioEvent } from '$api/events.js';
+import type { MethodInput, MethodName, MethodOutput, StudioApi } from '$api/methods.js';
 import type { ConnectionState, ShellBridge, StudioBridge, StudioClient } from './types.js';
 
 export class IpcStudioClient implements StudioClient {

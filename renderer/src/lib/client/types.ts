@@ -1,44 +1,8 @@
-// One client interface, two transports: IPC over window.studio (Electron) and a WebSocket
-// (`tandem serve`). Views only ever see StudioClient.
-import type { ApiResult } from '../../../../main/api/errors.js';
-import type { StudioEvent } from '../../../../main/api/events.js';
-import type { MethodInput, MethodName, MethodOutput, StudioApi } from '../../../../main/api/methods.js';
+// One client interface (main/api/client.ts), two transports: IPC over window.studio (Electron) and
+// a WebSocket (`tandem serve`). Views only ever see StudioClient.
+import type { StudioBridge } from '$api/client.js';
 
-export type ConnectionState =
-  | { kind: 'connecting'; attempt: number }
-  | { kind: 'open' }
-  | { kind: 'closed'; reason: string; retryInMs: number | null };
-
-/** Desktop-only helpers the preload may expose next to window.studio (not part of StudioApi). */
-export interface ShellBridge {
-  /** A native folder picker; null when cancelled. */
-  pickFolder?(options?: { title?: string; defaultPath?: string }): Promise<string | null>;
-  /** A native file picker (extensions without the dot); null when cancelled. */
-  pickFile?(options?: { title?: string; defaultPath?: string; extensions?: string[] }): Promise<string | null>;
-  /** Reveal a file or folder in the system file manager. */
-  showInFolder?(path: string): Promise<void> | void;
-}
-
-/** What the preload script exposes: the StudioApi plus an event subscription. */
-export type StudioBridge = StudioApi & {
-  /** Listener receives one 'snapshot' first, then deltas. Returns an unsubscribe function. */
-  onEvent?(listener: (e: StudioEvent) => void): () => void;
-  shell?: ShellBridge;
-};
-
-export interface StudioClient {
-  readonly transport: 'ipc' | 'ws';
-  readonly api: StudioApi;
-  call<M extends MethodName>(method: M, params: MethodInput<M>): Promise<ApiResult<MethodOutput<M>>>;
-  /** Call a method the contract may not have yet (feature probing); 'unknown-method' when absent. */
-  callUnknown(method: string, params: unknown): Promise<ApiResult<unknown>>;
-  /** Every pushed event, in order. After each (re)connect the first event is a 'snapshot'. */
-  subscribe(listener: (e: StudioEvent) => void): () => void;
-  readonly connection: ConnectionState;
-  onConnection(listener: (s: ConnectionState) => void): () => void;
-  readonly shell: ShellBridge | null;
-  close(): void;
-}
+export type { ConnectionState, ShellBridge, StudioBridge, StudioClient } from '$api/client.js';
 
 declare global {
   interface Window {

@@ -2,9 +2,9 @@
 // { id, method, params } → { id, ok, result | error }, and pushed { event, data }.
 // Reconnects with exponential backoff; calls made while disconnected wait for the connection
 // (up to requestTimeoutMs) and calls in flight when it drops fail with 'unavailable'.
-import type { ApiError, ApiResult } from '../../../../main/api/errors.js';
-import { EVENT_NAMES, type StudioEvent } from '../../../../main/api/events.js';
-import { METHOD_NAMES, type MethodInput, type MethodName, type MethodOutput, type StudioApi } from '../../../../main/api/methods.js';
+import type { ApiError, ApiResult } from '$api/errors.js';
+import { EVENT_NAMES, type StudioEvent } from '$api/events.js';
+import { METHOD_NAMES, type MethodInput, type MethodName, type MethodOutput, type StudioApi } from '$api/methods.js';
 import type { ConnectionState, StudioClient } from './types.js';
 
 /** The part of the browser WebSocket this client uses (the `ws` package matches it too). */
@@ -91,7 +91,12 @@ export class WsStudioClient implements StudioClient {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         this.queue = this.queue.filter((q) => q.id !== id);
-        resolve(failure('unavailable', `The studio did not answer ${method} within ${Math.round(this.requestTimeoutMs / 1000)} s. Is it still running?`));
+        resolve(
+          failure(
+            'unavailable',
+            `The studio did not answer ${method} within ${Math.round(this.requestTimeoutMs / 1000)} s. Is it still running?`,
+          ),
+        );
       }, this.requestTimeoutMs);
       this.pending.set(id, { resolve, timer });
       const frame = () => JSON.stringify(params === undefined ? { id, method } : { id, method, params });
@@ -170,7 +175,8 @@ export class WsStudioClient implements StudioClient {
         p.resolve(failure('unavailable', 'The connection to the studio dropped before it answered; try again.'));
         this.pending.delete(id);
       }
-      const reason = ev.code === 4401 || ev.code === 1008 ? `refused: ${ev.reason || 'unauthorized'}` : ev.reason || `connection lost (code ${ev.code})`;
+      const reason =
+        ev.code === 4401 || ev.code === 1008 ? `refused: ${ev.reason || 'unauthorized'}` : ev.reason || `connection lost (code ${ev.code})`;
       this.scheduleReconnect(reason);
     };
   }
@@ -223,7 +229,11 @@ export class WsStudioClient implements StudioClient {
       if (!p) return;
       this.pending.delete(id);
       clearTimeout(p.timer);
-      p.resolve(m.ok ? { ok: true, result: m.result } : { ok: false, error: (m.error as ApiError) ?? { code: 'internal', message: 'malformed error' } });
+      p.resolve(
+        m.ok
+          ? { ok: true, result: m.result }
+          : { ok: false, error: (m.error as ApiError) ?? { code: 'internal', message: 'malformed error' } },
+      );
     }
   }
 }

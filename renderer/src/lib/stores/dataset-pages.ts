@@ -1,7 +1,7 @@
 // Pages of a dataset listing (images, or pairs of a two-folder project), fetched on demand for the
 // rows on screen and dropped on change.
-import type { DatasetItem, DatasetPair, FolderRole } from '../../../../main/api/entities.js';
-import type { ApiResult } from '../../../../main/api/errors.js';
+import type { DatasetItem, DatasetPair, FolderRole } from '$api/entities.js';
+import type { ApiResult } from '$api/errors.js';
 import { pagesFor } from './virtual-grid.js';
 
 export interface DatasetQuery {

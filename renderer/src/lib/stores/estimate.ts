@@ -1,15 +1,16 @@
 // What the Train view says about time: the engine's estimator (main/api/run-estimate.ts, the one
 // the trainer's ETA starts from) for the backend a run would get, in words that follow the figure.
-import type { BackendInfo, ProjectKind } from '../../../../main/api/entities.js';
-import { estimateRun, type ComputeBackend, type Estimate } from '../../../../main/api/run-estimate.js';
-import type { BackendName } from '../../../../main/api/run-options.js';
+import type { BackendInfo, ProjectKind } from '$api/entities.js';
+import { estimateRun, type ComputeBackend, type Estimate } from '$api/run-estimate.js';
+import type { BackendName } from '$api/run-options.js';
 import { presetOptions, type Preset } from './presets.js';
 
-/** The backend 'auto' resolves to, from what is installed. */
+/** The backend 'auto' resolves to, from what is installed and the GPU a job process found. */
 export function effectiveBackend(requested: BackendName, info: BackendInfo | null): ComputeBackend {
   if (requested !== 'auto') return requested;
   if (!info) return 'wasm';
   if (info.installed.gpu) return 'gpu';
+  if (info.webgpu?.state === 'found' && !info.webgpu.software) return 'webgpu';
   if (info.installed.node) return 'node';
   return 'wasm';
 }
@@ -28,14 +29,26 @@ export function durationWords(seconds: number): string {
   return days === 1 ? 'about a day' : `about ${days} days`;
 }
 
-/** The estimate for a preset's own settings (before any change the user makes). */
-export function presetEstimate(p: Preset, kind: ProjectKind, images: number, backend: ComputeBackend): Estimate {
-  return estimateRun(presetOptions(p, kind), Math.max(1, images), backend);
+/** The estimate for a preset's own settings (before any change the user makes), scaled to this machine's speed on `backend` where it measured one. */
+export function presetEstimate(
+  p: Preset,
+  kind: ProjectKind,
+  images: number,
+  backend: ComputeBackend,
+  info: BackendInfo | null = null,
+): Estimate {
+  return estimateRun(presetOptions(p, kind), Math.max(1, images), backend, info?.measured[backend]);
 }
 
 /** "About 50 minutes for 200 images on the wasm backend (estimate)." */
-export function presetDuration(p: Preset, kind: ProjectKind, images: number, backend: ComputeBackend): string {
-  const words = durationWords(presetEstimate(p, kind, images, backend).totalSeconds);
+export function presetDuration(
+  p: Preset,
+  kind: ProjectKind,
+  images: number,
+  backend: ComputeBackend,
+  info: BackendInfo | null = null,
+): string {
+  const words = durationWords(presetEstimate(p, kind, images, backend, info).totalSeconds);
   const count = `${images.toLocaleString('en-US')} ${images === 1 ? 'image' : 'images'}`;
   return `${words[0]!.toUpperCase()}${words.slice(1)} for ${count} on the ${backend} backend (estimate).`;
 }

@@ -1,6 +1,6 @@
 // Loss curves: points merged by iteration (history from runs.metrics and live run.metrics events
 // arrive in any order and may overlap), columns for uPlot, and TensorBoard-style smoothing.
-import type { MetricPoint } from '../../../../main/api/entities.js';
+import type { MetricPoint } from '$api/entities.js';
 
 export class MetricSeries {
   /** Sorted by iteration, unique. */
@@ -103,7 +103,20 @@ export function chartColumns(series: MetricSeries, visible: readonly string[], s
 
 /** A colour per loss name, stable across runs and reloads. */
 const PALETTE = ['#5aa9e6', '#f28e2b', '#59c36a', '#e15759', '#b07aa1', '#edc948', '#76b7b2', '#ff9da7', '#9c9c9c', '#c9a27e'];
-const KNOWN: Record<string, number> = { G_GAN: 0, G_L1: 1, D_real: 2, D_fake: 3, D_A: 0, G_A: 1, cycle_A: 2, idt_A: 3, D_B: 4, G_B: 5, cycle_B: 6, idt_B: 7 };
+const KNOWN: Record<string, number> = {
+  G_GAN: 0,
+  G_L1: 1,
+  D_real: 2,
+  D_fake: 3,
+  D_A: 0,
+  G_A: 1,
+  cycle_A: 2,
+  idt_A: 3,
+  D_B: 4,
+  G_B: 5,
+  cycle_B: 6,
+  idt_B: 7,
+};
 export function lossColour(name: string, fallbackIndex = 0): string {
   const i = KNOWN[name] ?? fallbackIndex;
   return PALETTE[i % PALETTE.length]!;

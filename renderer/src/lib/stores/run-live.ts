@@ -1,8 +1,8 @@
 // One run's live state, rebuilt after a reload or reconnect: runs.get + runs.metrics + runs.samples
 // for the history, then run.* events for what follows. Events that arrive while the history loads
 // are kept and merged (points are merged by iteration, so overlap is harmless).
-import type { Checkpoint, Run, RunProgress, RunSummary, Sample } from '../../../../main/api/entities.js';
-import type { StudioEvent } from '../../../../main/api/events.js';
+import type { Checkpoint, Run, RunProgress, RunSummary, Sample } from '$api/entities.js';
+import type { StudioEvent } from '$api/events.js';
 import type { StudioClient } from '../client/types.js';
 import { MetricSeries } from './metrics.js';
 

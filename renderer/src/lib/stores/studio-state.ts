@@ -1,7 +1,7 @@
 // The studio as the renderer knows it, rebuilt from events: one 'snapshot' (the state right now)
 // then deltas in order. reduceEvent is pure so the reduction is testable without Svelte.
-import type { ExportJob, JobInfo, ModelExport, Project, RunProgress, RunSummary, Sample } from '../../../../main/api/entities.js';
-import type { StudioEvent, StudioEvents } from '../../../../main/api/events.js';
+import type { ExportJob, JobInfo, ModelExport, Project, RunProgress, RunSummary, Sample } from '$api/entities.js';
+import type { StudioEvent, StudioEvents } from '$api/events.js';
 
 export interface LogLine {
   level: 'info' | 'warn' | 'error';
@@ -37,7 +37,19 @@ export interface StudioState {
 export const LOG_LINES_KEPT = 200;
 
 export function emptyState(): StudioState {
-  return { ready: false, epoch: 0, projects: {}, runs: {}, progress: {}, jobs: {}, exports: {}, modelExports: {}, datasets: {}, latestSample: {}, logs: {} };
+  return {
+    ready: false,
+    epoch: 0,
+    projects: {},
+    runs: {},
+    progress: {},
+    jobs: {},
+    exports: {},
+    modelExports: {},
+    datasets: {},
+    latestSample: {},
+    logs: {},
+  };
 }
 
 function byId<T>(items: T[], id: (t: T) => string): Record<string, T> {
@@ -90,7 +102,7 @@ export function reduceEvent(s: StudioState, e: StudioEvent): StudioState {
     case 'run.changed':
       return { ...s, runs: { ...s.runs, [e.data.run.id]: e.data.run } };
     case 'run.deleted': {
-      const drop = <T,>(m: Record<string, T>) => Object.fromEntries(Object.entries(m).filter(([id]) => id !== e.data.runId));
+      const drop = <T>(m: Record<string, T>) => Object.fromEntries(Object.entries(m).filter(([id]) => id !== e.data.runId));
       return { ...s, runs: drop(s.runs), progress: drop(s.progress), latestSample: drop(s.latestSample), logs: drop(s.logs) };
     }
     case 'run.progress':

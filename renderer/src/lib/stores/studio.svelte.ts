@@ -1,5 +1,5 @@
 // The reactive studio store: one per app, fed by the client's event stream.
-import type { StudioEvent } from '../../../../main/api/events.js';
+import type { StudioEvent } from '$api/events.js';
 import type { ConnectionState, StudioClient } from '../client/types.js';
 import { emptyState, reduceEvent, type StudioState } from './studio-state.js';
 

@@ -29,7 +29,9 @@ export interface GridWindow {
   offsetY: number;
 }
 
-export function gridLayout(g: GridGeometry): Pick<GridWindow, 'columns' | 'cellWidth' | 'cellHeight' | 'rowHeight' | 'rowCount' | 'totalHeight'> {
+export function gridLayout(
+  g: GridGeometry,
+): Pick<GridWindow, 'columns' | 'cellWidth' | 'cellHeight' | 'rowHeight' | 'rowCount' | 'totalHeight'> {
   const width = Math.max(0, g.width);
   const columns = Math.max(1, Math.floor((width + g.gap) / (g.minCellWidth + g.gap)));
   const cellWidth = Math.max(1, Math.floor((width - g.gap * (columns - 1)) / columns));

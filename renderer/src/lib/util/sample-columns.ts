@@ -1,5 +1,5 @@
 // What the columns of a sample grid PNG show (the model's visual names, in the trainer's order).
-import type { ResolvedRunOptions } from '../../../../main/api/run-options.js';
+import type { ResolvedRunOptions } from '$api/run-options.js';
 
 const LABELS: Record<string, string> = {
   real_A: 'real A',
