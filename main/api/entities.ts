@@ -1,7 +1,7 @@
 // What the studio returns. Plain JSON (no Dates, no Maps) so the same values cross IPC, WebSocket
 // and structured clone unchanged. Times are Unix milliseconds.
 import type { JobKind, JobState } from '../jobs/job-names.js';
-import type { BackendName, ResolvedRunOptions, RunSchedule } from './run-options.js';
+import type { BackendName, ModelName, ResolvedRunOptions, RunSchedule } from './run-options.js';
 
 export type ProjectKind = 'paired' | 'unpaired';
 /** aligned: one folder of side-by-side A|B images; paired-folders: A and B matched by file name. */
@@ -132,7 +132,7 @@ export interface RunSummary {
   id: string;
   projectId: string;
   name: string;
-  model: 'pix2pix' | 'cyclegan';
+  model: ModelName;
   origin: RunOrigin;
   /** Set once an import has read its files; null for trained runs and while importing. */
   imported: ImportedModelInfo | null;

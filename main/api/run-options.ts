@@ -6,7 +6,11 @@ import { modelOptionsSchema, type ModelOptions, type ModelOptionsInput } from '.
 
 export { DISCRIMINATORS as DISCRIMINATOR_NAMES, GENERATORS as GENERATOR_NAMES } from '../gan/networks/names.js';
 export {
+  architectureKeys,
+  MODELS,
   modelDefinition,
+  modelLabel,
+  modelsFor,
   modelOptionSpecs,
   modeOption,
   switchMode,

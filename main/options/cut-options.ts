@@ -14,7 +14,14 @@ const CUT_GENERATORS = Object.keys(RESNET_BLOCKS) as [keyof typeof RESNET_BLOCKS
 
 export const CUT = defineModel({
   model: 'cut',
+  label: 'CUT',
   summary: 'two unpaired sets, one direction; --CUT_mode FastCUT the fastest',
+  data: 'unpaired',
+  // F's MLPs are sized by the tapped layers and netF_nc; blur pools change the layer numbering.
+  architecture: {
+    generator: ['netG', 'ngf', 'normG', 'input_nc', 'output_nc', 'no_dropout', 'no_antialias', 'no_antialias_up'],
+    others: ['netD', 'ndf', 'n_layers_D', 'normD', 'netF_nc', 'nce_layers'],
+  },
   // normG and normD instead of norm; no image pool (the official CUTModel never uses one).
   without: ['norm', 'pool_size'],
   narrow: { netG: CUT_GENERATORS },
@@ -78,7 +85,7 @@ export const CUT = defineModel({
       type: choice(['mlp_sample']),
       default: 'mlp_sample',
       label: 'Patch projection',
-      help: 'How features are projected for the NCE loss: a 2-layer MLP on sampled patches.',
+      help: 'How features are projected for the NCE loss: a 2-layer MLP on sampled patches (the one projection Tandem has).',
       group: 'Network',
       advanced: true,
     }),

@@ -5,6 +5,8 @@ import { float } from './value-types.js';
 
 export const CYCLEGAN = defineModel({
   model: 'cyclegan',
+  label: 'CycleGAN',
+  data: 'unpaired',
   summary: 'two unpaired sets',
   defaults: { no_dropout: true },
   options: {

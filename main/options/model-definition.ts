@@ -18,8 +18,18 @@ export interface ModelDefinition<
 > {
   /** The value of --model. */
   readonly model: M;
+  /** Its name for people ("CycleGAN"). */
+  readonly label: string;
   /** What it trains on, for --model's help ("paired images"). */
   readonly summary: string;
+  /** The data it learns from: pairs matched by name (a paired project), or two unpaired sets. */
+  readonly data: 'paired' | 'unpaired';
+  /**
+   * The options that fix the shape of its weights, which a fine-tuned run must share with the run
+   * it starts from: the generator's, and the rest (discriminator, CUT's projection), which count
+   * when those were trained. The reference's lists when absent.
+   */
+  readonly architecture?: { readonly generator: readonly string[]; readonly others: readonly string[] };
   /** Shared options this model does not take (e.g. a model with normG/normD instead of norm). */
   readonly without?: readonly Without[];
   /** The model's own parser.add_argument lines, in the order they are listed. */
@@ -110,4 +120,19 @@ export function defaultFor(def: AnyModelDefinition, name: string, mode?: string)
   }
   const own = (def.defaults ?? {}) as Record<string, unknown>;
   return name in own ? own[name] : spec.default;
+}
+
+/**
+ * The reference's weight-shaping options. no_dropout counts: a ResNet block's dropout layer shifts
+ * the indices in its weights' names.
+ */
+const REFERENCE_ARCHITECTURE = {
+  generator: ['netG', 'ngf', 'norm', 'input_nc', 'output_nc', 'no_dropout'],
+  others: ['netD', 'ndf', 'n_layers_D'],
+} as const;
+
+/** The options a fine-tuned run of this model takes from its source: the generator's, and the others' unless `generatorsOnly`. */
+export function architectureKeys(def: AnyModelDefinition, generatorsOnly: boolean): string[] {
+  const a = def.architecture ?? REFERENCE_ARCHITECTURE;
+  return generatorsOnly ? [...a.generator] : [...a.generator, ...a.others];
 }

@@ -5,6 +5,8 @@ import { float } from './value-types.js';
 
 export const PIX2PIX = defineModel({
   model: 'pix2pix',
+  label: 'pix2pix',
+  data: 'paired',
   summary: 'paired images',
   // U-Net with batch norm, no image pool, vanilla GAN loss (the pix2pix paper).
   defaults: { norm: 'batch', netG: 'unet_256', pool_size: 0, gan_mode: 'vanilla' },

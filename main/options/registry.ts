@@ -2,8 +2,8 @@
 // the studio's Train form are all derived from. zod-only, so the renderer can load it.
 //
 // A new model registers its options in two steps:
-//  1. main/options/<model>-options.ts: `export const CUT = defineModel({ model: 'cut', summary,
-//     without, defaults, options, modes })` — its own options with option({ type, default, label,
+//  1. main/options/<model>-options.ts: `export const CUT = defineModel({ model: 'cut', label, summary,
+//     data, without, defaults, options, modes })` — its own options with option({ type, default, label,
 //     help, group }), the shared defaults it changes (set_defaults), the shared options it does not
 //     take, and per-mode defaults (modes: { option: 'CUT_mode', defaults: { CUT: {…}, FastCUT: {…} } }).
 //  2. Add it to MODELS below. Its schema, `tandem train --model cut` and its flags and help, and the
@@ -41,6 +41,16 @@ export function modelDefinition(model: ModelName): Definitions[number] {
   const def = MODELS.find((m) => m.model === model);
   if (!def) throw new Error(`unknown model '${model}'`);
   return def;
+}
+
+/** A model's name for people ("CycleGAN"). */
+export function modelLabel(model: ModelName): string {
+  return modelDefinition(model).label;
+}
+
+/** The models that learn from this kind of data, the reference's first (a project's default). */
+export function modelsFor(data: 'paired' | 'unpaired'): ModelName[] {
+  return MODELS.filter((m) => m.data === data).map((m) => m.model);
 }
 
 /** The options a model takes, by name, in listing order. */

@@ -221,6 +221,47 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec(`ALTER TABLE runs ADD COLUMN started_from_json TEXT;`);
     },
   },
+  {
+    version: 5,
+    description: 'runs of the CUT model',
+    rebuildsTables: true,
+    up(db) {
+      db.exec(`
+        CREATE TABLE runs_v5 (
+          id                TEXT PRIMARY KEY,
+          project_id        TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+          name              TEXT NOT NULL,
+          model             TEXT NOT NULL CHECK (model IN ('pix2pix', 'cyclegan', 'cut')),
+          options_json      TEXT NOT NULL,
+          schedule_json     TEXT NOT NULL,
+          backend           TEXT NOT NULL,
+          backend_used      TEXT,
+          status            TEXT NOT NULL,
+          status_reason     TEXT,
+          run_dir           TEXT NOT NULL,
+          total_iters       INTEGER NOT NULL DEFAULT 0,
+          epoch             INTEGER NOT NULL DEFAULT 1,
+          last_epoch        INTEGER NOT NULL,
+          last_checkpoint   TEXT,
+          created_at        INTEGER NOT NULL,
+          started_at        INTEGER,
+          ended_at          INTEGER,
+          origin            TEXT NOT NULL DEFAULT 'trained' CHECK (origin IN ('trained', 'imported')),
+          imported_json     TEXT,
+          started_from_json TEXT
+        );
+        INSERT INTO runs_v5 (id, project_id, name, model, options_json, schedule_json, backend, backend_used, status, status_reason,
+                             run_dir, total_iters, epoch, last_epoch, last_checkpoint, created_at, started_at, ended_at, origin,
+                             imported_json, started_from_json)
+          SELECT id, project_id, name, model, options_json, schedule_json, backend, backend_used, status, status_reason,
+                 run_dir, total_iters, epoch, last_epoch, last_checkpoint, created_at, started_at, ended_at, origin,
+                 imported_json, started_from_json FROM runs;
+        DROP TABLE runs;
+        ALTER TABLE runs_v5 RENAME TO runs;
+        CREATE INDEX runs_project ON runs(project_id, created_at);
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,15 +1,12 @@
 // Fine-tuning: which model file a new run starts from, and the options it must share with it.
 // The weights decide the architecture, so those options come from the source run; what the user
 // chooses (epochs, learning rate, loss weights, crop) stays theirs.
+import { architectureKeys, modelDefinition, type ModelName } from '../options/index.js';
 import type { ProjectRecord } from '../store/projects.js';
 import { chooseCheckpoint } from './checkpoint-choice.js';
 import { requireRun, type StudioContext } from './context.js';
 import { StudioError } from './studio-error.js';
 
-/** Options that fix the shape of the generator's weights. */
-const GENERATOR_KEYS = ['netG', 'ngf', 'norm', 'input_nc', 'output_nc', 'no_dropout'] as const;
-/** ... and of the discriminator's, when the source's discriminator is trained. */
-const DISCRIMINATOR_KEYS = ['netD', 'ndf', 'n_layers_D'] as const;
 
 export interface FineTuneSource {
   file: string;
@@ -24,7 +21,7 @@ export interface FineTuneSource {
 export function fineTuneSource(
   ctx: StudioContext,
   project: ProjectRecord,
-  model: 'pix2pix' | 'cyclegan',
+  model: ModelName,
   from: { runId: string; checkpointId?: number | undefined },
   given: Record<string, unknown>,
 ): FineTuneSource {
@@ -35,17 +32,18 @@ export function fineTuneSource(
   if (src.origin === 'imported' && !src.imported) throw new StudioError('conflict', `"${src.name}" has not finished importing.`, 'initFrom.runId');
   if (src.model !== model || (src.imported && src.imported.generators === 1 && model === 'cyclegan')) {
     const why =
-      model === 'cyclegan'
-        ? src.imported?.generators === 1
+      model === 'pix2pix'
+        ? 'it is a CycleGAN pair; pix2pix fine-tunes one generator (import latest_net_G.pth on its own)'
+        : model === 'cyclegan' && src.imported?.generators === 1
           ? 'it holds one generator, and a CycleGAN fine-tunes both directions: import the pair (G_A and G_B)'
-          : `it is a ${src.model} model`
-        : 'it is a CycleGAN pair; pix2pix fine-tunes one generator (import latest_net_G.pth on its own)';
+          : `it is a ${src.model} model`;
     throw new StudioError('invalid-input', `"${src.name}" cannot start a ${model} run in this project: ${why}.`, 'initFrom.runId');
   }
   const { checkpoint, file } = chooseCheckpoint(ctx, src, from.checkpointId, `"${src.name}" has no saved model to start from yet.`, 'initFrom.runId');
 
   const generatorsOnly = src.origin === 'imported';
-  const keys = generatorsOnly ? GENERATOR_KEYS : [...GENERATOR_KEYS, ...DISCRIMINATOR_KEYS];
+  // The generator's shape, and the discriminator's (and CUT's projection's) when those were trained.
+  const keys = architectureKeys(modelDefinition(model), generatorsOnly);
   const own = src.options as unknown as Record<string, unknown>;
   const options: Record<string, unknown> = {};
   for (const k of keys) {

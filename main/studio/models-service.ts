@@ -101,7 +101,8 @@ export async function exportModel(ctx: StudioContext, input: MethodParams<'model
     input.checkpointId,
     (name) => `"${name}" has no saved model yet; train it longer (or stop it, which saves one) and export then.`,
   );
-  const oneWay = run.model === 'pix2pix' || run.imported?.generators === 1;
+  // Only a CycleGAN pair has a B→A generator.
+  const oneWay = run.model !== 'cyclegan' || run.imported?.generators === 1;
   if (oneWay && input.direction === 'BtoA') {
     throw new StudioError('invalid-input', `"${run.name}" has one generator, which translates A→B only.`, 'direction');
   }

@@ -4,9 +4,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ACTIVE_RUN_STATUSES, type Checkpoint, type Run, type RunMetrics, type RunSummary, type Sample } from '../api/entities.js';
+import { ACTIVE_RUN_STATUSES, type Checkpoint, type ProjectKind, type Run, type RunMetrics, type RunSummary, type Sample } from '../api/entities.js';
 import type { MethodParams } from '../api/methods.js';
-import { runOptionsSchema, runScheduleSchema, type ResolvedRunOptions, type RunSchedule } from '../api/run-options.js';
+import { MODELS, modelLabel, modelsFor, runOptionsSchema, runScheduleSchema, type ModelName, type ResolvedRunOptions, type RunSchedule } from '../api/run-options.js';
 import { newId } from '../store/ids.js';
 import type { LayoutSpec } from '../data/layout.js';
 import type { TrainJobSpecInput } from '../jobs/protocol.js';
@@ -21,16 +21,23 @@ import { isInside } from './paths.js';
 import { StudioError } from './studio-error.js';
 import { getSettings } from './settings-service.js';
 
-function resolveRunOptions(model: 'pix2pix' | 'cyclegan', given: Record<string, unknown>, name: string): ResolvedRunOptions {
-  if (given.model !== undefined && given.model !== model) {
-    throw new StudioError(
-      'invalid-input',
-      model === 'pix2pix'
-        ? 'This is a paired project, which trains pix2pix; CycleGAN needs a project of two unpaired folders.'
-        : 'This is an unpaired project, which trains CycleGAN; pix2pix needs a paired project.',
-      'options.model',
-    );
+/** The model a run of this project trains: the one asked for, else the source's when fine-tuning, else the project's first. */
+function chooseModel(ctx: StudioContext, kind: ProjectKind, given: Record<string, unknown>, initFrom: { runId: string } | undefined): ModelName {
+  const models = modelsFor(kind);
+  // A source of another kind of project's model is refused by fineTuneSource, which says why.
+  const fromSource = initFrom ? requireRun(ctx, initFrom.runId).model : undefined;
+  const asked = given.model ?? (fromSource && models.includes(fromSource) ? fromSource : models[0]);
+  if (!models.includes(asked as ModelName)) {
+    const known = MODELS.some((m) => m.model === asked);
+    const what = known ? modelLabel(asked as ModelName) : `'${String(asked)}'`;
+    const needs = known ? `; ${what} needs a ${kind === 'paired' ? 'project of two unpaired folders' : 'paired project'}` : ` (not ${what})`;
+    const project = kind === 'paired' ? 'a paired' : 'an unpaired';
+    throw new StudioError('invalid-input', `This is ${project} project, which trains ${models.map(modelLabel).join(' or ')}${needs}.`, 'options.model');
   }
+  return asked as ModelName;
+}
+
+function resolveRunOptions(model: ModelName, given: Record<string, unknown>, name: string): ResolvedRunOptions {
   const parsed = runOptionsSchema.safeParse({ ...given, model, name });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -44,7 +51,7 @@ export async function startRun(ctx: StudioContext, input: MethodParams<'runs.sta
   const p = requireProject(ctx, input.projectId);
   requireRunner(ctx, 'Training');
   if (p.status === 'folder missing') throw new StudioError('folder-missing', `Cannot train: ${p.statusReason ?? 'a data folder is missing'}.`);
-  const model = p.kind === 'paired' ? 'pix2pix' : 'cyclegan';
+  const model = chooseModel(ctx, p.kind, input.options, input.initFrom);
   const runs = ctx.store.runs.listByProject(p.id);
   const name = input.name ?? `Run ${runs.length + 1}`;
   const source = input.initFrom ? fineTuneSource(ctx, p, model, input.initFrom, input.options) : null;

@@ -15,6 +15,7 @@ describe('what a run can do as a model', () => {
     expect(isTwoWay(runSummary({ model: 'cyclegan' }))).toBe(true);
     expect(isTwoWay(single('cyclegan'))).toBe(false);
     expect(isTwoWay(pair)).toBe(true);
+    expect(isTwoWay(runSummary({ model: 'cut' }))).toBe(false);
   });
 
   it('says why it cannot be fine-tuned, as the service would', () => {
@@ -27,6 +28,10 @@ describe('what a run can do as a model', () => {
     // Trained runs, while there is a checkpoint.
     expect(fineTuneBlocker(paired, runSummary({ status: 'finished', lastCheckpoint: 'latest.tandem' }))).toBeNull();
     expect(fineTuneBlocker(paired, runSummary({ lastCheckpoint: null }))).toMatch(/no saved model/);
+    // A CUT run starts a CUT run in an unpaired project (the new run trains its model).
+    const cut = runSummary({ model: 'cut', status: 'stopped', lastCheckpoint: 'latest.tandem' });
+    expect(fineTuneBlocker(unpaired, cut)).toBeNull();
+    expect(fineTuneBlocker(paired, cut)).toMatch(/pix2pix fine-tunes one generator/);
     // Imports that have not (or never will) produce a model.
     expect(fineTuneBlocker(paired, importedRun({ imported: null, status: 'running', lastCheckpoint: null }))).toMatch(/still importing/);
     expect(fineTuneBlocker(paired, importedRun({ imported: null, status: 'failed', lastCheckpoint: null }))).toMatch(/import failed/);
@@ -35,6 +40,11 @@ describe('what a run can do as a model', () => {
   it('locks the generator shape of an import, and the discriminator too of a trained run', () => {
     expect(lockedKeys(pair)).toEqual(['netG', 'ngf', 'norm', 'input_nc', 'output_nc', 'no_dropout']);
     expect(lockedKeys(runSummary())).toEqual(['netG', 'ngf', 'norm', 'input_nc', 'output_nc', 'no_dropout', 'netD', 'ndf', 'n_layers_D']);
+    // CUT: normG and the blur pools shape G; D's norm and the projection MLPs (netF_nc, nce_layers) the rest.
+    expect(lockedKeys(runSummary({ model: 'cut' }))).toEqual([
+      ...['netG', 'ngf', 'normG', 'input_nc', 'output_nc', 'no_dropout', 'no_antialias', 'no_antialias_up'],
+      ...['netD', 'ndf', 'n_layers_D', 'normD', 'netF_nc', 'nce_layers'],
+    ]);
   });
 
   it('describes an architecture for people', () => {

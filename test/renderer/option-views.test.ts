@@ -9,16 +9,19 @@ import type { Project } from '../../main/api/entities.js';
 import { runOptionsSchema } from '../../main/api/run-options.js';
 import { normaliseOptionNames } from '../../main/cli/argv.js';
 import { addEngineOptions, engineOptions, givenEngineOptions } from '../../main/cli/train-options.js';
-import { MODELS } from '../../main/options/index.js';
+import { MODELS, type ModelName } from '../../main/options/index.js';
 import { settle, useDom } from './helpers/dom.js';
 import { project } from './helpers/fixtures.js';
 import { openApp } from './helpers/open-app.js';
 
 useDom();
 
-const cases: Array<[model: 'pix2pix' | 'cyclegan', preset: string, p: Project]> = [
-  ['pix2pix', 'pix2pix-paper', project()],
-  ['cyclegan', 'cyclegan-paper', project({ id: 'p_unpaired1', kind: 'unpaired', layout: 'unpaired' })],
+const unpaired = project({ id: 'p_unpaired1', kind: 'unpaired', layout: 'unpaired' });
+/** Each model through a preset that trains it; `mode`: the model's mode the preset picks. */
+const cases: Array<[model: ModelName, preset: string, p: Project, mode: Record<string, string>]> = [
+  ['pix2pix', 'pix2pix-paper', project(), {}],
+  ['cyclegan', 'cyclegan-paper', unpaired, {}],
+  ['cut', 'fastcut', unpaired, { CUT_mode: 'FastCUT' }],
 ];
 
 /** The flags `tandem train` adds for the engine: long name → help. */
@@ -27,17 +30,32 @@ function cliFlags(): Map<string, string> {
   return new Map(cmd.options.map((o) => [o.attributeName(), o.description]));
 }
 
-/** What the flag's help says this model's default is: "(default: 64)", "(default: pix2pix batch, cyclegan instance)", "(only for cyclegan; default 10)". */
-function cliDefault(description: string, help: string, model: string): string {
+/**
+ * What the flag's help says this model's default is (under `mode`): "(default: 64)", "(default: pix2pix batch,
+ * cyclegan instance)", "(only for cyclegan; default 10)", "(only for cut; default 1 with --CUT_mode CUT, 10 with
+ * --CUT_mode FastCUT)", "(default: pix2pix 100, cyclegan 100, cut 200 with --CUT_mode CUT, 150 with --CUT_mode FastCUT)".
+ */
+function cliDefault(description: string, help: string, model: string, mode: string | undefined): string {
   expect(description.startsWith(`${help} (`), description).toBe(true);
   const said = description.slice(help.length + 2, -1).replace(/^default: |^only for [^;]+; default /, '');
-  const mine = said.split(', ').find((part) => part.startsWith(`${model} `));
-  return mine ? mine.slice(model.length + 1) : said;
+  // Parts without a model's name belong to the model named before them (or to every model).
+  const byModel = new Map<string, string[]>();
+  let owner = '*';
+  for (const part of said.split(', ')) {
+    const named = MODELS.find((m) => part.startsWith(`${m.model} `))?.model;
+    if (named) owner = named;
+    byModel.set(owner, [...(byModel.get(owner) ?? []), named ? part.slice(named.length + 1) : part]);
+  }
+  const mine = byModel.get(model) ?? byModel.get('*')!;
+  if (mine.length === 1) return mine[0]!;
+  const underMode = mine.find((v) => v.endsWith(` ${mode}`));
+  expect(underMode, `${description}: a default for ${mode}`).toBeDefined();
+  return underMode!.replace(/ with --\S+ \S+$/, '');
 }
 
 const asCli = (v: unknown) => (v === null ? 'none' : typeof v === 'boolean' ? (v ? 'on' : 'off') : String(v));
 
-describe.each(cases)('the %s options', (model, preset, p) => {
+describe.each(cases)('the %s options', (model, preset, p, mode) => {
   it('have one field and one flag each, with the schema’s default and the same help', async () => {
     const { target } = await openApp(`#/p/${p.id}/train`, {}, [p]);
     (target.querySelector(`input[name="preset"][value="${preset}"]`) as HTMLInputElement).click();
@@ -45,7 +63,10 @@ describe.each(cases)('the %s options', (model, preset, p) => {
     showAll.click();
     await settle();
 
-    const defaults = runOptionsSchema.parse({ model }) as unknown as Record<string, unknown>;
+    const defaults = runOptionsSchema.parse({ model, ...mode }) as unknown as Record<string, unknown>;
+    const modeKey = Object.keys(mode)[0];
+    // --help names the mode option's own default; the form shows the preset's mode.
+    const cliDefaults = runOptionsSchema.parse({ model }) as unknown as Record<string, unknown>;
     const keys = Object.keys(defaults).filter((k) => k !== 'model').sort();
     const fields = [...target.querySelectorAll('.opt label[for^="opt-"]')].map((l) => l.getAttribute('for')!.slice('opt-'.length));
     expect([...fields].sort()).toEqual(keys);
@@ -59,7 +80,8 @@ describe.each(cases)('the %s options', (model, preset, p) => {
       const d = defaults[key];
       expect(shown, `form default of ${key}`).toBe(typeof d === 'boolean' ? d : d === null ? '' : String(d));
       const help = target.querySelector(`#opt-${key}-help`)!.textContent!.trim();
-      expect(cliDefault(flags.get(key)!, help, model), `--${key}'s default`).toBe(asCli(d));
+      const cliSays = cliDefault(flags.get(key)!, help, model, modeKey ? mode[modeKey] : undefined);
+      expect(cliSays, `--${key}'s default`).toBe(asCli(key === modeKey ? cliDefaults[key] : d));
     }
   });
 });

@@ -2,15 +2,12 @@
 // generator, an imported CycleGAN pair, or another run's checkpoint. Only weights travel: the new
 // run's optimisers, schedule and counters start fresh, as the new options say.
 import path from 'node:path';
+import { architectureKeys, modelDefinition } from '../../options/index.js';
 import { loadCheckpoint } from '../checkpoint/store.js';
 import { generatorMetaSchema, NET_PREFIX, stateDictWithPrefix } from './generator-file.js';
 import type { GanModel } from './model.js';
 import { parseMeta } from './model-checkpoint.js';
 
-/** Options that decide the shape of the weights; they must agree for the weights to load. */
-// no_dropout too: a ResNet block's dropout layer shifts the indices in its weights' names.
-const G_SHAPE_KEYS = ['netG', 'ngf', 'norm', 'input_nc', 'output_nc', 'no_dropout'] as const;
-const D_SHAPE_KEYS = ['netD', 'ndf', 'n_layers_D'] as const;
 const isDiscriminator = (netName: string) => netName.startsWith('D');
 
 function mismatch(file: string, diffs: string[]): Error {
@@ -24,8 +21,9 @@ export async function architectureOf(file: string): Promise<Record<string, unkno
     const { arch } = generatorMetaSchema.parse(c.meta);
     return { netG: arch.netG, ngf: arch.ngf, norm: arch.norm, input_nc: arch.inputNc, output_nc: arch.outputNc, no_dropout: !arch.useDropout };
   }
-  const o = parseMeta(c, file).options as unknown as Record<string, unknown>;
-  return Object.fromEntries(G_SHAPE_KEYS.map((k) => [k, o[k]]));
+  const options = parseMeta(c, file).options;
+  const o = options as unknown as Record<string, unknown>;
+  return Object.fromEntries(architectureKeys(modelDefinition(options.model), true).map((k) => [k, o[k]]));
 }
 
 /**
@@ -59,7 +57,8 @@ export async function initWeightsFrom(model: GanModel, file: string, opts: { gen
   const from = meta.options as unknown as Record<string, unknown>;
   const own = o as unknown as Record<string, unknown>;
   if (meta.options.model !== o.model) throw new Error(`${path.basename(file)} is a ${meta.options.model} model; this run trains ${o.model}`);
-  const keys = generatorsOnly ? G_SHAPE_KEYS : [...G_SHAPE_KEYS, ...D_SHAPE_KEYS];
+  // Options that decide the shape of the weights: they must agree for the weights to load.
+  const keys = architectureKeys(modelDefinition(o.model), generatorsOnly);
   const diffs = keys.filter((k) => from[k] !== own[k]).map((k) => `${k} ${String(from[k])} (not ${String(own[k])})`);
   if (diffs.length) throw mismatch(file, diffs);
   const taken: string[] = [];

@@ -1,32 +1,27 @@
 // What a run can do as a model: translate one way or both, be fine-tuned in its project, be
 // exported. These mirror the service's rules (main/studio/fine-tune.ts, models-service.ts) so the
 // UI can say why before asking; the service stays the judge.
-import type { ImportedModelInfo, ModelFormat, Project, ProjectKind, RunSummary } from '$api/entities.js';
+import type { ImportedModelInfo, ModelFormat, Project, RunSummary } from '$api/entities.js';
+import { architectureKeys, modelDefinition, modelsFor } from '$api/run-options.js';
 
 type RunLike = Pick<RunSummary, 'model' | 'origin' | 'imported' | 'status' | 'lastCheckpoint' | 'name'>;
 
-export function projectModel(kind: ProjectKind): 'pix2pix' | 'cyclegan' {
-  return kind === 'paired' ? 'pix2pix' : 'cyclegan';
-}
-
-/** A CycleGAN pair translates both ways; pix2pix and a single imported generator A→B only. */
+/** Only a CycleGAN pair translates both ways; pix2pix, CUT and a single imported generator A→B only. */
 export function isTwoWay(run: Pick<RunSummary, 'model' | 'imported'>): boolean {
   return run.model === 'cyclegan' && run.imported?.generators !== 1;
 }
 
-/** Why `run` cannot start a fine-tuned run in `project`, for people; null when it can. */
+/** Why `run` cannot start a fine-tuned run in `project`, for people; null when it can. The new run trains the source's model. */
 export function fineTuneBlocker(project: Pick<Project, 'kind'> | null, run: RunLike): string | null {
   if (run.origin === 'imported' && !run.imported) return run.status === 'failed' ? 'the import failed' : 'it is still importing';
   if (!run.lastCheckpoint) return 'it has no saved model yet';
   if (!project) return null;
-  const model = projectModel(project.kind);
-  if (run.model === model && !(run.imported?.generators === 1 && model === 'cyclegan')) return null;
-  if (model === 'cyclegan') {
-    return run.imported?.generators === 1
-      ? 'it holds one generator, and a CycleGAN fine-tunes both directions: import the pair (G_A and G_B)'
-      : `it is a ${run.model} model`;
-  }
-  return 'it is a CycleGAN pair; pix2pix fine-tunes one generator (import latest_net_G.pth on its own)';
+  const onePartOfPair = run.model === 'cyclegan' && run.imported?.generators === 1;
+  if (modelsFor(project.kind).includes(run.model) && !onePartOfPair) return null;
+  if (project.kind === 'paired') return 'it is a CycleGAN pair; pix2pix fine-tunes one generator (import latest_net_G.pth on its own)';
+  return onePartOfPair
+    ? 'it holds one generator, and a CycleGAN fine-tunes both directions: import the pair (G_A and G_B)'
+    : `it is a ${run.model} model`;
 }
 
 /** The id of the element that says why a run cannot be fine-tuned (for aria-describedby). */
@@ -36,12 +31,10 @@ export function fineTuneReasonId(runId: string): string {
 
 /**
  * Options a fine-tuned run takes from its source: the generator's shape, and the discriminator's
- * when it was trained. Dropout counts: a ResNet block's dropout layer shifts its weights' names.
+ * (and CUT's projection's) when they were trained; an imported model's were not.
  */
-export const GENERATOR_KEYS = ['netG', 'ngf', 'norm', 'input_nc', 'output_nc', 'no_dropout'] as const;
-export const DISCRIMINATOR_KEYS = ['netD', 'ndf', 'n_layers_D'] as const;
-export function lockedKeys(source: Pick<RunSummary, 'origin'>): string[] {
-  return source.origin === 'imported' ? [...GENERATOR_KEYS] : [...GENERATOR_KEYS, ...DISCRIMINATOR_KEYS];
+export function lockedKeys(source: Pick<RunSummary, 'origin' | 'model'>): string[] {
+  return architectureKeys(modelDefinition(source.model), source.origin === 'imported');
 }
 
 const NET_LABELS: Record<ImportedModelInfo['netG'], string> = {

@@ -8,7 +8,9 @@ import { bool, choice, defineModel, float, modelSchema, option, optionSpecs, swi
 
 const contrastive = defineModel({
   model: 'contrastive',
+  label: 'Contrastive',
   summary: 'two unpaired sets, one way',
+  data: 'unpaired',
   without: ['norm'],
   defaults: { pool_size: 0, no_dropout: true },
   options: {
@@ -90,7 +92,9 @@ describe('a model definition', () => {
   it('refuses to declare again an option every model has', () => {
     const twice = defineModel({
       model: 'twice',
+      label: 'Twice',
       summary: 'x',
+      data: 'paired',
       options: { ngf: option({ type: float(), default: 1, label: 'x', help: 'x', group: 'Network' }) },
     });
     expect(() => modelSchema(twice)).toThrow(/twice declares ngf, which every model already has/);

@@ -95,6 +95,19 @@ const fixtures: Record<number, { seed(db: Database.Database): void; check(store:
       expect(store.runs.get('r_aaaaaaaa')!.startedFrom).toBeNull();
     },
   },
+  5: {
+    seed(db) {
+      fixtures[4]!.seed(db);
+      db.prepare(
+        `INSERT INTO runs (id, project_id, name, model, options_json, schedule_json, backend, status, run_dir, last_epoch, created_at)
+         VALUES ('r_dddddddd', 'p_aaaaaaaa', 'fast style', 'cut', '{"model":"cut","CUT_mode":"FastCUT"}', '{}', 'auto', 'running', '/data/p/runs/c', 200, ?)`,
+      ).run(now);
+    },
+    check(store) {
+      fixtures[4]!.check(store);
+      expect(store.runs.get('r_dddddddd')).toMatchObject({ model: 'cut', options: { CUT_mode: 'FastCUT' } });
+    },
+  },
 };
 
 describe('migrations', () => {
@@ -114,6 +127,24 @@ describe('migrations', () => {
       store.close();
     });
   }
+
+  it('rebuilding the runs table for CUT keeps every run and what points at them', () => {
+    const db = openDatabase(file, { version: 4 });
+    fixtures[4]!.seed(db);
+    expect(() => db.prepare(`UPDATE runs SET model = 'cut' WHERE id = 'r_cccccccc'`).run()).toThrow(/CHECK constraint/);
+    db.close();
+    const store = Store.open(file);
+    expect(store.db.pragma('foreign_key_check')).toEqual([]);
+    expect(store.metrics.list('r_aaaaaaaa')).toHaveLength(1);
+    expect(store.jobs.get('j_aaaaaaaa')).toMatchObject({ runId: 'r_aaaaaaaa' });
+    store.db.prepare(`UPDATE runs SET model = 'cut' WHERE id = 'r_cccccccc'`).run();
+    expect(store.runs.get('r_cccccccc')!.model).toBe('cut');
+    expect(() => store.db.prepare(`UPDATE runs SET model = 'munit' WHERE id = 'r_cccccccc'`).run()).toThrow(/CHECK constraint/);
+    // Deleting the project still cascades through the rebuilt table.
+    store.projects.delete('p_aaaaaaaa');
+    expect(store.metrics.list('r_aaaaaaaa')).toEqual([]);
+    store.close();
+  });
 
   it('rebuilding tables keeps checkpoint ids, so exports still point at their checkpoints', () => {
     const db = openDatabase(file, { version: 2 });

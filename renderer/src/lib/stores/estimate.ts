@@ -2,7 +2,7 @@
 // the trainer's ETA starts from) for the backend a run would get, in words that follow the figure.
 import type { BackendInfo, ProjectKind } from '$api/entities.js';
 import { estimateRun, type ComputeBackend, type Estimate } from '$api/run-estimate.js';
-import type { BackendName } from '$api/run-options.js';
+import type { BackendName, ModelName } from '$api/run-options.js';
 import { presetOptions, type Preset } from './presets.js';
 
 /** The backend 'auto' resolves to, from what is installed and the GPU a job process found. */
@@ -29,15 +29,16 @@ export function durationWords(seconds: number): string {
   return days === 1 ? 'about a day' : `about ${days} days`;
 }
 
-/** The estimate for a preset's own settings (before any change the user makes), scaled to this machine's speed on `backend` where it measured one. */
+/** The estimate for a preset's own settings (before any change the user makes; `model`: the form's choice), scaled to this machine's speed on `backend` where it measured one. */
 export function presetEstimate(
   p: Preset,
   kind: ProjectKind,
   images: number,
   backend: ComputeBackend,
   info: BackendInfo | null = null,
+  model?: ModelName,
 ): Estimate {
-  return estimateRun(presetOptions(p, kind), Math.max(1, images), backend, info?.measured[backend]);
+  return estimateRun(presetOptions(p, kind, model), Math.max(1, images), backend, info?.measured[backend]);
 }
 
 /** "About 50 minutes for 200 images on the wasm backend (estimate)." */
@@ -47,8 +48,9 @@ export function presetDuration(
   images: number,
   backend: ComputeBackend,
   info: BackendInfo | null = null,
+  model?: ModelName,
 ): string {
-  const words = durationWords(presetEstimate(p, kind, images, backend, info).totalSeconds);
+  const words = durationWords(presetEstimate(p, kind, images, backend, info, model).totalSeconds);
   const count = `${images.toLocaleString('en-US')} ${images === 1 ? 'image' : 'images'}`;
   return `${words[0]!.toUpperCase()}${words.slice(1)} for ${count} on the ${backend} backend (estimate).`;
 }

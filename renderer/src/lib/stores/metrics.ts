@@ -116,6 +116,10 @@ const KNOWN: Record<string, number> = {
   G_B: 5,
   cycle_B: 6,
   idt_B: 7,
+  // CUT: G_GAN, D_real and D_fake as above; never shown beside pix2pix's G_L1 or CycleGAN's D_B.
+  NCE: 1,
+  G: 4,
+  NCE_Y: 5,
 };
 export function lossColour(name: string, fallbackIndex = 0): string {
   const i = KNOWN[name] ?? fallbackIndex;

@@ -4,6 +4,7 @@
 import type { ProjectKind } from '$api/entities.js';
 import {
   modelDefinition,
+  modelsFor,
   modeOption,
   runOptionsSchema,
   switchMode,
@@ -16,7 +17,7 @@ import { epochCount } from '$api/run-estimate.js';
 export { epochCount };
 
 export type { ModelName };
-export type PresetId = 'pix2pix-paper' | 'cyclegan-paper' | 'quick-draft';
+export type PresetId = 'pix2pix-paper' | 'cyclegan-paper' | 'fastcut' | 'quick-draft';
 
 export interface Preset {
   id: PresetId;
@@ -25,12 +26,17 @@ export interface Preset {
   blurb(o: ResolvedRunOptions): string;
   /** Which project kinds it applies to. */
   kinds: readonly ProjectKind[];
-  options(kind: ProjectKind): RunOptionsInput;
+  /** The model it trains; absent: whichever model the form has chosen. */
+  model?: ModelName;
+  options(kind: ProjectKind, model: ModelName): RunOptionsInput;
 }
 
+/** The model a project trains unless another is chosen: the reference's for its kind of data. */
 export function modelFor(kind: ProjectKind): ModelName {
-  return kind === 'paired' ? 'pix2pix' : 'cyclegan';
+  return modelsFor(kind)[0]!;
 }
+
+const nceWeight = (o: ResolvedRunOptions) => (o.model === 'cut' ? o.lambda_NCE : 0);
 
 export const PRESETS: readonly Preset[] = [
   {
@@ -38,6 +44,7 @@ export const PRESETS: readonly Preset[] = [
     label: 'pix2pix (paper)',
     blurb: (o) => `U-Net 256 generator, 70×70 PatchGAN, L1 weight 100, ${epochCount(o)} epochs — the settings of the pix2pix paper.`,
     kinds: ['paired'],
+    model: 'pix2pix',
     options: () => ({ model: 'pix2pix' }),
   },
   {
@@ -46,15 +53,26 @@ export const PRESETS: readonly Preset[] = [
     blurb: (o) =>
       `Two ResNet-9 generators, LSGAN, cycle weight 10, identity 0.5, ${epochCount(o)} epochs — the settings of the CycleGAN paper.`,
     kinds: ['unpaired'],
+    model: 'cyclegan',
     options: () => ({ model: 'cyclegan' }),
+  },
+  {
+    id: 'fastcut',
+    label: 'Fast style — FastCUT',
+    blurb: (o) =>
+      `One ResNet-9 generator, one way (A → B), a patch-wise contrastive loss (weight ${nceWeight(o)}) instead of a cycle, ` +
+      `${epochCount(o)} epochs — the lighter mode of the CUT paper.`,
+    kinds: ['unpaired'],
+    model: 'cut',
+    options: () => ({ model: 'cut', CUT_mode: 'FastCUT' }),
   },
   {
     id: 'quick-draft',
     label: 'Quick draft',
     blurb: (o) => `A small network (width ${o.ngf}) on ${o.crop_size} px crops for ${epochCount(o)} epochs: a rough first result.`,
     kinds: ['paired', 'unpaired'],
-    options: (kind) => ({
-      model: modelFor(kind),
+    options: (_kind, model) => ({
+      model,
       netG: 'resnet_6blocks',
       ngf: 16,
       ndf: 16,
@@ -70,9 +88,25 @@ export function presetsFor(kind: ProjectKind): Preset[] {
   return PRESETS.filter((p) => p.kinds.includes(kind));
 }
 
-/** A preset's settings in full: the model's defaults with the preset's own on top. */
-export function presetOptions(p: Preset, kind: ProjectKind): ResolvedRunOptions {
-  return runOptionsSchema.parse({ ...defaultsFor(modelFor(kind)), ...p.options(kind) });
+/** A preset's settings in full: the model's defaults with the preset's own on top (`model`: the form's choice). */
+export function presetOptions(p: Preset, kind: ProjectKind, model: ModelName = modelFor(kind)): ResolvedRunOptions {
+  return runOptionsSchema.parse(presetValues(p.options(kind, model)));
+}
+
+/** A preset's options over the defaults they select: their model's, under their mode (FastCUT's λ_NCE 10). */
+export function presetValues(own: RunOptionsInput): ResolvedRunOptions {
+  return { ...defaultsOf(own), ...own } as ResolvedRunOptions;
+}
+
+/**
+ * The preset to show after the model is changed to `model`: the current one if it trains any model
+ * or this one, else the model's own preset (its paper's settings).
+ */
+export function presetForModel(kind: ProjectKind, current: PresetId, model: ModelName): PresetId {
+  const presets = presetsFor(kind);
+  const now = presets.find((p) => p.id === current);
+  if (now && (now.model === undefined || now.model === model)) return current;
+  return (presets.find((p) => p.model === model) ?? presets.find((p) => p.model === undefined) ?? presets[0]!).id;
 }
 
 /** Every option filled in, or the schema's message for the first problem. */
@@ -99,7 +133,10 @@ export function defaultsOf(o: { model: ModelName } & Record<string, unknown>): R
 
 /** Options that differ from the defaults: what we send to runs.start. */
 export function changedOptions(o: ResolvedRunOptions): RunOptionsInput {
-  const d = defaultsOf(o) as unknown as Record<string, unknown>;
+  const d = { ...defaultsOf(o) } as unknown as Record<string, unknown>;
+  // The mode itself is compared with the model's default mode (the mode's own defaults hold the mode).
+  const mode = modeOption(modelDefinition(o.model));
+  if (mode) d[mode] = (defaultsFor(o.model) as unknown as Record<string, unknown>)[mode];
   const out: Record<string, unknown> = { model: o.model };
   for (const [k, v] of Object.entries(o)) if (k !== 'model' && d[k] !== v) out[k] = v;
   return out as RunOptionsInput;

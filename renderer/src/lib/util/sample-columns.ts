@@ -12,8 +12,12 @@ const LABELS: Record<string, string> = {
   idt_A: 'identity A',
 };
 
-export function sampleColumns(o: Pick<ResolvedRunOptions, 'model'> & { lambda_identity?: number; direction?: 'AtoB' | 'BtoA' }): string[] {
+export function sampleColumns(
+  o: Pick<ResolvedRunOptions, 'model'> & { lambda_identity?: number; nce_idt?: boolean; direction?: 'AtoB' | 'BtoA' },
+): string[] {
   if (o.model === 'pix2pix') return ['input', 'output', 'target'];
+  // CUT translates one way; with the identity NCE loss it also shows G(B).
+  if (o.model === 'cut') return ['real_A', 'fake_B', 'real_B', ...(o.nce_idt ? ['idt_B'] : [])].map((n) => LABELS[n] ?? n);
   const idt = (o.lambda_identity ?? 0.5) > 0;
   const names = ['real_A', 'fake_B', 'rec_A', ...(idt ? ['idt_B'] : []), 'real_B', 'fake_A', 'rec_B', ...(idt ? ['idt_A'] : [])];
   return names.map((n) => LABELS[n] ?? n);
