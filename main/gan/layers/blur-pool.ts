@@ -55,6 +55,28 @@ function reflectBlurStride2(x: tf.Tensor4D, filter: tf.Tensor4D): tf.Tensor4D {
   return op(x) as tf.Tensor4D;
 }
 
+/** Downsample's forward with its `filt` buffer (NHWC): what BlurDownsample and exact tiles (stage-runner-tfjs.ts) run. */
+export function blurDownsample(x: tf.Tensor4D, filt: tf.Tensor4D): tf.Tensor4D {
+  if (x.shape[1] < 2 || x.shape[2] < 2) {
+    throw new Error(`blur-pool downsampling needs an input of at least 2×2; got ${x.shape[1]}×${x.shape[2]}`);
+  }
+  return reflectBlurStride2(x, filt);
+}
+
+/** Upsample's forward with its `filt` buffer (×4, see BlurUpsample), which only its gradient reads. */
+export function blurUpsample(x: tf.Tensor4D, filt: tf.Tensor4D): tf.Tensor4D {
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const input = args[0] as tf.Tensor4D;
+    const [, h, w] = input.shape;
+    const value = tf.image.resizeBilinear(input, [2 * h, 2 * w], false, true);
+    // Symmetric mirror padding by 1 repeats the edge row and column.
+    const gradFunc = (dy: tf.Tensor) =>
+      tf.tidy(() => tf.depthwiseConv2d(tf.mirrorPad(dy as tf.Tensor4D, [[0, 0], [1, 1], [1, 1], [0, 0]], 'symmetric'), filt, 2, 'valid'));
+    return { value, gradFunc };
+  });
+  return op(x) as tf.Tensor4D;
+}
+
 /** The official Downsample (filt_size 3, reflect): ReflectionPad2d(1), then the [1,2,1]ᵀ[1,2,1]/16 blur at stride 2. */
 export class BlurDownsample implements Layer {
   private readonly filt: tf.Variable;
@@ -64,8 +86,7 @@ export class BlurDownsample implements Layer {
   }
 
   forward(x: tf.Tensor4D): tf.Tensor4D {
-    if (x.shape[1] < 2 || x.shape[2] < 2) throw new Error(`blur-pool downsampling needs an input of at least 2×2; got ${x.shape[1]}×${x.shape[2]}`);
-    return reflectBlurStride2(x, this.filt as tf.Tensor4D);
+    return blurDownsample(x, this.filt as tf.Tensor4D);
   }
 }
 
@@ -86,15 +107,6 @@ export class BlurUpsample implements Layer {
   }
 
   forward(x: tf.Tensor4D): tf.Tensor4D {
-    const filt = this.filt as tf.Tensor4D;
-    const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-      const input = args[0] as tf.Tensor4D;
-      const [, h, w] = input.shape;
-      const value = tf.image.resizeBilinear(input, [2 * h, 2 * w], false, true);
-      // Symmetric mirror padding by 1 repeats the edge row and column.
-      const gradFunc = (dy: tf.Tensor) => tf.tidy(() => tf.depthwiseConv2d(tf.mirrorPad(dy as tf.Tensor4D, [[0, 0], [1, 1], [1, 1], [0, 0]], 'symmetric'), filt, 2, 'valid'));
-      return { value, gradFunc };
-    });
-    return op(x) as tf.Tensor4D;
+    return blurUpsample(x, this.filt as tf.Tensor4D);
   }
 }

@@ -9,10 +9,11 @@ import type { GenOp } from '../io/generator-graph.js';
  * and whose statistics it accumulates on the way. The last stage ends with the image.
  *
  * Residual blocks become flat: `save` stores the block's input (a full-size map) and `addSaved`
- * adds it back in a later stage.
+ * adds it back in a later stage. CUT's blur pool and blurred ×2 upsampling are local, as convs
+ * are: they stay inside their stage (tile-geometry.ts follows their strides and padding).
  */
 export type StageOp =
-  | Exclude<GenOp, { op: 'residual' } | { op: 'skip' } | { op: 'instanceNorm' } | { op: 'batchNorm' } | { op: 'blurPool' } | { op: 'upsample' }>
+  | Exclude<GenOp, { op: 'residual' } | { op: 'skip' } | { op: 'instanceNorm' } | { op: 'batchNorm' }>
   /** The stage's entry: normalise the stored map with whole-image statistics (instance norm). */
   | { op: 'instanceNormWith'; key: string; channels: number }
   /** Batch norm in eval mode: an affine map with the running statistics (no statistics to gather). */
@@ -51,9 +52,6 @@ export function stageProgram(graph: readonly GenOp[], inputChannels: number): St
       switch (o.op) {
         case 'skip':
           throw new Error('a U-Net cannot be cut into stages (its innermost layer sees the whole image)');
-        case 'blurPool':
-        case 'upsample':
-          throw new Error("exact tiles are not available yet for CUT's anti-aliased generator: translate whole images (--resize to fit)");
         case 'residual': {
           const slot = slots++;
           flat.push({ op: 'save', slot, channels: c });

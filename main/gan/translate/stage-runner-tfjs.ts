@@ -1,3 +1,4 @@
+import { blurDownsample, blurUpsample } from '../layers/blur-pool.js';
 import { NORM_EPS } from '../layers/norm.js';
 import { reflectPad2d } from '../layers/reflect-pad.js';
 import type { Network } from '../networks/network.js';
@@ -49,6 +50,12 @@ export function tfjsStageRunner(net: Network): StageRunner {
             x = bias(tf.conv2dTranspose(x, param(`${o.key}.weight`) as tf.Tensor4D, shape, o.stride, o.padding), o.key, o.bias);
             break;
           }
+          case 'blurPool':
+            x = blurDownsample(x, param(`${o.key}.filt`) as tf.Tensor4D);
+            break;
+          case 'upsample':
+            x = blurUpsample(x, param(`${o.key}.filt`) as tf.Tensor4D);
+            break;
           case 'relu':
             x = tf.relu(x);
             break;

@@ -1,7 +1,7 @@
 import { MemoryFeatureMap, type FeatureMap, type Region } from './feature-map.js';
 import type { FeatureStore } from './feature-store.js';
 import type { Stage, StageOp } from './stage-program.js';
-import { axisOps, inputFor, through, type AxisOp, type AxisState, type Span } from './tile-geometry.js';
+import { axisOps, inputFor, sizesThrough, through, type AxisOp, type AxisState, type Span } from './tile-geometry.js';
 
 /**
  * Exact tiled translation of a ResNet generator: the network runs stage by stage over the whole
@@ -206,10 +206,14 @@ export async function translateStaged(image: PlanarImage, stages: readonly Stage
       const output = opts.store.create(stage.outChannels, g.outH, g.outW);
       const moments = stage.gathers?.kind === 'instance' ? new Moments(stage.outChannels) : null;
       const opIndex = opIndexMap(stage.ops);
+      const saveAt = (slot: number) => opIndex[stage.ops.findIndex((o) => o.op === 'save' && o.slot === slot)]!;
       for (const slot of stage.saves) {
-        if (g.outH !== g.inH || g.outW !== g.inW) throw new Error(`stage ${s} saves a map and changes the size`);
+        // Tiles write their saves over their cores, so a save must be at the output's resolution (after a blur pool, say).
         const at = stage.ops.find((o): o is Extract<StageOp, { op: 'save' }> => o.op === 'save' && o.slot === slot)!;
-        saved.set(slot, opts.store.create(at.channels, g.inH, g.inW));
+        if (sizesThrough(g.ops, g.inH)[saveAt(slot)] !== g.outH || sizesThrough(g.ops, g.inW)[saveAt(slot)] !== g.outW) {
+          throw new Error(`stage ${s} saves a map at another size than its output`);
+        }
+        saved.set(slot, opts.store.create(at.channels, g.outH, g.outW));
       }
       const { rows, cols } = grids[s]!;
       const jobs: Job[] = rows.flatMap((r) =>
@@ -254,8 +258,11 @@ export async function translateStaged(image: PlanarImage, stages: readonly Stage
         output.write(result.output, from, core);
         moments?.add(result.output, from, core);
         for (const [slot, values] of result.saves) {
-          const i = stage.ops.findIndex((o) => o.op === 'save' && o.slot === slot);
-          saved.get(slot)!.write(values, region(job.ys[opIndex[i]!]!.extent, job.xs[opIndex[i]!]!.extent), core);
+          const at = { y: job.ys[saveAt(slot)]!, x: job.xs[saveAt(slot)]! };
+          if (!contains(at.y.valid, job.rows) || !contains(at.x.valid, job.cols)) {
+            throw new Error(`stage ${s}: a tile's saved map is not exact over its core (an internal error in the tile geometry)`);
+          }
+          saved.get(slot)!.write(values, region(at.y.extent, at.x.extent), core);
         }
         doneWork += work[s]! / jobs.length;
         opts.onProgress?.(doneWork / totalWork);

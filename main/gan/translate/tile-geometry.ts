@@ -1,3 +1,4 @@
+import { BLUR_POOL } from '../networks/geometry.js';
 import type { StageOp } from './stage-program.js';
 
 /**
@@ -19,11 +20,19 @@ export interface AxisState {
   size: number;
 }
 
-/** An op's footprint along one axis. Reflection padding is merged into the conv it feeds. */
+/**
+ * An op's footprint along one axis. Reflection padding is merged into the conv it feeds; CUT's blur
+ * pool is such a pair (reflection pad 1, a 3-tap filter at stride 2). `upsample` is CUT's blurred ×2
+ * (bilinear, half-pixel centres): output 2i reads inputs i−1 and i, output 2i+1 reads i and i+1,
+ * the image's edge pixel repeated past its border.
+ */
 export type AxisOp =
   | { kind: 'conv'; kernel: number; stride: number; pad: number }
   | { kind: 'convTranspose'; kernel: number; stride: number; pad: number; outputPad: number }
+  | { kind: 'upsample' }
   | { kind: 'pointwise' };
+
+const BLUR_POOL_AXIS: AxisOp = { kind: 'conv', kernel: BLUR_POOL.blur.kernel, stride: BLUR_POOL.blur.stride, pad: BLUR_POOL.pad };
 
 export function axisOps(ops: readonly StageOp[]): AxisOp[] {
   const out: AxisOp[] = [];
@@ -36,6 +45,8 @@ export function axisOps(ops: readonly StageOp[]): AxisOp[] {
       i++;
     } else if (o.op === 'conv') out.push({ kind: 'conv', kernel: o.kernel, stride: o.stride, pad: o.padding });
     else if (o.op === 'convTranspose') out.push({ kind: 'convTranspose', kernel: o.kernel, stride: o.stride, pad: o.padding, outputPad: o.outputPadding });
+    else if (o.op === 'blurPool') out.push(BLUR_POOL_AXIS);
+    else if (o.op === 'upsample') out.push({ kind: 'upsample' });
     else out.push({ kind: 'pointwise' });
   }
   return out;
@@ -50,6 +61,8 @@ export function sizeAfter(op: AxisOp, size: number): number {
       return Math.floor((size + 2 * op.pad - op.kernel) / op.stride) + 1;
     case 'convTranspose':
       return (size - 1) * op.stride - 2 * op.pad + op.kernel + op.outputPad;
+    case 'upsample':
+      return 2 * size;
     case 'pointwise':
       return size;
   }
@@ -90,6 +103,12 @@ export function forward(op: AxisOp, s: AxisState): AxisState {
         size: sizeAfter(op, size),
       };
     }
+    case 'upsample': {
+      // The tile repeats its own edge pixels: right only where they are the image's.
+      const lo = v.start === 0 ? 0 : 2 * v.start + 1;
+      const hi = v.end === size ? 2 * size : 2 * v.end - 1;
+      return { extent: span(2 * e.start, 2 * e.end), valid: span(Math.max(2 * e.start, lo), Math.min(2 * e.end, hi)), size: 2 * size };
+    }
   }
 }
 
@@ -110,6 +129,8 @@ export function needed(op: AxisOp, wanted: Span, inputSize: number): Span {
       const { kernel: k, stride: st, pad: p } = op;
       return span(Math.max(0, Math.ceil((wanted.start + p - k + 1) / st)), Math.min(inputSize, Math.floor((wanted.end - 1 + p) / st) + 1));
     }
+    case 'upsample':
+      return span(Math.max(0, Math.floor((wanted.start - 1) / 2)), Math.min(inputSize, Math.floor(wanted.end / 2) + 1));
   }
 }
 

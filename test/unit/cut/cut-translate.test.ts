@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadGraphModel } from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generatorGraph } from '../../../main/gan/io/generator-graph.js';
 import { buildTfjsGraphModel } from '../../../main/gan/io/tfjs-export.js';
 import { readTorchCheckpointFile } from '../../../main/gan/io/torch-checkpoint.js';
 import { extractStateDict } from '../../../main/gan/io/torch-state-dict.js';
@@ -11,7 +10,7 @@ import { importPthModel } from '../../../main/gan/io/import-pth.js';
 import { defineG, type GeneratorArch } from '../../../main/gan/networks/define.js';
 import { tf } from '../../../main/gan/tf.js';
 import { openImageTranslator } from '../../../main/gan/translate/image-translator.js';
-import { stageProgram } from '../../../main/gan/translate/stage-program.js';
+import { translateImage } from '../../../main/gan/translate/translate-image.js';
 import { useTestBackend } from '../../helpers/backend.js';
 import { readNpy } from '../io/helpers.js';
 import { CUT_DIR } from './cut-fixture.js';
@@ -70,7 +69,17 @@ describe('importing, translating and exporting the official CUT generator', () =
     net.dispose();
   });
 
-  it('says exact tiles are not available for it yet', () => {
-    expect(() => stageProgram(generatorGraph(arch), 3)).toThrow(/exact tiles are not available yet for CUT/);
-  });
+  for (const engine of ['tfjs', 'onnx'] as const) {
+    it(`translates it in exact tiles (4 × 4 of 16 px) to the official output on ${engine} (1e-4)`, async () => {
+      const t = await openImageTranslator(file, { engine, cacheDir: dir });
+      try {
+        const image = { data: hwc(readNpy(`${CASE}.in.npy`)), width: 64, height: 64, channels: 3 };
+        const plan = { path: 'exact-tiles', reason: 'test', wholeBytes: 0 } as const;
+        const y = await translateImage(t, image, plan, { tile: 16, budgetBytes: 1 << 30 });
+        expect(maxDiff(y.data, hwc(readNpy(`${CASE}.out.npy`)))).toBeLessThan(1e-4);
+      } finally {
+        await t.dispose();
+      }
+    });
+  }
 });
