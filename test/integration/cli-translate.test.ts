@@ -145,6 +145,26 @@ describe('tandem translate', () => {
     expect(worst).toBeLessThanOrEqual(1);
   });
 
+  it("translates with a CUT generator in exact tiles, the whole image's pixels (1 level)", async () => {
+    const arch: GeneratorArch = {
+      netG: 'resnet_6blocks', inputNc: 3, outputNc: 3, ngf: 4, norm: 'instance', useDropout: false, antialias: { down: true, up: true },
+    };
+    const g = defineG('G', arch, { type: 'xavier', gain: 1, rng: new Rng(2) });
+    await saveGeneratorFile(path.join(dir, 'cut.tandem'), g, arch, { from: 'test' });
+    g.dispose();
+    await gradientImage(path.join(dir, 'cut-in', 'c.png'), 90, 70);
+    const whole = await runCli(['translate', '--model', 'cut.tandem', '--input', 'cut-in', '--output', 'cut-whole'], dir);
+    const tiled = await runCli(['translate', '--model', 'cut.tandem', '--input', 'cut-in', '--output', 'cut-tiled', '--tile', '24'], dir);
+    expect(whole.code, whole.stderr).toBe(0);
+    expect(tiled.code, tiled.stderr).toBe(0);
+    expect(tiled.stderr).toMatch(/c\.png: exact tiles/);
+    const [a, b] = await Promise.all(['cut-whole', 'cut-tiled'].map((d) => sharp(path.join(dir, d, 'c.png')).raw().toBuffer()));
+    expect(a!.length).toBe(90 * 70 * 3);
+    let worst = 0;
+    for (let i = 0; i < a!.length; i++) worst = Math.max(worst, Math.abs(a![i]! - b![i]!));
+    expect(worst).toBeLessThanOrEqual(1);
+  });
+
   it('refuses an output folder inside the input folder', async () => {
     const r = await runCli(['translate', '--model', 'tiny.tandem', '--input', 'in', '--output', 'in/out'], dir);
     expect(r.code).toBe(1);

@@ -93,33 +93,38 @@ describe("exact tiles for CUT's anti-aliased generator", () => {
     expect(after.valid).toEqual({ start: 9, end: 21 });
   });
 
-  it('tfjs: tiles a quarter of the image per side equal a whole-image pass', async () => {
-    const net = defineG('G', arch, { type: 'xavier', gain: 1, rng: new Rng(3) });
-    const [width, height] = [72, 56];
-    const hwc = testImage(width, height);
-    const whole = tf.tidy(() => {
-      const x = tf.tensor4d(hwc, [1, height, width, 3]);
-      return tf.transpose(translateBatch(net, arch.netG, x), [0, 3, 1, 2]).dataSync() as Float32Array;
+  const variants: Array<[string, GeneratorArch['antialias'], number]> = [
+    ['anti-aliased both ways', { down: true, up: true }, 1 << 30],
+    ['--no_antialias_up, maps spilled to disk', { down: true, up: false }, 0],
+    ['--no_antialias', { down: false, up: true }, 1 << 30],
+  ];
+  for (const [name, antialias, budget] of variants) {
+    it(`tfjs (${name}): tiles a quarter of the image per side equal a whole-image pass`, async () => {
+      const a = { ...arch, antialias };
+      const net = defineG('G', a, { type: 'xavier', gain: 1, rng: new Rng(3) });
+      const [width, height] = [72, 56];
+      const hwc = testImage(width, height);
+      const whole = tf.tidy(() => {
+        const x = tf.tensor4d(hwc, [1, height, width, 3]);
+        return tf.transpose(translateBatch(net, a.netG, x), [0, 3, 1, 2]).dataSync() as Float32Array;
+      });
+      const planar = tf.tidy(() => tf.transpose(tf.tensor4d(hwc, [1, height, width, 3]), [0, 3, 1, 2]).dataSync() as Float32Array);
+      const store = new FeatureStore(budget);
+      let tiles = 0;
+      const runner = tfjsStageRunner(net);
+      const counting = { concurrency: 1, run: (...args: Parameters<typeof runner.run>) => (tiles++, runner.run(...args)) };
+      const stages = stageProgram(generatorGraph(a), 3);
+      const out = await translateStaged({ data: planar, channels: 3, height, width }, stages, counting, { tile: 16, tileFloats: 1 << 20, store });
+      store.dispose();
+      net.dispose();
+      expect([out.width, out.height]).toEqual([width, height]);
+      // 5 × 4 tiles in every stage, at full, half and quarter resolution.
+      expect(tiles).toBe(stages.length * 20);
+      if (budget === 0) expect(store.spilledBytes).toBeGreaterThan(0);
+      expect(spread(out.data)).toBeGreaterThan(0.1);
+      expect(differences(out.data, whole).float).toBeLessThan(1e-4);
     });
-    const planar = tf.tidy(() => tf.transpose(tf.tensor4d(hwc, [1, height, width, 3]), [0, 3, 1, 2]).dataSync() as Float32Array);
-    const store = new FeatureStore(1 << 30);
-    let tiles = 0;
-    const runner = tfjsStageRunner(net);
-    const counting = { concurrency: 1, run: (...a: Parameters<typeof runner.run>) => (tiles++, runner.run(...a)) };
-    const stages = stageProgram(generatorGraph(arch), 3);
-    const out = await translateStaged({ data: planar, channels: 3, height, width }, stages, counting, {
-      tile: 16,
-      tileFloats: 1 << 20,
-      store,
-    });
-    store.dispose();
-    net.dispose();
-    expect([out.width, out.height]).toEqual([width, height]);
-    // 5 × 4 tiles in every stage, at full, half and quarter resolution.
-    expect(tiles).toBe(stages.length * 20);
-    expect(spread(out.data)).toBeGreaterThan(0.1);
-    expect(differences(out.data, whole).float).toBeLessThan(1e-4);
-  });
+  }
 
   for (const engine of ['tfjs', 'onnx'] as const) {
     it(`${engine}: a size that is not a multiple of 4, in exact tiles, gives the whole image's pixels`, async () => {
