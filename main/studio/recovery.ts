@@ -1,8 +1,35 @@
 // After a crash or a kill, the database still says "running" for work whose process is gone.
 // At start, before any job is launched, every such run, export and job is marked 'interrupted'
-// with a reason; a run resumes from its last checkpoint on request.
+// with a reason; a run resumes from its last checkpoint on request. A trainer whose studio went
+// away saves a checkpoint as it stops (child-main's onDisconnect) that nobody recorded: it is
+// recorded here, so that nothing it trained is lost.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
 import { ACTIVE_RUN_STATUSES } from '../api/entities.js';
+import { readCheckpointMetaSync } from '../gan/checkpoint/read-meta.js';
+import type { RunRecord } from '../store/runs.js';
 import type { Store } from '../store/store.js';
+
+const LATEST = 'latest.tandem';
+const progressSchema = z.object({
+  progress: z.object({ epoch: z.number().int().min(1), epochIter: z.number().int().min(0), totalIters: z.number().int().min(0) }),
+});
+type Progress = z.infer<typeof progressSchema>['progress'];
+
+/** The progress of a latest checkpoint newer than the one recorded, or null (none, or unreadable). */
+function unrecordedCheckpoint(store: Store, r: RunRecord): Progress | null {
+  const file = join(r.runDir, LATEST);
+  if (!existsSync(file)) return null;
+  const recorded = store.artifacts.checkpointByFile(r.id, LATEST);
+  try {
+    const { progress } = progressSchema.parse(readCheckpointMetaSync(file));
+    return !recorded || progress.totalIters > recorded.totalIters ? progress : null;
+  } catch {
+    // A damaged file is named by resume, which reads it whole.
+    return null;
+  }
+}
 
 export interface RecoveryReport {
   runs: string[];
@@ -12,16 +39,24 @@ export interface RecoveryReport {
 }
 
 export function recoverInterruptedWork(store: Store, now: number): RecoveryReport {
+  const runs = store.runs.listByStatus(ACTIVE_RUN_STATUSES);
+  const leftBehind = new Map(runs.map((r) => [r.id, r.origin === 'trained' ? unrecordedCheckpoint(store, r) : null]));
   return store.transaction(() => {
-    const runs = store.runs.listByStatus(ACTIVE_RUN_STATUSES);
     for (const r of runs) {
       if (r.origin === 'imported') {
         store.runs.update(r.id, { status: 'failed', statusReason: 'Tandem stopped while this model was being imported; import it again.', endedAt: now });
         continue;
       }
-      const where = r.lastCheckpoint
-        ? `resume continues from the last checkpoint (${r.lastCheckpoint}, image ${r.totalIters})`
-        : 'no checkpoint had been saved yet, so it has to start again';
+      const saved = leftBehind.get(r.id);
+      if (saved) {
+        store.artifacts.upsertCheckpoint({ runId: r.id, fileName: LATEST, kind: 'latest', ...saved, reason: 'stopped', createdAt: now });
+        store.runs.update(r.id, { lastCheckpoint: LATEST, totalIters: saved.totalIters, epoch: saved.epoch });
+      }
+      const where = saved
+        ? `its trainer saved a checkpoint as it stopped; resume continues from there (image ${saved.totalIters})`
+        : r.lastCheckpoint
+          ? `resume continues from the last checkpoint (${r.lastCheckpoint}, image ${r.totalIters})`
+          : 'no checkpoint had been saved yet, so it has to start again';
       store.runs.update(r.id, {
         status: 'interrupted',
         statusReason: `Tandem stopped while this run was ${r.status} (the app quit or crashed); ${where}.`,

@@ -46,8 +46,8 @@ export interface DataCase {
   reference: number;
 }
 
-/** PyTorch 1.13 (Debian, CPU, 2 threads), resnet_9blocks ngf 64 eval, one 4000×3000 image whole. */
-const REFERENCE_12MP_SECONDS: number | null = null;
+/** PyTorch 1.13 (Debian, CPU, 2 threads), resnet_9blocks ngf 64 eval, one 4000×3000 image whole: 559 s, 11.2 GB peak RSS (test/bench/torch_photo.py, measured 2026-12-08). */
+const REFERENCE_12MP_SECONDS: number | null = 559;
 
 export const TRAIN_CASES: Record<string, TrainCase> = {
   pix2pix_unet256_256: { kind: 'train', options: { model: 'pix2pix' }, size: 256, reference: 1.88 },

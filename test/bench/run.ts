@@ -12,6 +12,8 @@ interface CaseResult {
   adapter?: GpuAdapter | null;
   backend_line?: string;
   seconds?: number;
+  /** Train cases: CPU seconds (all threads) per iteration. */
+  cpu_seconds?: number;
   reference_seconds?: number | null;
   ratio_to_reference?: number;
   tensor_peak_mb?: number;
@@ -54,6 +56,22 @@ function runCase(name: string, backend: string | undefined): Promise<CaseResult>
   });
 }
 
+/**
+ * Each train case's cost against the CycleGAN case of the same size run alongside it
+ * ("fastcut_resnet9_128" against "cyclegan_resnet9_128"), by wall time and by CPU time.
+ */
+function ratiosToCycleGan(ok: CaseResult[]): Record<string, { wall: number; cpu: number | null }> {
+  const out: Record<string, { wall: number; cpu: number | null }> = {};
+  for (const r of ok) {
+    const m = /^(\w+?)_(resnet9_\d+)$/.exec(r.case);
+    const base = m && m[1] !== 'cyclegan' ? ok.find((b) => b.case === `cyclegan_${m[2]}`) : undefined;
+    if (!base?.seconds || !r.seconds) continue;
+    const cpu = r.cpu_seconds && base.cpu_seconds ? Number((r.cpu_seconds / base.cpu_seconds).toFixed(2)) : null;
+    out[r.case] = { wall: Number((r.seconds / base.seconds).toFixed(2)), cpu };
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const onlyIdx = process.argv.indexOf('--only');
   const all = Object.keys(ALL_CASES);
@@ -87,6 +105,8 @@ async function main(): Promise<void> {
       backend_line: ok[0]?.backend_line ?? null,
       train_s_per_iter: pick(Object.keys(TRAIN_CASES)),
       infer_s_per_image: pick(Object.keys(INFER_CASES)),
+      train_cpu_s_per_iter: Object.fromEntries(ok.filter((r) => r.cpu_seconds !== undefined).map((r) => [r.case, r.cpu_seconds])),
+      train_ratio_to_cyclegan: ratiosToCycleGan(ok),
       export_s_per_image: pick(Object.keys(EXPORT_CASES)),
       export_engine: results.find((r) => r.engine)?.engine ?? null,
       photo_s_per_image: pick(Object.keys(PHOTO_CASES)),

@@ -41,7 +41,7 @@ interface TensorIndexEntry {
 
 export const CHECKPOINT_MAGIC = 'TANDEMCK';
 export const CHECKPOINT_FORMAT_VERSION = 1;
-const PREAMBLE_BYTES = 32;
+export const PREAMBLE_BYTES = 32;
 const ALIGN = 64;
 const BYTES_PER_ELEMENT = { float32: 4, int32: 4 } as const;
 
@@ -105,13 +105,16 @@ class CheckpointError extends Error {
   override name = 'CheckpointError';
 }
 
-export function decodeCheckpoint(buf: Buffer, source = 'checkpoint'): CheckpointContents {
-  assertLittleEndianHost();
-  const where = `checkpoint ${source}`;
-  const fail = (what: string): never => {
-    throw new CheckpointError(`${where} ${what}`);
-  };
+type Fail = (what: string) => never;
 
+function failerFor(source: string): Fail {
+  return (what: string): never => {
+    throw new CheckpointError(`checkpoint ${source} ${what}`);
+  };
+}
+
+/** Checks the fixed preamble of a file of `fileLength` bytes whose first bytes are `buf`. */
+function checkPreamble(buf: Buffer, fileLength: number, fail: Fail): { headerLength: number; dataLength: number; dataStart: number } {
   const magicLen = Math.min(buf.length, CHECKPOINT_MAGIC.length);
   if (buf.subarray(0, magicLen).toString('latin1') !== CHECKPOINT_MAGIC.slice(0, magicLen) || buf.length === 0) {
     fail('is not a Tandem checkpoint (its first bytes are not "TANDEMCK"): check that the path points at a checkpoint file');
@@ -134,22 +137,18 @@ export function decodeCheckpoint(buf: Buffer, source = 'checkpoint'): Checkpoint
   const dataStart = alignUp(PREAMBLE_BYTES + headerLength);
   const expected = dataStart + dataLength;
   if (!Number.isSafeInteger(expected)) fail(`declares an impossible size (data length ${dataLength}): the file is corrupted; use the previous checkpoint`);
-  if (buf.length < expected) {
+  if (fileLength < expected) {
     fail(
-      `is truncated (expected ${expected} bytes, found ${buf.length}): it was probably being written when the process stopped; use the previous checkpoint`,
+      `is truncated (expected ${expected} bytes, found ${fileLength}): it was probably being written when the process stopped; use the previous checkpoint`,
     );
   }
-  if (buf.length > expected) {
-    fail(`has ${buf.length - expected} unexpected bytes after its end (expected ${expected} bytes, found ${buf.length}): the file is corrupted; use the previous checkpoint`);
+  if (fileLength > expected) {
+    fail(`has ${fileLength - expected} unexpected bytes after its end (expected ${expected} bytes, found ${fileLength}): the file is corrupted; use the previous checkpoint`);
   }
-  const storedCrc = buf.readUInt32LE(24);
-  const actualCrc = checksum(buf);
-  if (storedCrc !== actualCrc) {
-    fail(
-      `is corrupted (CRC32 ${hex(actualCrc)} does not match the stored ${hex(storedCrc)}): the file was damaged on disk or in transfer; use the previous checkpoint`,
-    );
-  }
+  return { headerLength, dataLength, dataStart };
+}
 
+function parseHeader(buf: Buffer, headerLength: number, fail: Fail): { meta: Record<string, unknown>; tensors: unknown[] } {
   let header: unknown;
   try {
     header = JSON.parse(buf.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + headerLength).toString('utf8'));
@@ -159,7 +158,39 @@ export function decodeCheckpoint(buf: Buffer, source = 'checkpoint'): Checkpoint
   if (!isRecord(header) || !isRecord(header['meta']) || !Array.isArray(header['tensors'])) {
     fail('has a header without the expected "meta" object and "tensors" list: the file is corrupted or was written by an incompatible program');
   }
-  const { meta, tensors: rawIndex } = header as { meta: Record<string, unknown>; tensors: unknown[] };
+  return header as { meta: Record<string, unknown>; tensors: unknown[] };
+}
+
+/** How many leading bytes hold a checkpoint's preamble and header, given its first 32 bytes. */
+export function checkpointHeadLength(preamble: Buffer): number {
+  return preamble.length >= PREAMBLE_BYTES ? PREAMBLE_BYTES + preamble.readUInt32LE(12) : PREAMBLE_BYTES;
+}
+
+/**
+ * The meta of a checkpoint from its first bytes (preamble and header) and its size, without
+ * reading the tensors or checking the CRC (which loading does).
+ */
+export function decodeCheckpointMeta(head: Buffer, fileLength: number, source = 'checkpoint'): Record<string, unknown> {
+  assertLittleEndianHost();
+  const fail = failerFor(source);
+  const { headerLength } = checkPreamble(head, fileLength, fail);
+  if (head.length < PREAMBLE_BYTES + headerLength) fail(`is truncated (its header needs ${headerLength} bytes)`);
+  return parseHeader(head, headerLength, fail).meta;
+}
+
+export function decodeCheckpoint(buf: Buffer, source = 'checkpoint'): CheckpointContents {
+  assertLittleEndianHost();
+  const fail = failerFor(source);
+  const { headerLength, dataLength, dataStart } = checkPreamble(buf, buf.length, fail);
+  const storedCrc = buf.readUInt32LE(24);
+  const actualCrc = checksum(buf);
+  if (storedCrc !== actualCrc) {
+    fail(
+      `is corrupted (CRC32 ${hex(actualCrc)} does not match the stored ${hex(storedCrc)}): the file was damaged on disk or in transfer; use the previous checkpoint`,
+    );
+  }
+  const header = parseHeader(buf, headerLength, fail);
+  const { meta, tensors: rawIndex } = header;
 
   const names = new Set<string>();
   const tensors: CheckpointTensor[] = [];

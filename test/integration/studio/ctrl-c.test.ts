@@ -89,7 +89,7 @@ describe('Ctrl-C on tandem serve', () => {
     expect(await ctrlC(second.studio, second.client)).toBe(0);
   }, 300_000);
 
-  it('a studio killed outright (no Ctrl-C to ignore) leaves no trainer behind: it saves and exits by itself', async () => {
+  it('a studio killed outright leaves no trainer behind: it saves and exits, and the next start resumes from that checkpoint', async () => {
     const { studio, client } = await serve();
     const project = unwrap(await client.call('projects.create', { name: 'Killed', layout: 'aligned', folder: train }));
     const run = unwrap(
@@ -104,5 +104,23 @@ describe('Ctrl-C on tandem serve', () => {
     await studio.exited;
     await until(() => !groupAlive(studio.child.pid!), 60_000, 'the orphaned trainer to exit');
     expect(existsSync(join(run.runDir, 'latest.tandem'))).toBe(true);
+    await client.close().catch(() => undefined);
+
+    // The studio never heard of that checkpoint; started again, it finds it, and nothing trained is lost.
+    const second = await serve();
+    const after = unwrap(await second.client.call('runs.get', { runId: run.id }));
+    expect(after.status).toBe('interrupted');
+    expect(after.lastCheckpoint).toBe('latest.tandem');
+    expect(after.totalIters).toBeGreaterThanOrEqual(2);
+    expect(after.statusReason).toMatch(/its trainer saved a checkpoint as it stopped; resume continues from there \(image \d+\)/);
+    const listed = unwrap(await second.client.call('checkpoints.list', { runId: run.id }));
+    expect(listed).toMatchObject([{ fileName: 'latest.tandem', totalIters: after.totalIters, reason: 'stopped' }]);
+    unwrap(await second.client.call('runs.resume', { runId: run.id }));
+    await until(
+      async () => unwrap(await second.client.call('runs.metrics', { runId: run.id })).points.some((p) => p.iteration > after.totalIters),
+      120_000,
+      'iterations after resuming',
+    );
+    expect(await ctrlC(second.studio, second.client)).toBe(0);
   }, 300_000);
 });

@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint, type CheckpointContents } from '../../../main/gan/checkpoint/format.js';
+import { readCheckpointMetaSync } from '../../../main/gan/checkpoint/read-meta.js';
 
 function sample(): CheckpointContents {
   return {
@@ -118,5 +122,26 @@ describe('checkpoint format', () => {
     expect(() => encodeCheckpoint({ meta: {}, tensors: [{ ...c.tensors[0]!, shape: [5] }] })).toThrow(/shape \[5\] but 6 values/);
     expect(() => encodeCheckpoint({ meta: {}, tensors: [c.tensors[0]!, c.tensors[0]!] })).toThrow(/appears twice/);
     expect(() => encodeCheckpoint({ meta: {}, tensors: [{ ...c.tensors[0]!, dtype: 'int32' }] })).toThrow(/not a Int32Array/);
+  });
+
+  it('reads the meta of a file without its tensors, and names a truncated or foreign file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tandem-meta-'));
+    try {
+      const buf = encodeCheckpoint(sample());
+      const whole = join(dir, 'latest.tandem');
+      writeFileSync(whole, buf);
+      expect(readCheckpointMetaSync(whole)).toEqual(sample().meta);
+      const cut = join(dir, 'cut.tandem');
+      writeFileSync(cut, buf.subarray(0, buf.length - 8));
+      expect(() => readCheckpointMetaSync(cut)).toThrow(/cut\.tandem is truncated \(expected \d+ bytes, found \d+\)/);
+      const short = join(dir, 'short.tandem');
+      writeFileSync(short, buf.subarray(0, 40));
+      expect(() => readCheckpointMetaSync(short)).toThrow(/short\.tandem is truncated/);
+      const png = join(dir, 'photo.tandem');
+      writeFileSync(png, Buffer.from('\x89PNG\r\n\x1a\n0000000000000000000000000000', 'latin1'));
+      expect(() => readCheckpointMetaSync(png)).toThrow(/is not a Tandem checkpoint/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
