@@ -5,12 +5,11 @@ import { readTorchCheckpointFile } from '../../../main/gan/io/torch-checkpoint.j
 import { extractStateDict } from '../../../main/gan/io/torch-state-dict.js';
 import { defineCutD, defineCutG, defineF } from '../../../main/gan/networks/define-cut.js';
 import { useTestBackend } from '../../helpers/backend.js';
-import { CUT_G_ARCH as arch, cutGeneratorParityTest } from '../../helpers/parity/cut-generator-parity.js';
+import { CUT_G_ARCH as arch, CUT_G_CASE as CASE, cutGeneratorParityTest } from '../../helpers/parity/cut-generator-parity.js';
 import { CUT_DIR } from './cut-fixture.js';
 
 beforeAll(useTestBackend);
 
-const CASE = path.join(CUT_DIR, 'cut_resnet9_ngf8_antialias');
 
 describe('the anti-aliased CUT generator', () => {
   it('loads the official latest_net_G.pth, filt buffers included', async () => {
