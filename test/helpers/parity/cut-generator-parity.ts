@@ -47,7 +47,10 @@ export async function officialGeneratorDiff(): Promise<number> {
   const { stateDict } = extractStateDict((await readTorchCheckpointFile(`${CUT_G_CASE}.pth`)).object);
   const g = defineCutG('G', { ...CUT_G_ARCH, ngf: 8 }, null);
   g.loadTorchStateDict(stateDict);
-  const toNhwc = (x: { shape: number[]; data: Float32Array }) => tf.tensor4d(hwc(x), [1, x.shape.at(-2)!, x.shape.at(-1)!, x.shape.at(-3)!]);
+  const toNhwc = (x: { shape: number[]; data: Float32Array }) => {
+    const [c, h, w] = x.shape.slice(-3) as [number, number, number];
+    return tf.tensor4d(hwc(x), [1, h, w, c]);
+  };
   const x = toNhwc(readNpy(`${CUT_G_CASE}.in.npy`));
   const expected = toNhwc(readNpy(`${CUT_G_CASE}.out.npy`));
   const y = g.forward(x, evalContext);

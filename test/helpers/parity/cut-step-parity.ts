@@ -68,12 +68,16 @@ async function expectNceLayers(fx: StepFixture, model: CutModel, phase: string, 
   return worst;
 }
 
+type CutMode = keyof typeof CUT_STEP_CASES;
+
 /** Runs the fixture's step and expects it within `tolerance`; returns what it measured. */
 export async function checkOfficialStep(name: string, tolerance: CutStepTolerance): Promise<CutStepMeasured> {
   const fx = readStepFixture(name);
   const { model, patchIds, flip } = modelFor(fx);
   const init = new Map<string, Float32Array>();
-  for (const net of ['G', 'D', 'F'] as const) for (const [k, t] of Object.entries(fx.init_state_dict[net])) init.set(`${net}.${k}`, flat(t));
+  for (const net of ['G', 'D', 'F'] as const) {
+    for (const [k, t] of Object.entries(fx.init_state_dict[net])) init.set(`${net}.${k}`, flat(t));
+  }
   const flips = fx.rng_events.filter((e) => e.kind === 'flip').map((e) => e.value!);
   const m = { lossRel: 0, nceLayerRel: 0, visual: 0, dOutput: 0 };
   const worst = (key: keyof typeof m, v: number) => (m[key] = Math.max(m[key], v));
@@ -118,7 +122,7 @@ export async function checkOfficialStep(name: string, tolerance: CutStepToleranc
 }
 
 /** The official CUT and FastCUT steps (or those named) on the current backend (register inside a describe). */
-export function cutStepParityTests(tolerance: CutStepTolerance, modes: ReadonlyArray<keyof typeof CUT_STEP_CASES> = ['CUT', 'FastCUT']): void {
+export function cutStepParityTests(tolerance: CutStepTolerance, modes: readonly CutMode[] = ['CUT', 'FastCUT']): void {
   for (const mode of modes) {
     const c = CUT_STEP_CASES[mode];
     it(c.title, async () => {
