@@ -1,11 +1,30 @@
-// Every op the pix2pix/CycleGAN networks and losses use, for backend coverage tests: a kernel
+// Every op the pix2pix/CycleGAN/CUT networks and losses use, for backend coverage tests: a kernel
 // missing on a backend surfaces as "Kernel '...' not registered", a wrong one as a mismatch
 // against the cpu backend.
 import * as tf from '@tensorflow/tfjs-core';
+import { binomialFilter, blurDownsample, blurUpsample } from '../../main/gan/layers/blur-pool.js';
+import { patchNceLoss } from '../../main/gan/losses/patch-nce.js';
+import { gatherRows } from '../../main/gan/networks/patch-sample-f.js';
 
 const w3 = () => tf.tensor4d(Array.from({ length: 3 * 3 * 3 * 5 }, (_, i) => Math.sin(i)), [3, 3, 3, 5]);
 const w4t = () => tf.tensor4d(Array.from({ length: 4 * 4 * 5 * 3 }, (_, i) => Math.cos(i)), [4, 4, 5, 3]);
 const refl = [[0, 0], [1, 1], [1, 1], [0, 0]] as [number, number][];
+
+/**
+ * CUT's blur filter, one copy per channel of X_SHAPE: depthwise [k, k, 3, 1]. Kept for the process
+ * (one per backend), as the layers' filter buffers live as long as their network: the layers'
+ * gradients read it after tf.grad has disposed what its forward made.
+ */
+function blur(k: 3 | 4, scale: number): tf.Tensor4D {
+  const key = `${tf.getBackend()} ${k}`;
+  let f = blurFilters.get(key);
+  if (!f) {
+    f = tf.keep(tf.tidy(() => tf.tile(tf.tensor4d(binomialFilter(k).map((v) => v * scale), [k, k, 1, 1]), [1, 1, 3, 1]) as tf.Tensor4D));
+    blurFilters.set(key, f);
+  }
+  return f;
+}
+const blurFilters = new Map<string, tf.Tensor4D>();
 
 export const NETWORK_OPS: Record<string, (x: tf.Tensor4D) => tf.Tensor> = {
   conv2d: (x) => tf.conv2d(x, w3(), 1, 1),
@@ -38,6 +57,15 @@ export const NETWORK_OPS: Record<string, (x: tf.Tensor4D) => tf.Tensor> = {
   absoluteDifference: (x) => tf.losses.absoluteDifference(tf.zerosLike(x), x),
   squaredDifference: (x) => tf.squaredDifference(x, 1),
   resizeBilinear: (x) => tf.image.resizeBilinear(x, [12, 12]),
+  // CUT's anti-aliased resampling: depthwise convs and reflect/symmetric mirror pads, half-pixel bilinear ×2.
+  blurDownsample: (x) => blurDownsample(x, blur(3, 1)),
+  blurUpsample: (x) => blurUpsample(x, blur(4, 4)),
+  // CUT's patch sampling (a gather whose gradient scatters back) and PatchNCE (batched matmul, logsumexp).
+  patchRows: (x) => gatherRows(tf.reshape(x, [72, 3]), Int32Array.from([5, 0, 71, 33, 12, 40])),
+  patchNce: (x) => {
+    const keys = tf.tensor2d(Array.from({ length: 12 * 18 }, (_, i) => Math.sin(i * 0.3)), [12, 18]);
+    return patchNceLoss(tf.mul(tf.reshape(x, [12, 18]), 0.05), keys, { nceT: 0.07, batchSize: 2, allNegativesFromMinibatch: false });
+  },
   tileTranspose: (x) => tf.transpose(tf.tile(x, [1, 1, 1, 2]), [0, 3, 1, 2]),
   broadcast: (x) => tf.add(x, tf.broadcastTo(tf.tensor1d([1, 2, 3]), x.shape)),
 };

@@ -24,15 +24,17 @@ describe.skipIf(skip)(`tandem on webgpu (SwiftShader)${skip ? ` (skipped: ${skip
   });
 
   it.each([
-    ['cyclegan', 'data/unpaired'],
-    ['pix2pix', 'data/paired'],
-  ])('TANDEM_BACKEND=webgpu trains a tiny %s, and the run resumes on wasm', async (model, dataroot) => {
-    const train = ['train', '--model', model, '--dataroot', dataroot, '--name', model, ...tiny, '--display_freq', '2'];
+    ['cyclegan', ['--model', 'cyclegan', '--dataroot', 'data/unpaired']],
+    ['pix2pix', ['--model', 'pix2pix', '--dataroot', 'data/paired']],
+    // CUT's own kernels (blur pools, the patch gather, PatchNCE) and FastCUT's flips.
+    ['fastcut', ['--model', 'cut', '--CUT_mode', 'FastCUT', '--dataroot', 'data/unpaired', '--netF_nc', '8', '--num_patches', '8']],
+  ])('TANDEM_BACKEND=webgpu trains a tiny %s, and the run resumes on wasm', async (name, model) => {
+    const train = ['train', ...model, '--name', name, ...tiny, '--display_freq', '2'];
     const r = await runCli([...train, '--n_epochs', '1', '--n_epochs_decay', '0'], dir, onWebgpu());
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(SOFTWARE_LINE);
     expect(r.stderr).toMatch(/finished 1 epochs \(2 images\)/);
-    const run = path.join(dir, 'checkpoints', model);
+    const run = path.join(dir, 'checkpoints', name);
     expect(readdirSync(path.join(run, 'samples'))).toEqual(['iter_00000000.png', 'iter_00000002.png']);
     // A checkpoint written on webgpu continues on another backend.
     const resumed = await runCli([...train, '--resume', '--n_epochs', '2'], dir);

@@ -94,8 +94,8 @@ export class BlurDownsample implements Layer {
  * The official Upsample (filt_size 4, replicate): ReplicationPad2d(1), a transposed depthwise conv
  * with its filter [1,3,3,1]ᵀ[1,3,3,1]/16 at stride 2, then a crop. That is exactly bilinear ×2 with
  * half-pixel centres and clamped edges (y[2i] = ¼x[i−1] + ¾x[i], y[2i+1] = ¾x[i] + ¼x[i+1]):
- * tfjs's resizeBilinear, one fast op. Its gradient is our own, since tfjs-backend-wasm's
- * ResizeBilinearGrad ignores halfPixelCenters: the adjoint is the same filter as a stride-2
+ * tfjs's resizeBilinear, one fast op. Its gradient is our own, since tfjs's ResizeBilinearGrad
+ * ignores halfPixelCenters (on wasm, cpu and webgpu alike): the adjoint is the same filter as a stride-2
  * correlation over dy with its edges repeated (dx[i] = ¼dy[2i−1] + ¾dy[2i] + ¾dy[2i+1] + ¼dy[2i+2]).
  */
 export class BlurUpsample implements Layer {

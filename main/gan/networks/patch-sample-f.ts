@@ -21,7 +21,7 @@ class NoImageForward implements Layer {
  * Rows `ids` of a [N, C] matrix. tfjs's gather gradient needs UnsortedSegmentSum, which
  * tfjs-backend-wasm lacks; the ids are distinct, so scattering dy back is the same gradient.
  */
-function gatherRows(matrix: tf.Tensor2D, ids: Int32Array): tf.Tensor2D {
+export function gatherRows(matrix: tf.Tensor2D, ids: Int32Array): tf.Tensor2D {
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const m = args[0] as tf.Tensor2D;
     const idx = tf.tensor1d(ids, 'int32');

@@ -10,12 +10,10 @@ import { importPthModel } from '../../../main/gan/io/import-pth.js';
 import { defineG, type GeneratorArch } from '../../../main/gan/networks/define.js';
 import { tf } from '../../../main/gan/tf.js';
 import { openImageTranslator } from '../../../main/gan/translate/image-translator.js';
-import { translateImage } from '../../../main/gan/translate/translate-image.js';
 import { useTestBackend } from '../../helpers/backend.js';
+import { CUT_G_CASE as CASE, hwc, maxDiff, officialTiledTranslationDiff } from '../../helpers/parity/cut-generator-parity.js';
 import { readNpy } from '../io/helpers.js';
-import { CUT_DIR } from './cut-fixture.js';
 
-const CASE = path.join(CUT_DIR, 'cut_resnet9_ngf8_antialias');
 const arch: GeneratorArch = { netG: 'resnet_9blocks', inputNc: 3, outputNc: 3, ngf: 8, norm: 'instance', useDropout: false, antialias: { down: true, up: true } };
 let dir = '';
 let file = '';
@@ -30,16 +28,6 @@ beforeAll(async () => {
   expect(imported.params).toBe(180419);
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
-
-/** CHW float → HWC. */
-function hwc(x: { shape: number[]; data: Float32Array }): Float32Array {
-  const [c, h, w] = x.shape.slice(-3) as [number, number, number];
-  const out = new Float32Array(c * h * w);
-  for (let k = 0; k < c; k++) for (let i = 0; i < h * w; i++) out[i * c + k] = x.data[k * h * w + i]!;
-  return out;
-}
-
-const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
 
 describe('importing, translating and exporting the official CUT generator', () => {
   for (const engine of ['tfjs', 'onnx'] as const) {
@@ -71,15 +59,7 @@ describe('importing, translating and exporting the official CUT generator', () =
 
   for (const engine of ['tfjs', 'onnx'] as const) {
     it(`translates it in exact tiles (4 × 4 of 16 px) to the official output on ${engine} (1e-4)`, async () => {
-      const t = await openImageTranslator(file, { engine, cacheDir: dir });
-      try {
-        const image = { data: hwc(readNpy(`${CASE}.in.npy`)), width: 64, height: 64, channels: 3 };
-        const plan = { path: 'exact-tiles', reason: 'test', wholeBytes: 0 } as const;
-        const y = await translateImage(t, image, plan, { tile: 16, budgetBytes: 1 << 30 });
-        expect(maxDiff(y.data, hwc(readNpy(`${CASE}.out.npy`)))).toBeLessThan(1e-4);
-      } finally {
-        await t.dispose();
-      }
+      expect(await officialTiledTranslationDiff(file, engine, 16, dir)).toBeLessThan(1e-4);
     });
   }
 });

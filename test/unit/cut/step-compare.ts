@@ -1,12 +1,13 @@
 // Compares a step's post-Adam weights and gradients with the official run's statistics
 // (post_step_correct_autograd: torch 1.13's CPU InstanceNorm backward is wrong for CUT's
 // channels-last gradients at batch 1, and the fixture's README shows the corrected run is right).
+import type { GradBounds } from '../../helpers/parity/tolerance.js';
 import type { StepFixture } from './step-fixture.js';
 
 export const LR = 2e-4;
 
-/** How far this port may be from the official run; each bound is explained where it is used. */
-export const TOLERANCE = {
+/** How far this port may be from the official run on wasm; each bound is explained where it is used. */
+export const TOLERANCE: GradBounds = {
   /**
    * Relative error of a gradient's abs_sum: float32 sums in another order through ~30 layers
    * (measured ≤ 4.3e-6 for CUT; the f32 and f64 official runs differ by up to 2.5e-6).
@@ -36,6 +37,7 @@ export function compareStats(
   fx: StepFixture,
   stats: Map<string, { values: Float32Array; grad: Float32Array | null }>,
   init: Map<string, Float32Array>,
+  bounds: GradBounds = TOLERANCE,
 ): { problems: string[]; observed: Observed } {
   const noise = new Set(fx.float64_replay_correct_autograd.params_with_rounding_noise_gradients);
   const problems: string[] = [];
@@ -64,7 +66,7 @@ export function compareStats(
       const nNeg = delta.filter((d) => d < 0).length;
       const flips = Math.max(Math.abs(nPos - ref.delta.n_pos), Math.abs(nNeg - ref.delta.n_neg));
       const deltaSumFlips = Math.abs(delta.reduce((a, b) => a + b, 0) - ref.delta.sum) / (2 * LR);
-      const allowed = TOLERANCE.flipsPerTensor(delta.length);
+      const allowed = bounds.flipsPerTensor(delta.length);
       obs.flips = Math.max(obs.flips, flips, Math.round(deltaSumFlips));
       if (flips > allowed || deltaSumFlips > allowed + 0.5) problems.push(`${name}: ${flips} step signs differ (Σδ off by ${deltaSumFlips.toFixed(1)}·2lr)`);
       ref.first5.forEach((v, i) => {
@@ -86,9 +88,9 @@ export function compareStats(
       obs.worstGradAbsSum = Math.max(obs.worstGradAbsSum, relAbs);
       obs.worstGradSum = Math.max(obs.worstGradSum, relSum);
       obs.worstGradFirst5 = Math.max(obs.worstGradFirst5, rel5);
-      if (relAbs > TOLERANCE.gradAbsSum) problems.push(`${name}: grad abs_sum ${absSum} vs ${ref.grad.abs_sum}`);
-      if (relSum > TOLERANCE.gradSum) problems.push(`${name}: grad sum ${sum} vs ${ref.grad.sum}`);
-      if (rel5 > TOLERANCE.gradFirst5) problems.push(`${name}: grad first5 ${Array.from(g.slice(0, 5))} vs ${ref.grad.first5}`);
+      if (relAbs > bounds.gradAbsSum) problems.push(`${name}: grad abs_sum ${absSum} vs ${ref.grad.abs_sum}`);
+      if (relSum > bounds.gradSum) problems.push(`${name}: grad sum ${sum} vs ${ref.grad.sum}`);
+      if (rel5 > bounds.gradFirst5) problems.push(`${name}: grad first5 ${Array.from(g.slice(0, 5))} vs ${ref.grad.first5}`);
     }
   }
   return { problems, observed: obs };
