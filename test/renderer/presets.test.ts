@@ -166,7 +166,12 @@ describe('preset texts', () => {
 
   it('say how long the preset takes for the project’s images on the chosen backend, in words that follow the estimate', () => {
     // The case of the issue: a CycleGAN Quick draft of 200 images on wasm is estimated at ~52 minutes.
-    const unpaired = (images: number, backend: PresetRun['backend'], model?: PresetRun['model']): PresetRun => ({ kind: 'unpaired', images, backend, model });
+    const unpaired = (images: number, backend: PresetRun['backend'], model?: PresetRun['model']): PresetRun => ({
+      kind: 'unpaired',
+      images,
+      backend,
+      model,
+    });
     const wasm = presetEstimate(quick, unpaired(200, 'wasm'));
     expect(wasm.totalSeconds / 60).toBeGreaterThan(45);
     expect(wasm.totalSeconds / 60).toBeLessThan(60);

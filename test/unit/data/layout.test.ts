@@ -98,7 +98,8 @@ describe('reference layouts', () => {
 describe('Tandem paired folders', () => {
   it('pairs by name without extension and lists the unmatched', async () => {
     const root = join(dir, 'sketches');
-    await writeImagesAt(root, ['train/A/cat.jpg', 'train/A/dog.png', 'train/A/emu.png', 'train/B/cat.png', 'train/B/dog.webp', 'train/B/fox.png']);
+    await writeImagesAt(root, ['train/A/cat.jpg', 'train/A/dog.png', 'train/A/emu.png']);
+    await writeImagesAt(root, ['train/B/cat.png', 'train/B/dog.webp', 'train/B/fox.png']);
     const layout = await detectLayout({ dataroot: root, phase: 'train', model: 'pix2pix' });
     expect(layout.kind).toBe('paired-folders');
     if (layout.kind !== 'paired-folders') return;

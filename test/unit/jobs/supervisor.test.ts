@@ -206,7 +206,8 @@ describe('JobSupervisor', () => {
 
   it('kills a child that lingers after its last message', async () => {
     const launcher = new FakeLauncher();
-    const { supervisor, id: a, child } = startedTrain(train('a'), { launcher, supervisor: new JobSupervisor({ launcher, exitGraceMs: 20 }) });
+    const lingering = { launcher, supervisor: new JobSupervisor({ launcher, exitGraceMs: 20 }) };
+    const { supervisor, id: a, child } = startedTrain(train('a'), lingering);
     child.post({ type: 'finished', result: { kind: 'train', stopped: false, progress: { epoch: 2, epochIter: 0, totalIters: 8 }, latestCheckpoint: null } });
     const info = await supervisor.settled(a);
     expect(launcher.last.kills).toEqual(['SIGKILL']);
