@@ -9,20 +9,19 @@ test/fixtures/reference/tools/README.md. Needs Debian's python3-torch, not the p
 """
 import argparse
 import json
+import os
 import resource
 import sys
 import time
 
 import torch
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'fixtures', 'reference', 'tools'))
+from reference_networks import parse_with_reference  # noqa: E402
+
 p = argparse.ArgumentParser()
-p.add_argument('--ref', required=True)
-p.add_argument('--width', type=int, default=4000)
-p.add_argument('--height', type=int, default=3000)
 p.add_argument('--threads', type=int, default=2)
-a = p.parse_args()
-sys.path.insert(0, a.ref)
-from models import networks  # noqa: E402
+a, networks = parse_with_reference(p, width=4000, height=3000)
 
 torch.set_num_threads(a.threads)
 torch.manual_seed(1)

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoDatasets } from '../../main/data/demo.js';
-import { startE2EStudio, type E2EStudio } from '../helpers/e2e-studio.js';
+import { shootOnFailure, startE2EStudio, type E2EStudio } from '../helpers/e2e-studio.js';
 
 let studio: E2EStudio;
 let page: Page;
@@ -25,7 +25,7 @@ async function fill(label: string, value: string): Promise<void> {
 
 describe('FastCUT in a browser', () => {
   it('unpaired project → Fast style preset → Live shows CUT’s losses', async () => {
-    try {
+    await shootOnFailure(studio, 'cut-failure', async () => {
       const base = studio.url.split('?')[0];
       await page.goto(`${base}#/new`);
       await page.getByRole('radio', { name: /Two styles/ }).check();
@@ -68,9 +68,6 @@ describe('FastCUT in a browser', () => {
       await page.getByRole('button', { name: 'Stop' }).click();
       await expect.poll(async () => (await page.locator('.live').first().textContent()) ?? '', { timeout: 120_000 }).toMatch(/stopped|finished/);
       expect(studio.pageErrors).toEqual([]);
-    } catch (e) {
-      await studio.shot('cut-failure').catch(() => undefined);
-      throw e;
-    }
+    });
   }, 600_000);
 });

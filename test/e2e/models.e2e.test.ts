@@ -8,14 +8,13 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoDatasets } from '../../main/data/demo.js';
-import { startE2EStudio, type E2EStudio } from '../helpers/e2e-studio.js';
+import { fillSideBySideProject, shootOnFailure, startE2EStudio, type E2EStudio } from '../helpers/e2e-studio.js';
 import { REFERENCE_DIR } from '../helpers/reference-fixtures.js';
 
 const PTH_DIR = path.join(REFERENCE_DIR, 'pth');
 const PTH = 'resnet6_ngf8_instance.pth';
 let studio: E2EStudio;
 let work = '';
-let url = '';
 let page: Page;
 let pageErrors: string[] = [];
 const shot = (name: string) => studio.shot(name);
@@ -26,19 +25,14 @@ beforeAll(async () => {
     mkdirSync(path.join(dir, 'photos'));
     copyFileSync(path.join(PTH_DIR, 'resnet6_ngf8_instance.in.png'), path.join(dir, 'photos', 'photo.png'));
   });
-  ({ work, url, page, pageErrors } = studio);
+  ({ work, page, pageErrors } = studio);
 }, 180_000);
 
 afterAll(() => studio?.close());
 
 describe('models in the studio, in a browser', () => {
   it('import a .pth with the file browser → its architecture → ONNX on disk → translate a folder → fine-tune', async () => {
-    try {
-      await journey();
-    } catch (e) {
-      await shot('models-failure').catch(() => undefined);
-      throw e;
-    }
+    await shootOnFailure(studio, 'models-failure', journey);
   }, 480_000);
 });
 
@@ -48,10 +42,7 @@ async function rgb(file: string): Promise<Uint8Array> {
 
 async function journey(): Promise<void> {
   // A paired project: one imported generator can be fine-tuned there as pix2pix.
-  await page.goto(`${url.split('?')[0]}#/new`);
-  await page.getByRole('radio', { name: /One folder of side-by-side/ }).check();
-  await page.getByRole('textbox', { name: 'Folder of side-by-side images' }).fill(path.join(work, 'demo', 'paired', 'train'));
-  await page.getByRole('textbox', { name: 'Project name' }).fill('E2E models');
+  await fillSideBySideProject(studio, path.join(work, 'demo', 'paired', 'train'), 'E2E models');
   await page.getByRole('button', { name: 'Create project' }).click();
   await page.getByText(/6 usable for training/).first().waitFor({ timeout: 30_000 });
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoDatasets } from '../../main/data/demo.js';
-import { startE2EStudio, type E2EStudio } from '../helpers/e2e-studio.js';
+import { fillSideBySideProject, shootOnFailure, startE2EStudio, type E2EStudio } from '../helpers/e2e-studio.js';
 
 const text = async (selector: string) => (await page.locator(selector).first().textContent()) ?? '';
 let studio: E2EStudio;
@@ -26,12 +26,7 @@ afterAll(() => studio?.close());
 
 describe('the studio in a browser', () => {
   it('project → Quick draft → live chart and samples → stop → export a folder', async () => {
-    try {
-      await journey();
-    } catch (e) {
-      await shot('failure').catch(() => undefined);
-      throw e;
-    }
+    await shootOnFailure(studio, 'failure', journey);
   }, 600_000);
 });
 
@@ -42,10 +37,7 @@ async function journey(): Promise<void> {
     await shot('01-projects');
 
     // A paired project from the demo's side-by-side images.
-    await page.goto(`${url.split('?')[0]}#/new`);
-    await page.getByRole('radio', { name: /One folder of side-by-side/ }).check();
-    await page.getByRole('textbox', { name: 'Folder of side-by-side images' }).fill(path.join(work, 'demo', 'paired', 'train'));
-    await page.getByRole('textbox', { name: 'Project name' }).fill('E2E shapes');
+    await fillSideBySideProject(studio, path.join(work, 'demo', 'paired', 'train'), 'E2E shapes');
     await shot('02-new-project');
     await page.getByRole('button', { name: 'Create project' }).click();
     await page.getByText(/10 usable for training/).first().waitFor({ timeout: 30_000 });

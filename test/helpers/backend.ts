@@ -9,3 +9,9 @@ export async function useTestBackend(): Promise<void> {
   process.env.TANDEM_WASM_THREADS ??= '1';
   await initBackend(process.env.TANDEM_TEST_BACKEND ?? 'wasm');
 }
+
+/** For the tests of Tandem's own wasm kernels: the wasm backend itself, never a fallback. */
+export async function useWasmBackend(): Promise<void> {
+  const report = await initBackend('wasm');
+  if (report.name !== 'wasm') throw new Error(`the wasm kernel tests need the wasm backend: ${report.line}`);
+}

@@ -48,3 +48,22 @@ export async function startE2EStudio(prefix: string, prepare: (work: string) => 
     throw e;
   }
 }
+
+/** Runs a test's journey; where it fails, a screenshot `name` of the page at that moment is kept first. */
+export async function shootOnFailure(studio: E2EStudio, name: string, journey: () => Promise<void>): Promise<void> {
+  try {
+    await journey();
+  } catch (e) {
+    await studio.shot(name).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Opens New project and fills it for one folder of side-by-side pairs; the test presses Create itself. */
+export async function fillSideBySideProject(studio: E2EStudio, folder: string, name: string): Promise<void> {
+  const { page, url } = studio;
+  await page.goto(`${url.split('?')[0]}#/new`);
+  await page.getByRole('radio', { name: /One folder of side-by-side/ }).check();
+  await page.getByRole('textbox', { name: 'Folder of side-by-side images' }).fill(folder);
+  await page.getByRole('textbox', { name: 'Project name' }).fill(name);
+}

@@ -1,20 +1,14 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readCheckpointOptions } from '../../main/gan/models/model-checkpoint.js';
+import { cliDemoFolder } from '../helpers/cli-demo.js';
 import { runCli } from '../helpers/run-cli.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'tandem-cli-cut-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = cliDemoFolder('tandem-cli-cut-', { trainCount: 6, testCount: 2, size: 48 });
 
 const tiny = ['--ngf', '4', '--ndf', '4', '--netG', 'resnet_6blocks', '--netF_nc', '8', '--num_patches', '8', '--load_size', '40', '--crop_size', '32'];
-
-beforeAll(async () => {
-  const r = await runCli(['demo', 'data', '--train_count', '6', '--test_count', '2', '--size', '48'], dir);
-  expect(r.code, r.stderr).toBe(0);
-}, 60_000);
 
 describe('tandem train --model cut', () => {
   it('trains FastCUT on unpaired folders with its preset, writes samples and a checkpoint, and resumes', async () => {

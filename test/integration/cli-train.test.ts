@@ -1,21 +1,15 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readCheckpointOptions } from '../../main/gan/models/model-checkpoint.js';
 import { REFERENCE_DIR } from '../helpers/reference-fixtures.js';
+import { cliDemoFolder } from '../helpers/cli-demo.js';
 import { runCli, startCli } from '../helpers/run-cli.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'tandem-cli-train-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = cliDemoFolder('tandem-cli-train-', { trainCount: 8, testCount: 2, size: 48 });
 
 const tiny = ['--ngf', '4', '--ndf', '4', '--netG', 'resnet_6blocks', '--load_size', '40', '--crop_size', '32'];
-
-beforeAll(async () => {
-  const r = await runCli(['demo', 'data', '--train_count', '8', '--test_count', '2', '--size', '48'], dir);
-  expect(r.code, r.stderr).toBe(0);
-}, 60_000);
 
 describe('tandem inspect', () => {
   it('reports the demo data as JSON', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runOptionsSchema } from '../../main/api/run-options.js';
 import { estimateRun, iterationMacs, networkCost } from '../../main/api/run-estimate.js';
-import { durationWords, presetDuration, presetEstimate } from '../../renderer/src/lib/stores/estimate.js';
+import { durationWords, presetDuration, presetEstimate, type PresetRun } from '../../renderer/src/lib/stores/estimate.js';
 import { optionFields } from '../../renderer/src/lib/stores/option-fields.js';
 import {
   PRESETS,
@@ -166,18 +166,24 @@ describe('preset texts', () => {
 
   it('say how long the preset takes for the project’s images on the chosen backend, in words that follow the estimate', () => {
     // The case of the issue: a CycleGAN Quick draft of 200 images on wasm is estimated at ~52 minutes.
-    const wasm = presetEstimate(quick, 'unpaired', 200, 'wasm');
+    const unpaired = (images: number, backend: PresetRun['backend'], model?: PresetRun['model']): PresetRun => ({
+      kind: 'unpaired',
+      images,
+      backend,
+      model,
+    });
+    const wasm = presetEstimate(quick, unpaired(200, 'wasm'));
     expect(wasm.totalSeconds / 60).toBeGreaterThan(45);
     expect(wasm.totalSeconds / 60).toBeLessThan(60);
-    expect(presetDuration(quick, 'unpaired', 200, 'wasm')).toBe('About 50 minutes for 200 images on the wasm backend (estimate).');
-    expect(presetDuration(quick, 'unpaired', 200, 'gpu')).toMatch(/^About [2-9] minutes for 200 images on the gpu backend/);
-    expect(presetDuration(quick, 'unpaired', 2000, 'cpu')).toMatch(/^About \d+ hours for 2,000 images on the cpu backend/);
-    expect(presetDuration(PRESETS.find((p) => p.id === 'cyclegan-paper')!, 'unpaired', 1000, 'wasm')).toMatch(/^About \d+ days for 1,000 images/);
+    expect(presetDuration(quick, unpaired(200, 'wasm'))).toBe('About 50 minutes for 200 images on the wasm backend (estimate).');
+    expect(presetDuration(quick, unpaired(200, 'gpu'))).toMatch(/^About [2-9] minutes for 200 images on the gpu backend/);
+    expect(presetDuration(quick, unpaired(2000, 'cpu'))).toMatch(/^About \d+ hours for 2,000 images on the cpu backend/);
+    expect(presetDuration(PRESETS.find((p) => p.id === 'cyclegan-paper')!, unpaired(1000, 'wasm'))).toMatch(/^About \d+ days for 1,000 images/);
     // FastCUT: one generator pass forward and back instead of four, over as many epochs as CycleGAN's 100 + 100.
-    const fast = presetEstimate(PRESETS.find((p) => p.id === 'fastcut')!, 'unpaired', 1000, 'wasm');
-    const cycle = presetEstimate(PRESETS.find((p) => p.id === 'cyclegan-paper')!, 'unpaired', 1000, 'wasm');
+    const fast = presetEstimate(PRESETS.find((p) => p.id === 'fastcut')!, unpaired(1000, 'wasm'));
+    const cycle = presetEstimate(PRESETS.find((p) => p.id === 'cyclegan-paper')!, unpaired(1000, 'wasm'));
     expect(fast.totalSeconds / cycle.totalSeconds).toBeLessThan(0.5);
-    expect(presetDuration(quick, 'unpaired', 200, 'wasm', null, 'cut')).not.toBe(presetDuration(quick, 'unpaired', 200, 'wasm', null, 'cyclegan'));
+    expect(presetDuration(quick, unpaired(200, 'wasm', 'cut'))).not.toBe(presetDuration(quick, unpaired(200, 'wasm', 'cyclegan')));
   });
 
   it('round durations as an estimate should be said', () => {

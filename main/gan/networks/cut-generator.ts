@@ -3,21 +3,16 @@ import { BlurDownsample, BlurUpsample } from '../layers/blur-pool.js';
 import { Conv2d, ConvTranspose2d } from '../layers/conv.js';
 import type { ForwardContext } from '../layers/context.js';
 import { type Layer, Sequential } from '../layers/layer.js';
-import { convBiasFor, normFactory, type NormType } from '../layers/norm.js';
+import { convBiasFor, normFactory } from '../layers/norm.js';
 import type { ParamRegistry } from '../layers/params.js';
 import { ReflectionPad2d, ReLU, Tanh } from '../layers/simple.js';
 import { underGradientTape } from '../layers/tape-depth.js';
 import { RESNET } from './geometry.js';
 import { Network } from './network.js';
-import { ResnetBlock } from './resnet-generator.js';
+import { ResnetBlock, type ResnetGeneratorSpec } from './resnet-generator.js';
 
-export interface CutGeneratorSpec {
-  inputNc: number;
-  outputNc: number;
-  ngf: number;
-  norm: NormType;
-  useDropout: boolean;
-  nBlocks: number;
+/** The reference's ResNet generator spec; CUT's blocks always reflect-pad, as the official code builds them. */
+export interface CutGeneratorSpec extends Omit<ResnetGeneratorSpec, 'paddingType'> {
   /** Strided convs on the way down instead of conv + blur pool (the official --no_antialias). */
   noAntialias: boolean;
   /** Transposed convs on the way up instead of blur upsampling + conv (--no_antialias_up). */

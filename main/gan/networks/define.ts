@@ -2,8 +2,8 @@ import type { Layer } from '../layers/layer.js';
 import type { NormType } from '../layers/norm.js';
 import { ParamRegistry } from '../layers/params.js';
 import { defineCutG } from './define-cut.js';
-import { nLayerDiscriminator, pixelDiscriminator } from './discriminators.js';
-import { initWeights, type InitType, type NormalSource } from './init.js';
+import { type DiscriminatorSpec, nLayerDiscriminator, pixelDiscriminator } from './discriminators.js';
+import { initNet, type InitSpec } from './init.js';
 import { Network } from './network.js';
 import { resnetGenerator } from './resnet-generator.js';
 import { unetGenerator } from './unet-generator.js';
@@ -32,11 +32,8 @@ export interface DiscriminatorArch {
   norm: NormType;
 }
 
-export interface InitSpec {
-  type: InitType;
-  gain: number;
-  rng: NormalSource;
-}
+/** What builds the n-layer PatchGAN: the reference's, or CUT's anti-aliased one (define-cut.ts). */
+type PatchGanBuilder = (params: ParamRegistry, spec: DiscriminatorSpec & { nLayers: number }) => Layer;
 
 function generatorLayers(params: ParamRegistry, a: GeneratorArch): Layer {
   const common = { inputNc: a.inputNc, outputNc: a.outputNc, ngf: a.ngf, norm: a.norm, useDropout: a.useDropout };
@@ -57,22 +54,23 @@ export function defineG(name: string, arch: GeneratorArch, init: InitSpec | null
     return defineCutG(name, { ...arch, netG: arch.netG, noAntialias: !arch.antialias.down, noAntialiasUp: !arch.antialias.up }, init);
   }
   const params = new ParamRegistry(name);
-  const net = new Network(name, params, generatorLayers(params, arch));
-  if (init) initWeights(net, init.type, init.gain, init.rng);
-  return net;
+  return initNet(new Network(name, params, generatorLayers(params, arch)), init);
 }
 
 /** The reference's define_D. */
-export function defineD(name: string, arch: DiscriminatorArch, init: InitSpec | null): Network {
+export function defineD(
+  name: string,
+  arch: DiscriminatorArch,
+  init: InitSpec | null,
+  patchGan: PatchGanBuilder = nLayerDiscriminator,
+): Network {
   const params = new ParamRegistry(name);
   const base = { inputNc: arch.inputNc, ndf: arch.ndf, norm: arch.norm };
   const layers =
     arch.netD === 'pixel'
       ? pixelDiscriminator(params, base)
-      : nLayerDiscriminator(params, { ...base, nLayers: discriminatorHalvings(arch.netD, arch.nLayersD) });
-  const net = new Network(name, params, layers);
-  if (init) initWeights(net, init.type, init.gain, init.rng);
-  return net;
+      : patchGan(params, { ...base, nLayers: discriminatorHalvings(arch.netD, arch.nLayersD) });
+  return initNet(new Network(name, params, layers), init);
 }
 
 /** The multiple an input's height and width must have for a generator to give back the same size. */

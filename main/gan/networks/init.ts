@@ -10,6 +10,12 @@ export interface NormalSource {
   fillNormal(out: Float32Array, mean: number, std: number): void;
 }
 
+export interface InitSpec {
+  type: InitType;
+  gain: number;
+  rng: NormalSource;
+}
+
 /** torch.nn.init's fan computation on the reference's weight shape (ConvTranspose's quirk included). */
 function fans(torchShape: readonly number[]): { fanIn: number; fanOut: number } {
   const receptive = torchShape.slice(2).reduce((a, b) => a * b, 1);
@@ -74,7 +80,7 @@ function weightData(e: ParamEntry, type: InitType, gain: number, rng: NormalSour
 }
 
 /** The reference's init_weights(): conv and linear weights by type, their biases 0, batch-norm gamma N(1, gain), beta 0. */
-export function initWeights(net: Network, type: InitType, gain: number, rng: NormalSource): void {
+function initWeights(net: Network, type: InitType, gain: number, rng: NormalSource): void {
   for (const e of net.params.all()) {
     let value: tf.Tensor | null = null;
     if (e.role === 'conv_weight' || e.role === 'conv_transpose_weight' || e.role === 'linear_weight') {
@@ -91,4 +97,10 @@ export function initWeights(net: Network, type: InitType, gain: number, rng: Nor
       value.dispose();
     }
   }
+}
+
+/** The reference's init_net: every define_* initialises what it builds, unless weights will be loaded anyway (null). */
+export function initNet<N extends Network>(net: N, init: InitSpec | null): N {
+  if (init) initWeights(net, init.type, init.gain, init.rng);
+  return net;
 }

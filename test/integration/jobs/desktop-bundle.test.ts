@@ -25,45 +25,40 @@ afterAll(() => {
   if (out) rmSync(out, { recursive: true, force: true });
 });
 
+/** Imports the reference .pth through the bundled job entry; the job's outcome and the backend line its process reported. */
+async function importThroughBundle(env: NodeJS.ProcessEnv, outFile: string) {
+  const supervisor = new JobSupervisor({ entry: path.join(out, 'jobs', 'child-main.js'), env: { ...process.env, ...env } });
+  const lines: string[] = [];
+  supervisor.on((e) => {
+    if (e.type === 'message' && e.message.type === 'ready') lines.push(e.message.backendLine);
+  });
+  try {
+    const id = supervisor.enqueue({ kind: 'import', file: path.join(REFERENCE_DIR, 'pth', 'resnet6_ngf8_instance.pth'), out: outFile });
+    return { info: await supervisor.settled(id), backendLine: lines[0] };
+  } finally {
+    await supervisor.shutdown();
+  }
+}
+
 describe('the bundled job process', () => {
   it('ships the wasm thread-pool script beside the job entry, and runs a job on two wasm threads', async () => {
-    const entry = path.join(out, 'jobs', 'child-main.js');
     expect(existsSync(path.join(out, 'jobs', 'wasm-pthread-worker.cjs'))).toBe(true);
-    const supervisor = new JobSupervisor({ entry, env: { ...process.env, TANDEM_BACKEND: 'wasm', TANDEM_WASM_THREADS: '2' } });
-    const lines: string[] = [];
-    supervisor.on((e) => {
-      if (e.type === 'message' && e.message.type === 'ready') lines.push(e.message.backendLine);
-    });
-    try {
-      const id = supervisor.enqueue({ kind: 'import', file: path.join(REFERENCE_DIR, 'pth', 'resnet6_ngf8_instance.pth'), out: path.join(out, 'imported.tandem') });
-      const info = await supervisor.settled(id);
-      expect(info.reason).toBeUndefined();
-      expect(info.state).toBe('finished');
-      expect(info.result).toMatchObject({ kind: 'import', generators: 1, arch: { netG: 'resnet_6blocks', ngf: 8 } });
-      expect(lines[0]).toMatch(/wasm \(SIMD, 2 threads\)/);
-      expect(existsSync(path.join(out, 'imported.tandem'))).toBe(true);
-    } finally {
-      await supervisor.shutdown();
-    }
+    const file = path.join(out, 'imported.tandem');
+    const { info, backendLine } = await importThroughBundle({ TANDEM_BACKEND: 'wasm', TANDEM_WASM_THREADS: '2' }, file);
+    expect(info.reason).toBeUndefined();
+    expect(info.state).toBe('finished');
+    expect(info.result).toMatchObject({ kind: 'import', generators: 1, arch: { netG: 'resnet_6blocks', ngf: 8 } });
+    expect(backendLine).toMatch(/wasm \(SIMD, 2 threads\)/);
+    expect(existsSync(file)).toBe(true);
   });
 
   const noGpu = swiftShaderSkipReason();
   it.skipIf(noGpu)(`loads dawn.node from node_modules and runs a job on webgpu${noGpu ? ` (skipped: ${noGpu})` : ''}`, async () => {
-    const entry = path.join(out, 'jobs', 'child-main.js');
-    const supervisor = new JobSupervisor({ entry, env: { ...process.env, ...swiftShaderEnv(), TANDEM_BACKEND: 'webgpu' } });
-    const lines: string[] = [];
-    supervisor.on((e) => {
-      if (e.type === 'message' && e.message.type === 'ready') lines.push(e.message.backendLine);
-    });
-    try {
-      const id = supervisor.enqueue({ kind: 'import', file: path.join(REFERENCE_DIR, 'pth', 'resnet6_ngf8_instance.pth'), out: path.join(out, 'imported-webgpu.tandem') });
-      const info = await supervisor.settled(id);
-      expect(info.reason).toBeUndefined();
-      expect(info.state).toBe('finished');
-      expect(lines[0]).toBe('backend: webgpu (SwiftShader driver 5.0.0, vulkan, software) — requested via TANDEM_BACKEND=webgpu');
-      expect(existsSync(path.join(out, 'imported-webgpu.tandem'))).toBe(true);
-    } finally {
-      await supervisor.shutdown();
-    }
+    const file = path.join(out, 'imported-webgpu.tandem');
+    const { info, backendLine } = await importThroughBundle({ ...swiftShaderEnv(), TANDEM_BACKEND: 'webgpu' }, file);
+    expect(info.reason).toBeUndefined();
+    expect(info.state).toBe('finished');
+    expect(backendLine).toBe('backend: webgpu (SwiftShader driver 5.0.0, vulkan, software) — requested via TANDEM_BACKEND=webgpu');
+    expect(existsSync(file)).toBe(true);
   }, 120_000);
 });

@@ -6,38 +6,25 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApiResult } from '../../../main/api/errors.js';
 import type { ModelExport, Run } from '../../../main/api/entities.js';
-import { writeDemoDatasets, type DemoDatasets } from '../../../main/data/demo.js';
-import { JobSupervisor } from '../../../main/jobs/supervisor.js';
-import type { Studio } from '../../../main/studio/studio.js';
-import { SupervisorJobRunner } from '../../../main/studio/job-runner.js';
 import { REFERENCE_DIR } from '../../helpers/reference-fixtures.js';
-import { openStudio, tempDir, until, unwrap } from '../../unit/studio/helpers.js';
+import { finishedExport, trainingStudio } from '../../helpers/training-studio.js';
+import { until, unwrap } from '../../unit/studio/helpers.js';
 
 const PTH = join(REFERENCE_DIR, 'pth');
 const RESNET = join(PTH, 'resnet6_ngf8_instance.pth');
 const UNET_LEGACY = join(PTH, 'unet256_ngf8_batch_legacy.pth');
 
-let tmp: { dir: string; cleanup: () => Promise<void> };
-let demo: DemoDatasets;
-let studio: Studio;
+const t = trainingStudio('tandem-models-', { trainCount: 6, testCount: 2, size: 40 });
 let unpairedId: string;
 let pairedId: string;
 
 beforeAll(async () => {
-  tmp = await tempDir('tandem-models-');
-  demo = await writeDemoDatasets(join(tmp.dir, 'demo'), { trainCount: 6, testCount: 2, size: 40 });
-  const env = { ...process.env, TANDEM_WASM_THREADS: '1', TANDEM_BACKEND: 'wasm' };
-  studio = await openStudio(join(tmp.dir, 'data'), new SupervisorJobRunner(new JobSupervisor({ env }), 10_000));
+  const { studio, demo } = t;
   unpairedId = unwrap(await studio.request('projects.create', { name: 'Zebras', layout: 'unpaired', folderA: join(demo.unpaired, 'trainA'), folderB: join(demo.unpaired, 'trainB') })).id;
   pairedId = unwrap(await studio.request('projects.create', { name: 'Facades', layout: 'aligned', folder: join(demo.paired, 'train') })).id;
-});
-
-afterAll(async () => {
-  await studio?.close();
-  await tmp?.cleanup();
 });
 
 function errorOf<T>(r: ApiResult<T>): { code: string; message: string } {
@@ -47,14 +34,14 @@ function errorOf<T>(r: ApiResult<T>): { code: string; message: string } {
 
 async function settledRun(runId: string): Promise<Run> {
   return until(async () => {
-    const r = unwrap(await studio.request('runs.get', { runId }));
+    const r = unwrap(await t.studio.request('runs.get', { runId }));
     return ['finished', 'failed', 'stopped', 'interrupted'].includes(r.status) ? r : undefined;
   }, 90_000, `run ${runId} to settle`);
 }
 
 async function settledModelExport(id: string): Promise<ModelExport> {
   return until(async () => {
-    const e = unwrap(await studio.request('models.getExport', { modelExportId: id }));
+    const e = unwrap(await t.studio.request('models.getExport', { modelExportId: id }));
     return ['finished', 'failed', 'interrupted', 'stopped'].includes(e.status) ? e : undefined;
   }, 90_000, `model export ${id}`);
 }
@@ -72,7 +59,7 @@ function maxLevelDiff(a: Uint8Array, b: Uint8Array): number {
 
 describe('models in and out of the studio', () => {
   it('imports a reference generator (zip format) as a run whose export gives the reference pixels', async () => {
-    const run = unwrap(await studio.request('models.import', { projectId: unpairedId, file: RESNET }));
+    const run = unwrap(await t.studio.request('models.import', { projectId: unpairedId, file: RESNET }));
     expect(run).toMatchObject({ origin: 'imported', name: 'resnet6_ngf8_instance' });
     expect(['queued', 'starting']).toContain(run.status);
     const done = await settledRun(run.id);
@@ -80,38 +67,34 @@ describe('models in and out of the studio', () => {
     expect(done.status).toBe('finished');
     expect(done.imported).toMatchObject({ generators: 1, format: 'zip', netG: 'resnet_6blocks', ngf: 8, norm: 'instance', params: 124931, files: [RESNET] });
     expect(done.options).toMatchObject({ netG: 'resnet_6blocks', ngf: 8, norm: 'instance' });
-    const [ckpt] = unwrap(await studio.request('checkpoints.list', { runId: run.id }));
+    const [ckpt] = unwrap(await t.studio.request('checkpoints.list', { runId: run.id }));
     expect(ckpt).toMatchObject({ kind: 'imported', fileName: 'model.tandem', reason: 'imported' });
 
-    const input = join(tmp.dir, 'to-translate');
+    const input = join(t.dir, 'to-translate');
     await mkdir(input);
     await copyFile(join(PTH, 'resnet6_ngf8_instance.in.png'), join(input, 'photo.png'));
-    const exp = unwrap(await studio.request('exports.start', { runId: run.id, inputDir: input, format: 'png' }));
-    const finished = await until(async () => {
-      const e = unwrap(await studio.request('exports.get', { exportId: exp.id }));
-      if (e.status === 'failed' || e.status === 'interrupted') throw new Error(`export ${e.status}: ${e.statusReason}`);
-      return e.status === 'finished' ? e : undefined;
-    }, 90_000, 'the export');
+    const exp = unwrap(await t.studio.request('exports.start', { runId: run.id, inputDir: input, format: 'png' }));
+    const finished = await finishedExport(() => t.studio.request('exports.get', { exportId: exp.id }));
     const out = await rgb(join(finished.outputDir, 'photo.png'));
     expect(maxLevelDiff(out, await rgb(join(PTH, 'resnet6_ngf8_instance.out.png')))).toBeLessThanOrEqual(1);
 
     // One generator translates one way; asking for the other is refused before any job starts.
-    const back = errorOf(await studio.request('models.export', { runId: run.id, format: 'onnx', direction: 'BtoA' }));
+    const back = errorOf(await t.studio.request('models.export', { runId: run.id, format: 'onnx', direction: 'BtoA' }));
     expect(back).toMatchObject({ code: 'invalid-input' });
     expect(back.message).toMatch(/one generator, which translates A→B only/);
     // Resuming is for training runs.
-    expect(errorOf(await studio.request('runs.resume', { runId: run.id })).message).toMatch(/imported model.*fine-tune/);
+    expect(errorOf(await t.studio.request('runs.resume', { runId: run.id })).message).toMatch(/imported model.*fine-tune/);
     // A CycleGAN fine-tunes both generators: one is not enough.
-    const single = errorOf(await studio.request('runs.start', { projectId: unpairedId, initFrom: { runId: run.id } }));
+    const single = errorOf(await t.studio.request('runs.start', { projectId: unpairedId, initFrom: { runId: run.id } }));
     expect(single.message).toMatch(/holds one generator.*import the pair/);
   });
 
   it('exports an imported legacy-format model as ONNX that onnxruntime runs to the reference pixels, and as TF.js', async () => {
-    const run = unwrap(await studio.request('models.import', { projectId: pairedId, file: UNET_LEGACY, name: 'facades' }));
+    const run = unwrap(await t.studio.request('models.import', { projectId: pairedId, file: UNET_LEGACY, name: 'facades' }));
     const done = await settledRun(run.id);
     expect(done.imported).toMatchObject({ format: 'legacy', netG: 'unet_256', norm: 'batch', generators: 1 });
 
-    const onnxJob = unwrap(await studio.request('models.export', { runId: run.id, format: 'onnx' }));
+    const onnxJob = unwrap(await t.studio.request('models.export', { runId: run.id, format: 'onnx' }));
     expect(onnxJob.outputPath).toMatch(/models[\\/]facades-[a-z0-9]{6}\.onnx$/);
     const onnx = await settledModelExport(onnxJob.id);
     expect(onnx.statusReason).toBeNull();
@@ -129,35 +112,35 @@ describe('models in and out of the studio', () => {
     expect(maxLevelDiff(img, await rgb(join(PTH, 'unet256_ngf8_batch_legacy.out.png')))).toBeLessThanOrEqual(1);
     await session.release();
 
-    const target = join(tmp.dir, 'web', 'facades');
-    const tfjs = await settledModelExport(unwrap(await studio.request('models.export', { runId: run.id, format: 'tfjs', outputPath: target })).id);
+    const target = join(t.dir, 'web', 'facades');
+    const tfjs = await settledModelExport(unwrap(await t.studio.request('models.export', { runId: run.id, format: 'tfjs', outputPath: target })).id);
     expect(tfjs.status).toBe('finished');
     expect(readdirSync(target)).toEqual(expect.arrayContaining(['model.json', 'index.html']));
     expect(tfjs.files).toContain(join(target, 'model.json'));
     // Nothing is overwritten: the same target again is refused up front.
-    expect(errorOf(await studio.request('models.export', { runId: run.id, format: 'tfjs', outputPath: target })).message).toMatch(/already exists/);
-    expect(unwrap(await studio.request('models.exports', { projectId: pairedId })).map((e) => e.id)).toEqual([onnxJob.id, tfjs.id]);
+    expect(errorOf(await t.studio.request('models.export', { runId: run.id, format: 'tfjs', outputPath: target })).message).toMatch(/already exists/);
+    expect(unwrap(await t.studio.request('models.exports', { projectId: pairedId })).map((e) => e.id)).toEqual([onnxJob.id, tfjs.id]);
   });
 
   it('imports a CycleGAN pair and fine-tunes it on the project, keeping its architecture', async () => {
     // Any same-shaped generator serves as G_B here; the zoo ships latest_net_G_A.pth and _G_B.pth.
-    const gB = join(tmp.dir, 'latest_net_G_B.pth');
+    const gB = join(t.dir, 'latest_net_G_B.pth');
     await copyFile(RESNET, gB);
-    const pair = unwrap(await studio.request('models.import', { projectId: unpairedId, file: RESNET, pairWith: gB, name: 'pair' }));
+    const pair = unwrap(await t.studio.request('models.import', { projectId: unpairedId, file: RESNET, pairWith: gB, name: 'pair' }));
     const imported = await settledRun(pair.id);
     expect(imported.imported).toMatchObject({ generators: 2, files: [RESNET, gB], params: 2 * 124931 });
 
     // The architecture comes from the imported weights; asking for another is refused.
-    const clash = errorOf(await studio.request('runs.start', { projectId: unpairedId, initFrom: { runId: pair.id }, options: { ngf: 16 } }));
+    const clash = errorOf(await t.studio.request('runs.start', { projectId: unpairedId, initFrom: { runId: pair.id }, options: { ngf: 16 } }));
     expect(clash).toMatchObject({ code: 'invalid-input' });
     expect(clash.message).toMatch(/options\.ngf: a fine-tuned run keeps the architecture of "pair" \(ngf 8\)/);
 
     const logs: string[] = [];
-    const off = studio.subscribe((e) => {
+    const off = t.studio.subscribe((e) => {
       if (e.event === 'run.log') logs.push(e.data.line);
     });
     const tune = unwrap(
-      await studio.request('runs.start', {
+      await t.studio.request('runs.start', {
         projectId: unpairedId,
         name: 'fine-tune',
         initFrom: { runId: pair.id },
@@ -174,27 +157,27 @@ describe('models in and out of the studio', () => {
     expect(trained.totalIters).toBe(6);
     expect(logs.some((l) => /starting from G_A, G_B of model\.tandem .*discriminators and optimisers start fresh/.test(l))).toBe(true);
     // Fine-tuning a pair in a paired (pix2pix) project makes no sense and says so.
-    const wrongProject = errorOf(await studio.request('runs.start', { projectId: pairedId, initFrom: { runId: pair.id } }));
+    const wrongProject = errorOf(await t.studio.request('runs.start', { projectId: pairedId, initFrom: { runId: pair.id } }));
     expect(wrongProject.message).toMatch(/belongs to another project/);
   });
 
   it('refuses a malicious pickle without running it, and says why on the run', async () => {
-    const marker = join(tmp.dir, 'pwned');
-    const evil = join(tmp.dir, 'evil.pth');
+    const marker = join(t.dir, 'pwned');
+    const evil = join(t.dir, 'evil.pth');
     const cmd = new TextEncoder().encode(`touch ${marker}`);
     await writeFile(evil, Uint8Array.from([0x80, 2, 0x63, ...new TextEncoder().encode('os\nsystem\n'), 0x8c, cmd.length, ...cmd, 0x85, 0x52, 0x2e]));
-    const run = unwrap(await studio.request('models.import', { projectId: unpairedId, file: evil }));
+    const run = unwrap(await t.studio.request('models.import', { projectId: unpairedId, file: evil }));
     const failed = await settledRun(run.id);
     expect(failed.status).toBe('failed');
     expect(failed.statusReason).toMatch(/refusing to load: the file asks for os\.system/);
     expect(existsSync(marker)).toBe(false);
-    expect(unwrap(await studio.request('checkpoints.list', { runId: run.id }))).toEqual([]);
+    expect(unwrap(await t.studio.request('checkpoints.list', { runId: run.id }))).toEqual([]);
   });
 
   it('checks files before starting a job: missing, not a .pth, the same file twice', async () => {
-    expect(errorOf(await studio.request('models.import', { projectId: unpairedId, file: join(tmp.dir, 'nope.pth') }))).toMatchObject({ code: 'not-found' });
-    expect(errorOf(await studio.request('models.import', { projectId: unpairedId, file: join(PTH, 'resnet6_ngf8_instance.json') })).message).toMatch(/\.pth or \.pt/);
-    const twice = errorOf(await studio.request('models.import', { projectId: unpairedId, file: RESNET, pairWith: RESNET.replace('resnet6', './resnet6') }));
+    expect(errorOf(await t.studio.request('models.import', { projectId: unpairedId, file: join(t.dir, 'nope.pth') }))).toMatchObject({ code: 'not-found' });
+    expect(errorOf(await t.studio.request('models.import', { projectId: unpairedId, file: join(PTH, 'resnet6_ngf8_instance.json') })).message).toMatch(/\.pth or \.pt/);
+    const twice = errorOf(await t.studio.request('models.import', { projectId: unpairedId, file: RESNET, pairWith: RESNET.replace('resnet6', './resnet6') }));
     expect(twice.message).toMatch(/same file was given twice/);
   });
 });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../main/gan/backend/index.js';
+import { useWasmBackend } from '../../helpers/backend.js';
 import { expectMatchesCpu, onCpu, relativeError } from '../../helpers/matches-cpu.js';
 import { conv2dBackpropFilter } from '../../../main/gan/backend/kernels/conv2d-backprop-filter.js';
 import { TANDEM_WASM_KERNELS } from '../../../main/gan/backend/kernels/register-wasm-kernels.js';
@@ -34,11 +34,7 @@ const CASES: Case[] = [
 const name = (c: Case) => `x${c.x.join('x')} f${c.filter.join('x')} s${c.stride} pad ${JSON.stringify(c.pad)}`;
 
 describe('Tandem wasm conv kernels match the cpu backend', () => {
-  beforeAll(async () => {
-    const report = await initBackend('wasm');
-    expect(report.name).toBe('wasm');
-    tf.setBackend('wasm');
-  });
+  beforeAll(useWasmBackend);
 
   it('replaces Conv2DBackpropInput and adds Conv2DBackpropFilter on wasm', () => {
     for (const config of TANDEM_WASM_KERNELS) {
@@ -81,29 +77,27 @@ describe('Tandem wasm conv kernels match the cpu backend', () => {
     });
   }
 
-  it('chunks the filter gradient over output rows when a tap would exceed the temp budget', async () => {
+  /** The filter gradient of a 3×3 pad-1 conv of a 2×9×11×5 input computed in chunks of `budget` floats equals the cpu backend's. */
+  async function expectChunkedFilterGradient(stride: number, budgets: number[]): Promise<void> {
     const x = tf.randomNormal([2, 9, 11, 5]) as tf.Tensor4D;
-    const dy = tf.randomNormal([2, 5, 6, 7]) as tf.Tensor4D;
-    const attrs = { strides: 2, pad: 1, dataFormat: 'NHWC' } as const;
-    // 2 images x 6 columns x 7 channels = 84 floats per output row: a 100-float budget means 1 row per chunk.
+    const side = (n: number) => Math.floor((n + 2 - 3) / stride) + 1;
+    const dy = tf.randomNormal([2, side(9), side(11), 7]) as tf.Tensor4D;
     const w = tf.zeros([3, 3, 5, 7]);
-    const reference = onCpu(() => tf.grad((f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, f as tf.Tensor4D, 2, 1), dy)))(w));
-    const chunked = conv2dBackpropFilter(x, dy, [3, 3, 5, 7], attrs, 100);
-    expect(await relativeError(chunked, reference)).toBeLessThan(1e-4);
-    tf.dispose([x, dy, w, chunked]);
-  });
-
-  it('chunks the stride-1 (wide-row) filter gradient too', async () => {
-    const x = tf.randomNormal([2, 9, 11, 5]) as tf.Tensor4D;
-    const dy = tf.randomNormal([2, 9, 11, 7]) as tf.Tensor4D;
-    const attrs = { strides: 1, pad: 1, dataFormat: 'NHWC' } as const;
-    const w = tf.zeros([3, 3, 5, 7]);
-    const reference = onCpu(() => tf.grad((f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, f as tf.Tensor4D, 1, 1), dy)))(w));
-    for (const budget of [100, 2000]) {
-      const chunked = conv2dBackpropFilter(x, dy, [3, 3, 5, 7], attrs, budget);
+    const reference = onCpu(() => tf.grad((f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, f as tf.Tensor4D, stride, 1), dy)))(w));
+    for (const budget of budgets) {
+      const chunked = conv2dBackpropFilter(x, dy, [3, 3, 5, 7], { strides: stride, pad: 1, dataFormat: 'NHWC' }, budget);
       expect(await relativeError(chunked, reference)).toBeLessThan(1e-4);
       chunked.dispose();
     }
     tf.dispose([x, dy, w]);
+  }
+
+  it('chunks the filter gradient over output rows when a tap would exceed the temp budget', async () => {
+    // 2 images x 6 columns x 7 channels = 84 floats per output row: a 100-float budget means 1 row per chunk.
+    await expectChunkedFilterGradient(2, [100]);
+  });
+
+  it('chunks the stride-1 (wide-row) filter gradient too', async () => {
+    await expectChunkedFilterGradient(1, [100, 2000]);
   });
 });

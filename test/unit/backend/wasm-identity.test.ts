@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../main/gan/backend/index.js';
+import { useWasmBackend } from '../../helpers/backend.js';
 
 /** Data ids the wasm backend holds (each one heap allocation). */
 function heapTensors(): number {
@@ -8,11 +8,7 @@ function heapTensors(): number {
 }
 
 describe('wasm Identity shares its input data (no copy) and keeps it alive by reference count', () => {
-  beforeAll(async () => {
-    const report = await initBackend('wasm');
-    expect(report.name).toBe('wasm');
-    tf.setBackend('wasm');
-  });
+  beforeAll(useWasmBackend);
 
   it('a clone reads the same values, allocates nothing, and survives its source', () => {
     const tensorsBefore = tf.memory().numTensors;

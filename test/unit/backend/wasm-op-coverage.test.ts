@@ -1,13 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../main/gan/backend/index.js';
+import { useWasmBackend } from '../../helpers/backend.js';
 import { maxRelDiff } from '../../helpers/max-rel-diff.js';
 import { NETWORK_OPS, opAndGradOn } from '../../helpers/network-ops.js';
 
 describe('ops used by the networks run forward and backward on wasm', () => {
-  beforeAll(async () => {
-    await initBackend('wasm');
-  });
+  beforeAll(useWasmBackend);
 
   for (const [name, op] of Object.entries(NETWORK_OPS)) {
     it(name, async () => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../main/gan/backend/index.js';
+import { useWasmBackend } from '../../helpers/backend.js';
 import { REFLECT_PAD_GRAD } from '../../../main/gan/backend/kernels/reflect-pad-grad.js';
 import { reflectPad2d } from '../../../main/gan/layers/reflect-pad.js';
 import { maxRelDiff } from '../../helpers/max-rel-diff.js';
@@ -19,9 +19,7 @@ function onBackend(backend: string, x: tf.Tensor4D, pad: number, dyWeights: tf.T
 }
 
 describe('reflection pad gradient kernel on wasm matches the cpu composition', () => {
-  beforeAll(async () => {
-    await initBackend('wasm');
-  });
+  beforeAll(useWasmBackend);
 
   it('is registered on wasm and not on cpu', () => {
     expect(tf.getKernel(REFLECT_PAD_GRAD, 'wasm')).toBeDefined();

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../main/gan/backend/index.js';
+import { useWasmBackend } from '../../helpers/backend.js';
 
 function onCpu(compute: () => tf.Tensor): { values: Float32Array; shape: number[] } {
   tf.setBackend('cpu');
@@ -15,10 +15,7 @@ function onCpu(compute: () => tf.Tensor): { values: Float32Array; shape: number[
 }
 
 describe('Mean and Sum over NHWC spatial axes on wasm match the cpu backend', () => {
-  beforeAll(async () => {
-    expect((await initBackend('wasm')).name).toBe('wasm');
-    tf.setBackend('wasm');
-  });
+  beforeAll(useWasmBackend);
 
   const AXES: (number | number[])[] = [[1, 2], [2, 1], [-3, -2], [0, 1, 2], [3], 1, [0, 3]];
   for (const op of ['mean', 'sum'] as const) {

@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../main/gan/backend/index.js';
+import { useWasmBackend } from '../../helpers/backend.js';
 import { expectMatchesCpu, onCpu, relativeError } from '../../helpers/matches-cpu.js';
 import { winogradApplies, winogradConv2d, winogradFilter, withoutWinograd } from '../../../main/gan/backend/kernels/winograd-conv.js';
 import { winogradFilterGradient } from '../../../main/gan/backend/kernels/winograd-filter-grad.js';
+
+type Pass = Parameters<typeof winogradApplies>[4];
 
 type Shape4 = [number, number, number, number];
 
@@ -29,11 +31,7 @@ const DIRECT: { x: Shape4; co: number; pads: [number, number, number, number] }[
 ];
 
 describe('Winograd F(2×2, 3×3) convolutions on wasm match the cpu backend', () => {
-  beforeAll(async () => {
-    const report = await initBackend('wasm');
-    expect(report.name).toBe('wasm');
-    tf.setBackend('wasm');
-  });
+  beforeAll(useWasmBackend);
 
   for (const c of DIRECT) {
     const label = `x${c.x.join('x')} → ${c.co} pads ${c.pads.join(',')}`;
@@ -90,21 +88,28 @@ describe('Winograd F(2×2, 3×3) convolutions on wasm match the cpu backend', ()
   }
 
   it('takes only 3×3 stride-1 convs with ≥128 channels, and forward ones only on large images', () => {
-    expect(winogradApplies([3, 3, 256, 256], [1, 1], [1, 1], 64 * 64, 'forward')).toBe(true);
-    expect(winogradApplies([3, 3, 256, 256], [1, 1], [1, 1], 32 * 32, 'forward')).toBe(false);
-    expect(winogradApplies([3, 3, 256, 256], [1, 1], [1, 1], 32 * 32, 'input')).toBe(true);
-    expect(winogradApplies([3, 3, 64, 64], [1, 1], [1, 1], 128 * 128, 'forward')).toBe(false);
-    expect(winogradApplies([3, 3, 256, 256], [2, 2], [1, 1], 64 * 64, 'forward')).toBe(false);
-    expect(winogradApplies([3, 3, 256, 256], [1, 1], [2, 2], 64 * 64, 'forward')).toBe(false);
-    expect(winogradApplies([4, 4, 256, 256], [1, 1], [1, 1], 64 * 64, 'forward')).toBe(false);
-    expect(withoutWinograd(() => winogradApplies([3, 3, 256, 256], [1, 1], [1, 1], 64 * 64, 'forward'))).toBe(false);
+    // Each case says how it differs from a 3×3, 256-channel, stride-1 forward conv over 64×64 pixels.
+    const base = { filter: [3, 3, 256, 256], strides: [1, 1], dilations: [1, 1], pixels: 64 * 64, pass: 'forward' as Pass };
+    const applies = (change: Partial<typeof base>) => {
+      const c = { ...base, ...change };
+      return winogradApplies(c.filter, c.strides, c.dilations, c.pixels, c.pass);
+    };
+    expect(applies({})).toBe(true);
+    expect(applies({ pixels: 32 * 32 })).toBe(false);
+    expect(applies({ pixels: 32 * 32, pass: 'input' })).toBe(true);
+    expect(applies({ filter: [3, 3, 64, 64], pixels: 128 * 128 })).toBe(false);
+    expect(applies({ strides: [2, 2] })).toBe(false);
+    expect(applies({ dilations: [2, 2] })).toBe(false);
+    expect(applies({ filter: [4, 4, 256, 256] })).toBe(false);
+    expect(withoutWinograd(() => applies({}))).toBe(false);
     // Filter gradients from CI·CO·N·OH·OW = 2²⁶ on: 32×32 at 256 channels, 64×64 at 128.
-    expect(winogradApplies([3, 3, 256, 256], [1, 1], [1, 1], 32 * 32, 'filter')).toBe(true);
-    expect(winogradApplies([3, 3, 256, 256], [1, 1], [1, 1], 24 * 24, 'filter')).toBe(false);
-    expect(winogradApplies([3, 3, 128, 128], [1, 1], [1, 1], 64 * 64, 'filter')).toBe(true);
-    expect(winogradApplies([3, 3, 128, 128], [1, 1], [1, 1], 32 * 32, 'filter')).toBe(false);
-    expect(winogradApplies([3, 3, 64, 64], [1, 1], [1, 1], 256 * 256, 'filter')).toBe(false);
-    expect(winogradApplies([3, 3, 256, 256], [2, 2], [1, 1], 64 * 64, 'filter')).toBe(false);
+    const filterPass = (change: Partial<typeof base>) => applies({ pass: 'filter', ...change });
+    expect(filterPass({ pixels: 32 * 32 })).toBe(true);
+    expect(filterPass({ pixels: 24 * 24 })).toBe(false);
+    expect(filterPass({ filter: [3, 3, 128, 128] })).toBe(true);
+    expect(filterPass({ filter: [3, 3, 128, 128], pixels: 32 * 32 })).toBe(false);
+    expect(filterPass({ filter: [3, 3, 64, 64], pixels: 256 * 256 })).toBe(false);
+    expect(filterPass({ strides: [2, 2] })).toBe(false);
   });
 
   it('runs a ResNet-block-sized conv and its gradients through the registered kernels', async () => {

@@ -20,16 +20,15 @@ async function datasetError(p: Promise<unknown>): Promise<DatasetError> {
   return e as DatasetError;
 }
 
-const px = (n: number) => [n, n, n] as [number, number, number];
+/** Solid images at `root`/<path> (`width`×`height`), each a different grey. */
+async function writeImagesAt(root: string, paths: string[], width = 4, height = 4): Promise<void> {
+  for (const [i, p] of paths.entries()) await writeSolid(join(root, ...p.split('/')), width, height, [i + 1, i + 1, i + 1]);
+}
 
 describe('scanning', () => {
   it('is recursive, case-insensitive, skips hidden and temp files, and sorts', async () => {
     const root = join(dir, 'scan');
-    await writeSolid(join(root, 'b.PNG'), 2, 2, px(1));
-    await writeSolid(join(root, 'a.jpg'), 2, 2, px(2));
-    await writeSolid(join(root, 'sub', 'c.png'), 2, 2, px(3));
-    await writeSolid(join(root, '.hidden.png'), 2, 2, px(4));
-    await writeSolid(join(root, '.x.png.123.abcdef012345.tmp'), 2, 2, px(5));
+    await writeImagesAt(root, ['b.PNG', 'a.jpg', 'sub/c.png', '.hidden.png', '.x.png.123.abcdef012345.tmp'], 2, 2);
     await writeTextFile(join(root, 'notes.txt'));
     const scan = await scanImageFolder(root);
     expect(scan.images.map((p) => p.slice(root.length + 1))).toEqual(['a.jpg', 'b.PNG', 'sub/c.png']);
@@ -61,9 +60,7 @@ describe('scanning', () => {
 describe('reference layouts', () => {
   it('pix2pix: <root>/<phase>/ of side-by-side images', async () => {
     const root = join(dir, 'facades');
-    await writeSolid(join(root, 'train', '2.jpg'), 8, 4, px(10));
-    await writeSolid(join(root, 'train', '1.jpg'), 8, 4, px(20));
-    await writeSolid(join(root, 'test', '1.jpg'), 8, 4, px(30));
+    await writeImagesAt(root, ['train/2.jpg', 'train/1.jpg', 'test/1.jpg'], 8, 4);
     const layout = await detectLayout({ dataroot: root, phase: 'train', model: 'pix2pix' });
     expect(layout.kind).toBe('aligned');
     if (layout.kind !== 'aligned') return;
@@ -73,9 +70,7 @@ describe('reference layouts', () => {
 
   it('cyclegan: <root>/<phase>A and <root>/<phase>B', async () => {
     const root = join(dir, 'horse2zebra');
-    await writeSolid(join(root, 'trainA', 'h1.jpg'), 4, 4, px(1));
-    await writeSolid(join(root, 'trainA', 'h2.jpg'), 4, 4, px(2));
-    await writeSolid(join(root, 'trainB', 'z1.jpg'), 4, 4, px(3));
+    await writeImagesAt(root, ['trainA/h1.jpg', 'trainA/h2.jpg', 'trainB/z1.jpg']);
     const layout = await detectLayout({ dataroot: root, phase: 'train', model: 'cyclegan' });
     expect(layout.kind).toBe('unpaired');
     if (layout.kind !== 'unpaired') return;
@@ -89,7 +84,7 @@ describe('reference layouts', () => {
 
   it('says what it looked for and what it found', async () => {
     const root = join(dir, 'odd');
-    await writeSolid(join(root, 'trainA', 'x.png'), 4, 4, px(1));
+    await writeImagesAt(root, ['trainA/x.png']);
     await mkdir(join(root, 'other'));
     const e = await datasetError(detectLayout({ dataroot: root, phase: 'train', model: 'cyclegan' }));
     expect(e.code).toBe('no-layout');
@@ -103,12 +98,8 @@ describe('reference layouts', () => {
 describe('Tandem paired folders', () => {
   it('pairs by name without extension and lists the unmatched', async () => {
     const root = join(dir, 'sketches');
-    await writeSolid(join(root, 'train', 'A', 'cat.jpg'), 4, 4, px(1));
-    await writeSolid(join(root, 'train', 'A', 'dog.png'), 4, 4, px(2));
-    await writeSolid(join(root, 'train', 'A', 'emu.png'), 4, 4, px(3));
-    await writeSolid(join(root, 'train', 'B', 'cat.png'), 4, 4, px(4));
-    await writeSolid(join(root, 'train', 'B', 'dog.webp'), 4, 4, px(5));
-    await writeSolid(join(root, 'train', 'B', 'fox.png'), 4, 4, px(6));
+    await writeImagesAt(root, ['train/A/cat.jpg', 'train/A/dog.png', 'train/A/emu.png']);
+    await writeImagesAt(root, ['train/B/cat.png', 'train/B/dog.webp', 'train/B/fox.png']);
     const layout = await detectLayout({ dataroot: root, phase: 'train', model: 'pix2pix' });
     expect(layout.kind).toBe('paired-folders');
     if (layout.kind !== 'paired-folders') return;
@@ -124,9 +115,7 @@ describe('Tandem paired folders', () => {
 
   it('lists a second file of the same name on one side instead of guessing', async () => {
     const root = join(dir, 'dupe-names');
-    await writeSolid(join(root, 'A', 'x.jpg'), 4, 4, px(1));
-    await writeSolid(join(root, 'A', 'x.png'), 4, 4, px(2));
-    await writeSolid(join(root, 'B', 'x.png'), 4, 4, px(3));
+    await writeImagesAt(root, ['A/x.jpg', 'A/x.png', 'B/x.png']);
     const layout = await resolveLayout({ kind: 'paired-folders', dirA: join(root, 'A'), dirB: join(root, 'B') });
     if (layout.kind !== 'paired-folders') throw new Error('wrong kind');
     expect(layout.pairs.map((p) => p.a.split('/').pop())).toEqual(['x.jpg']);
@@ -135,8 +124,7 @@ describe('Tandem paired folders', () => {
 
   it('cyclegan reads <root>/A and <root>/B as unpaired folders', async () => {
     const root = join(dir, 'plain-ab');
-    await writeSolid(join(root, 'A', '1.png'), 4, 4, px(1));
-    await writeSolid(join(root, 'B', '9.png'), 4, 4, px(2));
+    await writeImagesAt(root, ['A/1.png', 'B/9.png']);
     const layout = await detectLayout({ dataroot: root, phase: 'train', model: 'cyclegan' });
     expect(layout.kind).toBe('unpaired');
   });

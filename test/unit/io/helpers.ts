@@ -129,21 +129,22 @@ export function makeZip(files: Array<[string, Uint8Array]>): Uint8Array {
   for (const [name, data] of files) {
     const nameB = new TextEncoder().encode(name);
     const crc = crc32(data);
+    // The central directory entry repeats the local header's fields (version needed, flags, method,
+    // time, crc, sizes, name length) after a "version made by" of its own: 2 bytes further on.
+    const shared = (v: DataView, at: number) => {
+      v.setUint16(at, 20, true);
+      v.setUint32(at + 10, crc, true);
+      v.setUint32(at + 14, data.length, true);
+      v.setUint32(at + 18, data.length, true);
+      v.setUint16(at + 22, nameB.length, true);
+    };
     const lh = new DataView(new ArrayBuffer(30));
     lh.setUint32(0, 0x04034b50, true);
-    lh.setUint16(4, 20, true);
-    lh.setUint32(14, crc, true);
-    lh.setUint32(18, data.length, true);
-    lh.setUint32(22, data.length, true);
-    lh.setUint16(26, nameB.length, true);
+    shared(lh, 4);
     const cd = new DataView(new ArrayBuffer(46));
     cd.setUint32(0, 0x02014b50, true);
     cd.setUint16(4, 20, true);
-    cd.setUint16(6, 20, true);
-    cd.setUint32(16, crc, true);
-    cd.setUint32(20, data.length, true);
-    cd.setUint32(24, data.length, true);
-    cd.setUint16(28, nameB.length, true);
+    shared(cd, 6);
     cd.setUint32(42, offset, true);
     chunks.push(new Uint8Array(lh.buffer), nameB, data);
     central.push(new Uint8Array(cd.buffer), nameB);

@@ -29,6 +29,14 @@ function bringUp(child: FakeChild): void {
   child.post({ type: 'ready', backendLine: 'backend: fake' });
 }
 
+/** `t` (from setup() or stubborn()) with a training job whose child said hello and ready: the job runs. */
+function startedTrain<T extends { launcher: FakeLauncher; supervisor: JobSupervisor }>(spec: TrainJobSpecInput, t: T) {
+  const id = t.supervisor.enqueue(spec);
+  const child = t.launcher.last;
+  bringUp(child);
+  return { ...t, id, child };
+}
+
 function finishTrain(child: FakeChild, stopped = false): void {
   child.post({ type: 'finished', result: { kind: 'train', stopped, progress: { epoch: 2, epochIter: 0, totalIters: 8 }, latestCheckpoint: '/runs/x/latest.tandem' } });
   child.exit({ code: 0, signal: null });
@@ -130,9 +138,7 @@ describe('JobSupervisor', () => {
   });
 
   it('stops a running job through the child: stopping, then finished with stopped', async () => {
-    const { launcher, supervisor, states } = setup();
-    const a = supervisor.enqueue(train('a'));
-    bringUp(launcher.last);
+    const { launcher, supervisor, states, id: a } = startedTrain(train('a'), setup());
     supervisor.stop(a);
     supervisor.stop(a); // a second stop is harmless
     expect(launcher.last.receivedTypes).toEqual(['start', 'stop']);
@@ -143,10 +149,7 @@ describe('JobSupervisor', () => {
   });
 
   it('reports a malformed child message as a protocol error and keeps going', async () => {
-    const { launcher, supervisor, events } = setup();
-    const a = supervisor.enqueue(train('a'));
-    const child = launcher.last;
-    bringUp(child);
+    const { supervisor, events, id: a, child } = startedTrain(train('a'), setup());
     child.post({ type: 'metrics', totalIters: 'three', epoch: 1, losses: {}, lr: 0.1, secondsPerIter: 0.1 });
     child.post({ type: 'teleport' });
     child.post('not even an object');
@@ -163,10 +166,7 @@ describe('JobSupervisor', () => {
   });
 
   it('marks a child that dies without a result as interrupted, with the checkpoint to resume from', async () => {
-    const { launcher, supervisor } = setup();
-    const a = supervisor.enqueue(train('a'));
-    const child = launcher.last;
-    bringUp(child);
+    const { supervisor, id: a, child } = startedTrain(train('a'), setup());
     child.post({ type: 'checkpoint', file: '/runs/a/latest.tandem', progress: { epoch: 1, epochIter: 4, totalIters: 4 }, reason: 'interval' });
     child.exit({ code: null, signal: 'SIGKILL' });
     const info = await supervisor.settled(a);
@@ -176,10 +176,7 @@ describe('JobSupervisor', () => {
   });
 
   it('recognises heap exhaustion from what the child printed', async () => {
-    const { launcher, supervisor } = setup();
-    const a = supervisor.enqueue(train('a', { resume: true }));
-    const child = launcher.last;
-    bringUp(child);
+    const { supervisor, id: a, child } = startedTrain(train('a', { resume: true }), setup());
     child.post({ type: 'started', progress: { epoch: 3, epochIter: 0, totalIters: 24 }, resumed: true, lastEpoch: 4, epochSize: 8, lossNames: [] });
     child.writeStderr('FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory');
     child.exit({ code: 134, signal: null });
@@ -187,10 +184,7 @@ describe('JobSupervisor', () => {
   });
 
   it('a trainer that ran out of GPU memory is interrupted (resumable), with its reason and what to resume from', async () => {
-    const { launcher, supervisor } = setup();
-    const a = supervisor.enqueue(train('a'));
-    const child = launcher.last;
-    bringUp(child);
+    const { supervisor, id: a, child } = startedTrain(train('a'), setup());
     child.post({ type: 'checkpoint', file: '/runs/a/latest.tandem', progress: { epoch: 1, epochIter: 8, totalIters: 8 }, reason: 'interval' });
     child.post({ type: 'interrupted', reason: 'the GPU (Apple M2) ran out of memory: … CycleGAN resnet_9blocks at crop 512 does not fit in ~7.5 GB: use --crop_size 384 or smaller' });
     child.exit({ code: 1, signal: null });
@@ -212,10 +206,9 @@ describe('JobSupervisor', () => {
 
   it('kills a child that lingers after its last message', async () => {
     const launcher = new FakeLauncher();
-    const supervisor = new JobSupervisor({ launcher, exitGraceMs: 20 });
-    const a = supervisor.enqueue(train('a'));
-    bringUp(launcher.last);
-    launcher.last.post({ type: 'finished', result: { kind: 'train', stopped: false, progress: { epoch: 2, epochIter: 0, totalIters: 8 }, latestCheckpoint: null } });
+    const lingering = { launcher, supervisor: new JobSupervisor({ launcher, exitGraceMs: 20 }) };
+    const { supervisor, id: a, child } = startedTrain(train('a'), lingering);
+    child.post({ type: 'finished', result: { kind: 'train', stopped: false, progress: { epoch: 2, epochIter: 0, totalIters: 8 }, latestCheckpoint: null } });
     const info = await supervisor.settled(a);
     expect(launcher.last.kills).toEqual(['SIGKILL']);
     expect(info.state).toBe('finished');
@@ -286,9 +279,7 @@ describe('interruptionReason', () => {
 
 describe('JobSupervisor.kill', () => {
   it('ends an unresponsive child at once and says it was on request', async () => {
-    const { launcher, supervisor } = setup();
-    const a = supervisor.enqueue(train('a'));
-    bringUp(launcher.last);
+    const { launcher, supervisor, id: a } = startedTrain(train('a'), setup());
     launcher.last.post({ type: 'checkpoint', file: '/runs/a/latest.tandem', progress: { epoch: 1, epochIter: 8, totalIters: 8 }, reason: 'epoch' });
     supervisor.stop(a);
     supervisor.kill(a);
@@ -313,9 +304,7 @@ describe('JobSupervisor.shutdown: the wait follows the trainer, and the studio o
   it('waits three measured steps and two checkpoint writes, then ends it with a reason naming the studio, not memory', async () => {
     vi.useFakeTimers();
     try {
-      const { launcher, supervisor } = stubborn();
-      const a = supervisor.enqueue(train('a'));
-      bringUp(launcher.last);
+      const { launcher, supervisor, id: a } = startedTrain(train('a'), stubborn());
       launcher.last.post(checkpoint(4));
       launcher.last.post(metrics(12));
       expect(supervisor.shutdownGraceMs(a)).toBe(44_000);
@@ -336,9 +325,7 @@ describe('JobSupervisor.shutdown: the wait follows the trainer, and the studio o
   });
 
   it('abort (a second Ctrl-C) ends every job at once and says the studio was told not to wait', async () => {
-    const { launcher, supervisor } = stubborn();
-    const a = supervisor.enqueue(train('a'));
-    bringUp(launcher.last);
+    const { supervisor, id: a } = startedTrain(train('a'), stubborn());
     const done = supervisor.shutdown();
     supervisor.abort('a second Ctrl-C');
     await done;

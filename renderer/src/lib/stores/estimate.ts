@@ -29,28 +29,26 @@ export function durationWords(seconds: number): string {
   return days === 1 ? 'about a day' : `about ${days} days`;
 }
 
-/** The estimate for a preset's own settings (before any change the user makes; `model`: the form's choice), scaled to this machine's speed on `backend` where it measured one. */
-export function presetEstimate(
-  p: Preset,
-  kind: ProjectKind,
-  images: number,
-  backend: ComputeBackend,
-  info: BackendInfo | null = null,
-  model?: ModelName,
-): Estimate {
+/** Where a preset would run: this project's images, on `backend` (`model`: the form's choice of model, if any). */
+export interface PresetRun {
+  kind: ProjectKind;
+  images: number;
+  backend: ComputeBackend;
+  /** What the studio measured: the estimate is scaled to this machine's speed on `backend` where it has a figure. */
+  info?: BackendInfo | null;
+  model?: ModelName;
+}
+
+/** The estimate for a preset's own settings, before any change the user makes. */
+export function presetEstimate(p: Preset, run: PresetRun): Estimate {
+  const { kind, images, backend, info, model } = run;
   return estimateRun(presetOptions(p, kind, model), Math.max(1, images), backend, info?.measured[backend]);
 }
 
 /** "About 50 minutes for 200 images on the wasm backend (estimate)." */
-export function presetDuration(
-  p: Preset,
-  kind: ProjectKind,
-  images: number,
-  backend: ComputeBackend,
-  info: BackendInfo | null = null,
-  model?: ModelName,
-): string {
-  const words = durationWords(presetEstimate(p, kind, images, backend, info, model).totalSeconds);
+export function presetDuration(p: Preset, run: PresetRun): string {
+  const { images, backend } = run;
+  const words = durationWords(presetEstimate(p, run).totalSeconds);
   const count = `${images.toLocaleString('en-US')} ${images === 1 ? 'image' : 'images'}`;
   return `${words[0]!.toUpperCase()}${words.slice(1)} for ${count} on the ${backend} backend (estimate).`;
 }
