@@ -89,7 +89,8 @@ describe('tandem train', () => {
     const latest = path.join(dir, 'checkpoints', 'twice', 'latest.tandem');
     while (!existsSync(latest)) await sleep(100); // the first epoch's end (iteration 8) saved it
     run.child.kill('SIGINT');
-    await sleep(50);
+    // Two SIGINTs sent before the process runs merge into one (signals do not queue): wait for the first's answer.
+    await run.stderrMatches(/Ctrl-C again to quit without saving/);
     run.child.kill('SIGINT');
     const quit = await run.done;
     expect(quit.code, quit.stderr).toBe(130);

@@ -116,11 +116,9 @@ describe('tandem translate', () => {
     const tmp = path.join(dir, 'tmp-slow');
     mkdirSync(tmp);
     const run = startCli(['translate', '--model', 'tiny.tandem', '--input', 'slow', '--output', 'slow-out', '--tile', '96'], dir, { TMPDIR: tmp });
-    let stderr = '';
-    run.child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    while (!/exact tiles/.test(stderr)) await sleep(50);
+    await run.stderrMatches(/exact tiles/);
     run.child.kill('SIGINT');
-    while (!/Ctrl-C again/.test(stderr)) await sleep(50);
+    const stderr = await run.stderrMatches(/Ctrl-C again/);
     expect(stderr).toMatch(/finishing \d image\(s\) in progress… Ctrl-C again to stop now/);
     const second = performance.now();
     run.child.kill('SIGINT');
