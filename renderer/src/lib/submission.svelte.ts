@@ -16,8 +16,16 @@ export class Submission {
   async run<T>(call: () => Promise<ApiResult<T>>, done: (result: T) => void): Promise<void> {
     this.busy = true;
     this.error = null;
-    const r = await call();
-    this.busy = false;
+    let r: ApiResult<T>;
+    try {
+      r = await call();
+    } catch (e) {
+      // A transport that throws must not leave the form busy for good.
+      this.error = { message: e instanceof Error ? e.message : String(e) };
+      return;
+    } finally {
+      this.busy = false;
+    }
     if (r.ok) done(r.result);
     else this.error = r.error.field ? { message: r.error.message, field: r.error.field } : { message: r.error.message };
   }
