@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModel } from '../../../main/gan/models/create-model.js';
 import type { GanModel } from '../../../main/gan/models/model.js';
 import { assertFits, estimatePeakMB } from '../../../main/gan/models/memory-plan.js';
-import { loadModelCheckpoint, saveModelCheckpoint } from '../../../main/gan/models/model-checkpoint.js';
 import { resolveOptions } from '../../../main/gan/models/options.js';
 import type { ModelOptionsInput } from '../../../main/gan/models/options.js';
 import { tf } from '../../../main/gan/tf.js';
 import { useTestBackend } from '../../helpers/backend.js';
+import { trainStraightAndResumed } from '../../helpers/resume-check.js';
 import { disposePairs, syntheticPairs } from '../../helpers/synthetic-batches.js';
 
 let dir = '';
@@ -37,24 +37,7 @@ describe.each([
 ] as const)('%s', (_name, options: typeof tiny & { CUT_mode: 'CUT' | 'FastCUT' }) => {
   it('resumes exactly: 4 steps straight = 2 + save + load + 2, patch draws and flips included', async () => {
     const data = syntheticPairs(4, 32, 11);
-    const straight = createModel(options);
-    for (const batch of data) {
-      straight.setInput(batch);
-      await straight.optimizeParameters();
-    }
-    const first = createModel(options);
-    for (const batch of data.slice(0, 2)) {
-      first.setInput(batch);
-      await first.optimizeParameters();
-    }
-    const file = path.join(dir, `${String(options.CUT_mode)}.tandem`);
-    await saveModelCheckpoint(file, first, { epoch: 1, epochIter: 2, totalIters: 2 });
-    first.dispose();
-    const { model: resumed } = await loadModelCheckpoint(file);
-    for (const batch of data.slice(2)) {
-      resumed.setInput(batch);
-      await resumed.optimizeParameters();
-    }
+    const { straight, resumed } = await trainStraightAndResumed(options, data, path.join(dir, `${String(options.CUT_mode)}.tandem`));
     expect(differing(await weights(straight), await weights(resumed))).toEqual([]);
     expect(resumed.currentLosses()).toEqual(straight.currentLosses());
     straight.dispose();

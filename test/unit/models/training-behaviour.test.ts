@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModel } from '../../../main/gan/models/create-model.js';
 import { translateBatch } from '../../../main/gan/models/inference.js';
 import type { GanModel } from '../../../main/gan/models/model.js';
-import { loadModelCheckpoint, saveModelCheckpoint } from '../../../main/gan/models/model-checkpoint.js';
 import type { ModelOptionsInput } from '../../../main/gan/models/options.js';
 import { tf } from '../../../main/gan/tf.js';
 import { useTestBackend } from '../../helpers/backend.js';
+import { trainStraightAndResumed } from '../../helpers/resume-check.js';
 import { disposePairs, syntheticPairs } from '../../helpers/synthetic-batches.js';
 
 beforeAll(useTestBackend);
@@ -48,25 +48,8 @@ describe.each([
 ] as const)('%s', (_name, options, size) => {
   it('resumes exactly: N steps straight = N/2 + save + load + N/2', async () => {
     const data = syntheticPairs(4, size, 11);
-    const straight = createModel(options);
-    for (const batch of data) {
-      straight.setInput(batch);
-      await straight.optimizeParameters();
-    }
-    const first = createModel(options);
-    for (const batch of data.slice(0, 2)) {
-      first.setInput(batch);
-      await first.optimizeParameters();
-    }
-    const file = path.join(dir, `${options.model}.ckpt`);
-    await saveModelCheckpoint(file, first, { epoch: 1, epochIter: 2, totalIters: 2 });
-    first.dispose();
-    const { model: resumed, progress } = await loadModelCheckpoint(file);
+    const { straight, resumed, progress } = await trainStraightAndResumed(options, data, path.join(dir, `${options.model}.ckpt`));
     expect(progress.totalIters).toBe(2);
-    for (const batch of data.slice(2)) {
-      resumed.setInput(batch);
-      await resumed.optimizeParameters();
-    }
     expect(maxWeightDiff(await allWeights(straight), await allWeights(resumed))).toBeLessThanOrEqual(1e-6);
     expect(resumed.currentLosses()).toEqual(straight.currentLosses());
     straight.dispose();
