@@ -9,7 +9,8 @@ import { startWasmBackend, wantedWasmThreads } from './wasm-runtime.js';
 import type { GpuAdapter } from './webgpu-adapter.js';
 import { startWebgpuBackend } from './webgpu-runtime.js';
 
-export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+/** tfjs's own name for the backend that runs (tf.getBackend()); the user's choice is the API's BackendName. */
+export type TfjsBackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 export type BackendVariant = 'tfjs-node-gpu' | 'webgpu' | 'tfjs-node' | 'wasm-simd' | 'wasm-simd-threads' | 'cpu';
 
 export interface BackendAttempt {
@@ -19,7 +20,7 @@ export interface BackendAttempt {
 }
 
 export interface BackendReport {
-  name: BackendName;
+  name: TfjsBackendName;
   variant: BackendVariant;
   threads: number;
   /** The GPU a webgpu backend runs on. */
@@ -38,7 +39,7 @@ const PREFERENCE: readonly Candidate[] = ['tfjs-node-gpu', 'webgpu', 'tfjs-node'
 interface Outcome {
   ok: boolean;
   reason: string;
-  name?: BackendName;
+  name?: TfjsBackendName;
   variant?: BackendVariant;
   threads?: number;
   detail?: string;

@@ -1,6 +1,6 @@
 // Pages of a dataset listing (images, or pairs of a two-folder project), fetched on demand for the
 // rows on screen and dropped on change.
-import type { DatasetItem, DatasetPair, FolderRole } from '$api/entities.js';
+import type { DatasetItem, FolderRole } from '$api/entities.js';
 import type { ApiResult } from '$api/errors.js';
 import { pagesFor } from './virtual-grid.js';
 
@@ -59,5 +59,3 @@ export class DatasetPages<T = DatasetItem, Q = DatasetQuery> {
     this.inflight.clear();
   }
 }
-
-export type PairPages = DatasetPages<DatasetPair, PairQuery>;
