@@ -4,10 +4,40 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const NODE_BUILTINS = ['fs', 'path', 'os', 'child_process', 'crypto', 'http', 'net', 'worker_threads', 'url', 'stream', 'util', 'events', 'module', 'process', 'buffer', 'readline', 'zlib'];
+const NODE_BUILTINS = [
+  'fs',
+  'path',
+  'os',
+  'child_process',
+  'crypto',
+  'http',
+  'net',
+  'worker_threads',
+  'url',
+  'stream',
+  'util',
+  'events',
+  'module',
+  'process',
+  'buffer',
+  'readline',
+  'zlib',
+];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'out/', 'dist/', 'renderer/dist/', 'renderer/.dist-*/', '.tmp/', 'test-artifacts/', 'bench-results/', '**/*.svelte'] },
+  {
+    ignores: [
+      'node_modules/',
+      'out/',
+      'dist/',
+      'renderer/dist/',
+      'renderer/.dist-*/',
+      '.tmp/',
+      'test-artifacts/',
+      'bench-results/',
+      '**/*.svelte',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -27,12 +27,26 @@ const external = [
 
 await rm(out, { recursive: true, force: true });
 const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, external, logLevel: 'warning' };
-await build({ ...common, entryPoints: [path.join(root, 'main/electron/main.ts')], outfile: path.join(out, 'main/index.mjs'), format: 'esm' });
-await build({ ...common, entryPoints: [path.join(root, 'main/jobs/child-main.ts')], outfile: path.join(out, 'jobs/child-main.js'), format: 'esm' });
+await build({
+  ...common,
+  entryPoints: [path.join(root, 'main/electron/main.ts')],
+  outfile: path.join(out, 'main/index.mjs'),
+  format: 'esm',
+});
+await build({
+  ...common,
+  entryPoints: [path.join(root, 'main/jobs/child-main.ts')],
+  outfile: path.join(out, 'jobs/child-main.js'),
+  format: 'esm',
+});
 // The threaded wasm backend starts its pool from this file, found beside the code that loads it.
 await cp(path.join(root, 'main/gan/backend/wasm-pthread-worker.cjs'), path.join(out, 'jobs/wasm-pthread-worker.cjs'));
 // Sandboxed preloads must be a single CommonJS file that requires only 'electron'.
 await build({ ...common, entryPoints: [path.join(root, 'preload/index.ts')], outfile: path.join(out, 'preload/index.cjs'), format: 'cjs' });
-execFileSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+execFileSync(
+  process.execPath,
+  [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'],
+  { cwd: root, stdio: 'inherit' },
+);
 await cp(path.join(root, 'renderer/dist'), path.join(out, 'renderer'), { recursive: true });
 console.log(`built the desktop app into ${path.relative(root, out)}/`);

@@ -32,7 +32,14 @@ function preload(file, exports) {
 const i18nLoader = require.resolve('@doyensec/electronegativity/dist/locales/i18n.js');
 const i18n = createRequire(i18nLoader)('i18n');
 preload(i18nLoader, async function offlineTranslations() {
-  i18n.configure({ locales: ['en-US'], defaultLocale: 'en-US', directory: path.dirname(i18nLoader), updateFiles: false, objectNotation: true, register: global });
+  i18n.configure({
+    locales: ['en-US'],
+    defaultLocale: 'en-US',
+    directory: path.dirname(i18nLoader),
+    updateFiles: false,
+    objectNotation: true,
+    register: global,
+  });
   i18n.setLocale('en-US');
 });
 
@@ -41,7 +48,13 @@ const EXCLUDED = ['AvailableSecurityFixesGlobalCheck', 'CSPGlobalCheck'];
 
 let high = 0;
 for (const dir of ['main', 'preload']) {
-  const result = await run({ input: path.join(root, dir), electronVersionOverride: electronVersion, isRelative: true, parserPlugins: [], excludeFromScan: EXCLUDED });
+  const result = await run({
+    input: path.join(root, dir),
+    electronVersionOverride: electronVersion,
+    isRelative: true,
+    parserPlugins: [],
+    excludeFromScan: EXCLUDED,
+  });
   for (const issue of result.issues) {
     // App-wide checks (navigation, permissions) are answered in main/; a scan of preload/ alone
     // cannot see them.

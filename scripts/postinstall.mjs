@@ -29,10 +29,11 @@ const result = spawnSync(process.execPath, [path.join(dir, 'install.js')], {
   encoding: 'utf8',
 });
 if (result.status !== 0 || !existsSync(path.join(dir, 'path.txt'))) {
-  const reason = (result.stderr || result.stdout || result.error?.message || 'unknown error')
-    .split('\n')
-    .map((l) => l.trim())
-    .find((l) => l.length > 0) ?? 'unknown error';
+  const reason =
+    (result.stderr || result.stdout || result.error?.message || 'unknown error')
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l.length > 0) ?? 'unknown error';
   console.log(
     `tandem: the Electron binary could not be downloaded (${reason.slice(0, 160)}); ` +
       'the desktop app cannot start, but `npm run serve` (the browser studio) works.',

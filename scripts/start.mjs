@@ -35,6 +35,8 @@ if (electron) {
   waitFor(spawn(electron, [path.join(root, 'out/main/index.mjs')], { stdio: 'inherit' }));
 } else {
   // `tandem serve` builds the interface itself when it is missing or older than its sources.
-  console.log('tandem: the Electron binary is not installed (offline install), so the desktop app cannot open; starting the browser studio instead.');
+  console.log(
+    'tandem: the Electron binary is not installed (offline install), so the desktop app cannot open; starting the browser studio instead.',
+  );
   waitFor(spawn(process.execPath, [path.join(root, 'bin/tandem.mjs'), 'serve', ...process.argv.slice(2)], { stdio: 'inherit' }));
 }

@@ -6,9 +6,7 @@ import type { StudioEvent } from './events.js';
 import type { MethodInput, MethodName, MethodOutput, StudioApi } from './methods.js';
 
 export type ConnectionState =
-  | { kind: 'connecting'; attempt: number }
-  | { kind: 'open' }
-  | { kind: 'closed'; reason: string; retryInMs: number | null };
+  { kind: 'connecting'; attempt: number } | { kind: 'open' } | { kind: 'closed'; reason: string; retryInMs: number | null };
 
 /** Desktop-only helpers the preload may expose next to window.studio (not part of StudioApi). */
 export interface ShellBridge {

@@ -298,4 +298,3 @@ export interface JobInfo {
   state: JobState;
   reason: string | null;
 }
-

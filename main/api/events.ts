@@ -2,7 +2,18 @@
 // deltas in order. High-rate sources are throttled at the source: losses and progress at most
 // EVENT_THROTTLE_MS apart per run, carrying every point since the last event so charts stay
 // complete.
-import type { Checkpoint, DatasetHealth, ExportJob, JobInfo, ModelExport, MetricPoint, Project, RunProgress, RunSummary, Sample } from './entities.js';
+import type {
+  Checkpoint,
+  DatasetHealth,
+  ExportJob,
+  JobInfo,
+  ModelExport,
+  MetricPoint,
+  Project,
+  RunProgress,
+  RunSummary,
+  Sample,
+} from './entities.js';
 
 export const EVENT_THROTTLE_MS = 250;
 

@@ -12,7 +12,10 @@ export const pickFileRequest = z
     title: z.string().max(200).optional(),
     defaultPath: absolutePathSchema.optional(),
     /** Without the dot: ["pth", "pt"]. */
-    extensions: z.array(z.string().regex(/^[A-Za-z0-9]{1,10}$/)).max(8).optional(),
+    extensions: z
+      .array(z.string().regex(/^[A-Za-z0-9]{1,10}$/))
+      .max(8)
+      .optional(),
   })
   .default({});
 

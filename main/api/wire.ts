@@ -12,5 +12,4 @@ export const requestEnvelopeSchema = z.strictObject({
 });
 
 export type ResponseEnvelope =
-  | { id: string | number | null; ok: true; result: unknown }
-  | { id: string | number | null; ok: false; error: ApiError };
+  { id: string | number | null; ok: true; result: unknown } | { id: string | number | null; ok: false; error: ApiError };

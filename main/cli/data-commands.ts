@@ -32,10 +32,18 @@ export function demoCommand(): Command {
     .option('--size <px>', 'image size', parseIntOption('size'), DEMO_DEFAULTS.size)
     .option('--overwrite', 'replace demo datasets already in the folder')
     .action(async (folder: string, o: { seed: number; train_count: number; test_count: number; size: number; overwrite?: boolean }) => {
-      const r = await writeDemoDatasets(folder, { seed: o.seed, trainCount: o.train_count, testCount: o.test_count, size: o.size, overwrite: Boolean(o.overwrite) });
+      const r = await writeDemoDatasets(folder, {
+        seed: o.seed,
+        trainCount: o.train_count,
+        testCount: o.test_count,
+        size: o.size,
+        overwrite: Boolean(o.overwrite),
+      });
       console.error(`wrote ${r.files} images:`);
       console.error(`  ${r.paired}   (pix2pix: outline → filled, shaded shape)`);
       console.error(`  ${r.unpaired} (CycleGAN: pastel shapes ↔ neon outlines)`);
-      console.error(`try: tandem train --model pix2pix --dataroot ${r.paired} --name demo_pix2pix --ngf 16 --ndf 16 --crop_size 128 --load_size 143 --n_epochs 5 --n_epochs_decay 5`);
+      console.error(
+        `try: tandem train --model pix2pix --dataroot ${r.paired} --name demo_pix2pix --ngf 16 --ndf 16 --crop_size 128 --load_size 143 --n_epochs 5 --n_epochs_decay 5`,
+      );
     });
 }

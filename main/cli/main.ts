@@ -37,7 +37,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (isUserFacing(e) && !debug) {
       console.error(`tandem: ${e.message}`);
     } else {
-      console.error(debug && e instanceof Error ? e.stack : `tandem: ${e instanceof Error ? e.message : String(e)} (run with --debug for details)`);
+      console.error(
+        debug && e instanceof Error ? e.stack : `tandem: ${e instanceof Error ? e.message : String(e)} (run with --debug for details)`,
+      );
     }
     return 1;
   }

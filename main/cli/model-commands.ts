@@ -25,7 +25,9 @@ export function importModelCommand(): Command {
     .requiredOption('--out <file>', 'the Tandem model to write (e.g. horse2zebra.tandem)')
     .option('--pair_with <file>', "the other direction's .pth of a CycleGAN (G_B), to fine-tune both")
     .addOption(new Option('--netG <name>', 'the architecture, when it cannot be told from the file').choices([...GENERATORS]))
-    .addOption(new Option('--norm <type>', 'the normalisation, when it cannot be told from the file').choices(['batch', 'instance', 'none']))
+    .addOption(
+      new Option('--norm <type>', 'the normalisation, when it cannot be told from the file').choices(['batch', 'instance', 'none']),
+    )
     .option('--ngf <n>', 'generator width, when it cannot be told from the file', parseIntOption('ngf'))
     .option('--backend <name>', 'auto, gpu, webgpu, node, wasm or cpu')
     .action(async (file: string, o: ImportFlags & { pair_with?: string }) => {
@@ -38,7 +40,9 @@ export function importModelCommand(): Command {
       if (o.pair_with) {
         const r = await importCycleGanPair(file, o.pair_with, o.out, { overrides });
         console.error(`imported a CycleGAN pair (${r.archA.netG}, ngf ${r.archA.ngf}, ${r.archA.norm} norm) → ${r.outPath}`);
-        console.error(`fine-tune it on your images with: tandem train --model cyclegan --init_from ${r.outPath} --dataroot <folder> --name <run> …`);
+        console.error(
+          `fine-tune it on your images with: tandem train --model cyclegan --init_from ${r.outPath} --dataroot <folder> --name <run> …`,
+        );
         for (const n of r.notes) console.error(`  note: ${n}`);
         return;
       }
@@ -55,9 +59,15 @@ export function exportModelCommand(): Command {
   return new Command('export-model')
     .description('export a generator as ONNX (onnxruntime, TouchDesigner, …) or a TF.js graph model (web pages)')
     .argument('<model>', 'a Tandem checkpoint or imported model')
-    .addOption(new Option('--format <fmt>', 'onnx: one NCHW input in [-1,1]; tfjs: model.json + weights + an example page').choices(['onnx', 'tfjs']).makeOptionMandatory())
+    .addOption(
+      new Option('--format <fmt>', 'onnx: one NCHW input in [-1,1]; tfjs: model.json + weights + an example page')
+        .choices(['onnx', 'tfjs'])
+        .makeOptionMandatory(),
+    )
     .requiredOption('--out <path>', 'the .onnx file, or the folder for the TF.js model')
-    .addOption(new Option('--direction <dir>', 'for CycleGAN models: AtoB exports G_A, BtoA exports G_B').choices(['AtoB', 'BtoA']).default('AtoB'))
+    .addOption(
+      new Option('--direction <dir>', 'for CycleGAN models: AtoB exports G_A, BtoA exports G_B').choices(['AtoB', 'BtoA']).default('AtoB'),
+    )
     .option('--backend <name>', 'auto, gpu, webgpu, node, wasm or cpu')
     .action(async (model: string, o: { format: 'onnx' | 'tfjs'; out: string; direction: 'AtoB' | 'BtoA'; backend?: string }) => {
       const out = path.resolve(o.out);

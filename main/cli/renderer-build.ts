@@ -67,7 +67,17 @@ export async function buildRenderer({ rendererDir, distDir }: RendererPaths): Pr
   const fresh = path.join(path.dirname(distDir), `.dist-building-${process.pid}`);
   const old = path.join(path.dirname(distDir), `.dist-old-${process.pid}`);
   try {
-    const args = [vite, 'build', '--config', path.join(rendererDir, 'vite.config.ts'), '--outDir', fresh, '--emptyOutDir', '--logLevel', 'error'];
+    const args = [
+      vite,
+      'build',
+      '--config',
+      path.join(rendererDir, 'vite.config.ts'),
+      '--outDir',
+      fresh,
+      '--emptyOutDir',
+      '--logLevel',
+      'error',
+    ];
     const code = await new Promise<number | null>((resolve, reject) => {
       const child = spawn(process.execPath, args, { cwd: rendererDir, stdio: ['ignore', 2, 2] });
       child.on('error', reject);

@@ -14,7 +14,10 @@ import { parseIntOption } from './argv.js';
 import { ensureRendererBuilt } from './renderer-build.js';
 import { UserError } from './user-error.js';
 
-const RENDERER = { rendererDir: fileURLToPath(new URL('../../renderer', import.meta.url)), distDir: fileURLToPath(new URL('../../renderer/dist', import.meta.url)) };
+const RENDERER = {
+  rendererDir: fileURLToPath(new URL('../../renderer', import.meta.url)),
+  distDir: fileURLToPath(new URL('../../renderer/dist', import.meta.url)),
+};
 
 interface ServeFlags {
   port: number;
@@ -49,12 +52,20 @@ export function serveCommand(): Command {
         throw new UserError(`cannot open the studio data folder ${dataDir}: ${(e as Error).message}`);
       }
       if (studio.recovery.runs.length) {
-        console.error(`${studio.recovery.runs.length} run(s) were cut off when Tandem last stopped; they are marked interrupted (each says whether it can resume).`);
+        console.error(
+          `${studio.recovery.runs.length} run(s) were cut off when Tandem last stopped; they are marked interrupted (each says whether it can resume).`,
+        );
       }
       const uiDir = flags.ui ? resolve(flags.ui) : RENDERER.distDir;
       let server;
       try {
-        server = await startStudioServer({ studio, host: flags.host, port: flags.port, uiDir, ...(flags.require_token ? { requireToken: true } : {}) });
+        server = await startStudioServer({
+          studio,
+          host: flags.host,
+          port: flags.port,
+          uiDir,
+          ...(flags.require_token ? { requireToken: true } : {}),
+        });
       } catch (e) {
         await studio.close();
         const code = (e as NodeJS.ErrnoException).code;
@@ -63,7 +74,8 @@ export function serveCommand(): Command {
         throw e;
       }
       console.error(`data: ${dataDir}`);
-      if (!existsSync(resolve(uiDir, 'index.html'))) console.error(`note: no built interface in ${uiDir}; the page will say how to build it`);
+      if (!existsSync(resolve(uiDir, 'index.html')))
+        console.error(`note: no built interface in ${uiDir}; the page will say how to build it`);
       if (server.token) console.error('access token required (it is in the URL below; keep it private)');
       console.log(`Tandem studio: ${server.url}`);
       await new Promise<void>((done) => {

@@ -35,7 +35,7 @@ export function trainCommand(): Command {
   const schedule = runScheduleSchema.parse({});
   const models = MODELS.map((m) => `${m.model} (${m.summary})`);
   const cmd = new Command('train')
-    .description('train a pix2pix, CycleGAN or CUT model on your folders (the reference\'s options and defaults)')
+    .description("train a pix2pix, CycleGAN or CUT model on your folders (the reference's options and defaults)")
     .addOption(
       new Option('--model <name>', `${models.slice(0, -1).join(', ')} or ${models.at(-1)}`)
         .choices(MODELS.map((m) => m.model))
@@ -48,7 +48,10 @@ export function trainCommand(): Command {
     .option('--checkpoints_dir <folder>', 'where runs are kept', './checkpoints')
     .option('--resume', 'continue the run <name> from its latest checkpoint (alias: --continue_train)')
     .option('--continue_train', 'same as --resume')
-    .option('--init_from <model>', 'fine-tune: start a new run from the weights of a Tandem model (an imported .pth, or another run\'s checkpoint); its architecture is taken from it')
+    .option(
+      '--init_from <model>',
+      "fine-tune: start a new run from the weights of a Tandem model (an imported .pth, or another run's checkpoint); its architecture is taken from it",
+    )
     .option('--backend <name>', 'auto, gpu, webgpu, node, wasm or cpu (default: auto, or TANDEM_BACKEND)')
     .option('--display_freq <n>', 'write a sample grid every n images', parseIntOption('display_freq'), schedule.sampleEvery)
     .option('--save_latest_freq <n>', 'save latest.tandem every n images', parseIntOption('save_latest_freq'), schedule.checkpointEvery)
@@ -63,7 +66,10 @@ function layoutSpec(f: TrainFlags): LayoutSpec {
   if (f.dataroot && (f.dataA || f.dataB)) throw new UserError('give either --dataroot or --dataA and --dataB, not both');
   // CUT trains on unpaired sets laid out as CycleGAN's.
   if (f.dataroot) return { kind: 'detect', dataroot: f.dataroot, phase: f.phase, model: f.model === 'cut' ? 'cyclegan' : f.model };
-  if (f.dataA && f.dataB) return f.model === 'pix2pix' ? { kind: 'paired-folders', dirA: f.dataA, dirB: f.dataB } : { kind: 'unpaired', dirA: f.dataA, dirB: f.dataB };
+  if (f.dataA && f.dataB)
+    return f.model === 'pix2pix'
+      ? { kind: 'paired-folders', dirA: f.dataA, dirB: f.dataB }
+      : { kind: 'unpaired', dirA: f.dataA, dirB: f.dataB };
   throw new UserError('say where the images are: --dataroot <folder>, or --dataA <folder> --dataB <folder>');
 }
 
@@ -133,7 +139,9 @@ async function runTraining(f: TrainFlags): Promise<void> {
           onEpochEnd: (e) => {
             bar.line?.stop();
             bar.epoch = -1;
-            console.error(`epoch ${e.epoch} done in ${formatDuration(e.seconds)}; learning rate ${e.lrBefore.toExponential(3)} → ${e.lrAfter.toExponential(3)}`);
+            console.error(
+              `epoch ${e.epoch} done in ${formatDuration(e.seconds)}; learning rate ${e.lrBefore.toExponential(3)} → ${e.lrAfter.toExponential(3)}`,
+            );
           },
         },
       },
@@ -172,7 +180,9 @@ async function runTraining(f: TrainFlags): Promise<void> {
       bar.line?.stop();
       const where = `checkpoint: ${result.latestCheckpoint}; samples: ${path.join(runDir, 'samples')}`;
       if (result.stopped) {
-        console.error(`stopped at epoch ${result.progress.epoch} (${result.progress.totalIters} images); ${where}\nresume with the same command plus --resume`);
+        console.error(
+          `stopped at epoch ${result.progress.epoch} (${result.progress.totalIters} images); ${where}\nresume with the same command plus --resume`,
+        );
       } else {
         console.error(`finished ${run.lastEpoch} epochs (${result.progress.totalIters} images); ${where}`);
       }

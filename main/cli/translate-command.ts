@@ -15,16 +15,34 @@ export function translateCommand(): Command {
     .requiredOption('--model <file>', 'a Tandem checkpoint (.tandem) or an imported generator')
     .requiredOption('--input <path>', 'an image, or a folder of images (subfolders included)')
     .requiredOption('--output <folder>', 'where the translated images go (names and subfolders kept)')
-    .addOption(new Option('--direction <dir>', 'for CycleGAN models: AtoB uses G_A, BtoA uses G_B').choices(['AtoB', 'BtoA']).default('AtoB'))
-    .addOption(new Option('--format <fmt>', 'output format (default: each file keeps its own)').choices(['png', 'jpeg', 'webp']))
-    .option('--tile <px>', 'translate in tiles of this size (default: whole images when they fit in memory, exact tiles otherwise)', parseIntOption('tile'), 0)
     .addOption(
-      new Option('--stats <how>', "instance-norm statistics of tiled images: 'exact' (the whole image's, stage by stage) or 'overview' (APPROXIMATE: from a ≤1 MP overview; faster)")
+      new Option('--direction <dir>', 'for CycleGAN models: AtoB uses G_A, BtoA uses G_B').choices(['AtoB', 'BtoA']).default('AtoB'),
+    )
+    .addOption(new Option('--format <fmt>', 'output format (default: each file keeps its own)').choices(['png', 'jpeg', 'webp']))
+    .option(
+      '--tile <px>',
+      'translate in tiles of this size (default: whole images when they fit in memory, exact tiles otherwise)',
+      parseIntOption('tile'),
+      0,
+    )
+    .addOption(
+      new Option(
+        '--stats <how>',
+        "instance-norm statistics of tiled images: 'exact' (the whole image's, stage by stage) or 'overview' (APPROXIMATE: from a ≤1 MP overview; faster)",
+      )
         .choices(['exact', 'overview'])
         .default('exact'),
     )
-    .option('--overlap <px>', "pixels shared by neighbouring tiles with --stats overview, blended (default: a quarter tile)", parseIntOption('overlap'))
-    .option('--resize <px>', 'scale images down so the longer side is at most this many pixels (outputs have that size)', parseIntOption('resize'))
+    .option(
+      '--overlap <px>',
+      'pixels shared by neighbouring tiles with --stats overview, blended (default: a quarter tile)',
+      parseIntOption('overlap'),
+    )
+    .option(
+      '--resize <px>',
+      'scale images down so the longer side is at most this many pixels (outputs have that size)',
+      parseIntOption('resize'),
+    )
     .option('--overwrite', 'translate again where the output exists (default: skip, so a stopped run resumes)', false)
     .addOption(
       new Option('--mode <mode>', "'eval' (deterministic) or 'reference-test' (the reference's test.py: batch statistics, dropout)")
@@ -32,7 +50,9 @@ export function translateCommand(): Command {
         .default('eval'),
     )
     .addOption(
-      new Option('--engine <engine>', 'auto: onnxruntime when it loads (faster), else tfjs').choices(['auto', 'onnx', 'tfjs']).default('auto'),
+      new Option('--engine <engine>', 'auto: onnxruntime when it loads (faster), else tfjs')
+        .choices(['auto', 'onnx', 'tfjs'])
+        .default('auto'),
     )
     .option('--backend <name>', 'tfjs backend: auto, gpu, webgpu, node, wasm or cpu (default: auto, or TANDEM_BACKEND)')
     .action(async (o: TranslateFlags) => {
@@ -41,7 +61,8 @@ export function translateCommand(): Command {
       const t = await openImageTranslator(o.model, { direction: o.direction, engine: o.engine, mode: o.mode });
       console.error(`engine: ${t.engine}${t.engine.startsWith('tfjs') ? ` — ${backend.line}` : ''}`);
       console.error(`model: ${t.arch.netG}, ngf ${t.arch.ngf}, ${t.arch.norm} norm`);
-      if (o.stats === 'overview') console.error('tiles: --stats overview is approximate (statistics from a ≤1 MP overview, tiles cross-faded)');
+      if (o.stats === 'overview')
+        console.error('tiles: --stats overview is approximate (statistics from a ≤1 MP overview, tiles cross-faded)');
       const stopSoon = new AbortController();
       const stopNow = new AbortController();
       const inProgress = new Set<string>();
@@ -81,13 +102,19 @@ export function translateCommand(): Command {
             const elapsed = (performance.now() - started) / 1000;
             // Pixels, not images, measure the work: one 50 MP photo outweighs a hundred thumbnails.
             const eta = p.pixelsDone > 0 ? (elapsed / p.pixelsDone) * (p.pixelsTotal - p.pixelsDone) : NaN;
-            const now = p.status === 'working' ? `  ${path.basename(p.file)} ${Math.round((100 * p.pixelsDone) / Math.max(1, p.pixelsTotal))}%` : '';
-            bar.update(p.done, p.total, `ETA ${Number.isFinite(eta) ? formatDuration(eta) : '…'}${now}${p.status === 'failed' ? `  failed: ${p.file}` : ''}`);
+            const now =
+              p.status === 'working' ? `  ${path.basename(p.file)} ${Math.round((100 * p.pixelsDone) / Math.max(1, p.pixelsTotal))}%` : '';
+            bar.update(
+              p.done,
+              p.total,
+              `ETA ${Number.isFinite(eta) ? formatDuration(eta) : '…'}${now}${p.status === 'failed' ? `  failed: ${p.file}` : ''}`,
+            );
           },
         });
         progress.bar?.stop();
         printSummary(summary, o.output);
-        if (summary.failed.length > 0 && summary.translated + summary.skippedExisting === 0) throw new UserError('no image could be translated');
+        if (summary.failed.length > 0 && summary.translated + summary.skippedExisting === 0)
+          throw new UserError('no image could be translated');
         process.exitCode = summary.failed.length > 0 ? 1 : 0;
       } finally {
         process.off('SIGINT', onSigint);
@@ -96,7 +123,11 @@ export function translateCommand(): Command {
     });
 }
 
-const PATH_WORDS: Record<TranslationPath, string> = { whole: 'whole', 'exact-tiles': 'in exact tiles', 'overview-tiles': 'in approximate tiles' };
+const PATH_WORDS: Record<TranslationPath, string> = {
+  whole: 'whole',
+  'exact-tiles': 'in exact tiles',
+  'overview-tiles': 'in approximate tiles',
+};
 
 function printSummary(summary: TranslateSummary, output: string): void {
   const parts = [`${summary.translated} translated`];
@@ -105,8 +136,12 @@ function printSummary(summary: TranslateSummary, output: string): void {
   console.error(`${parts.join(', ')} → ${output}${summary.stopped ? ' (stopped; run again to resume)' : ''}`);
   if (summary.pixels > 0) {
     const mp = summary.pixels / 1e6;
-    const how = (Object.entries(summary.paths) as Array<[TranslationPath, number]>).filter(([, n]) => n > 0).map(([p, n]) => `${n} ${PATH_WORDS[p]}`);
-    console.error(`${mp.toFixed(1)} MP in ${formatDuration(summary.seconds)}: ${(summary.seconds / mp).toFixed(2)} s per megapixel (${how.join(', ')})`);
+    const how = (Object.entries(summary.paths) as Array<[TranslationPath, number]>)
+      .filter(([, n]) => n > 0)
+      .map(([p, n]) => `${n} ${PATH_WORDS[p]}`);
+    console.error(
+      `${mp.toFixed(1)} MP in ${formatDuration(summary.seconds)}: ${(summary.seconds / mp).toFixed(2)} s per megapixel (${how.join(', ')})`,
+    );
   }
   for (const n of summary.notes) console.error(`  ${n.file}: ${n.note}`);
   for (const f of summary.failed) console.error(`  ${f.file}: ${f.reason}`);

@@ -52,7 +52,11 @@ export async function writeDemoDatasets(folder: string, opts: DemoOptions = {}):
   const testCount = opts.testCount ?? DEMO_DEFAULTS.testCount;
   const size = opts.size ?? DEMO_DEFAULTS.size;
   if (!Number.isSafeInteger(seed)) throw new DatasetError('bad-options', `seed must be a whole number; got ${seed}`);
-  for (const [name, v, min] of [['trainCount', trainCount, 1], ['testCount', testCount, 0], ['size', size, 16]] as const) {
+  for (const [name, v, min] of [
+    ['trainCount', trainCount, 1],
+    ['testCount', testCount, 0],
+    ['size', size, 16],
+  ] as const) {
     if (!Number.isInteger(v) || v < min) throw new DatasetError('bad-options', `${name} must be a whole number ≥ ${min}; got ${v}`);
   }
   const root = resolve(folder);
@@ -62,7 +66,10 @@ export async function writeDemoDatasets(folder: string, opts: DemoOptions = {}):
     const existing = await readdir(dir).catch(() => null);
     if (existing && existing.length > 0) {
       if (!opts.overwrite) {
-        throw new DatasetError('bad-options', `${dir} already exists and is not empty; choose an empty folder for the demo data, or allow overwriting it.`);
+        throw new DatasetError(
+          'bad-options',
+          `${dir} already exists and is not empty; choose an empty folder for the demo data, or allow overwriting it.`,
+        );
       }
       await rm(dir, { recursive: true, force: true });
     }
@@ -71,7 +78,10 @@ export async function writeDemoDatasets(folder: string, opts: DemoOptions = {}):
   const base = new Rng(seed);
   const jobs: Job[] = [];
   const name = (i: number) => `${String(i + 1).padStart(4, '0')}.png`;
-  for (const [split, count] of [['train', trainCount], ['test', testCount]] as const) {
+  for (const [split, count] of [
+    ['train', trainCount],
+    ['test', testCount],
+  ] as const) {
     for (let i = 0; i < count; i++) {
       const rng = () => base.fork(`paired:${split}:${i}`);
       jobs.push({ dir: join(paired, split), name: name(i), render: () => renderPair(rng(), size) });
@@ -132,7 +142,13 @@ function renderPair(rng: Rng, size: number): { bytes: Uint8Array; width: number;
     const dirY = Math.sin(angle);
     const blur = size * 0.03;
     const shadow = { dx: size * 0.025, dy: size * 0.035 };
-    b.paint(s, blur * 3, (d) => 0.3 * clamp01(0.5 - d / blur), () => [0.2, 0.18, 0.15], shadow);
+    b.paint(
+      s,
+      blur * 3,
+      (d) => 0.3 * clamp01(0.5 - d / blur),
+      () => [0.2, 0.18, 0.15],
+      shadow,
+    );
     const hx = s.cx - 0.35 * s.r;
     const hy = s.cy - 0.35 * s.r;
     const spread = 2 * (0.4 * s.r) ** 2;

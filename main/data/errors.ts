@@ -50,7 +50,10 @@ const SUPPORTED_SIGNATURES: Array<{ name: string; test: (b: Buffer) => boolean }
   { name: 'PNG', test: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
   { name: 'JPEG', test: (b) => b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
   { name: 'GIF', test: (b) => b.subarray(0, 4).toString('latin1') === 'GIF8' },
-  { name: 'WebP', test: (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && (b.length < 12 || b.subarray(8, 12).toString('latin1') === 'WEBP') },
+  {
+    name: 'WebP',
+    test: (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && (b.length < 12 || b.subarray(8, 12).toString('latin1') === 'WEBP'),
+  },
   { name: 'TIFF', test: (b) => ['II*\0', 'MM\0*'].includes(b.subarray(0, 4).toString('latin1')) },
 ];
 
@@ -71,7 +74,12 @@ export function classifyDecodeError(label: string, bytes: Buffer, e: unknown): I
     const started = SUPPORTED_SIGNATURES.find((s) => s.test(bytes));
     if (started) {
       // The file begins like a real image but sharp cannot even parse its header: cut short early.
-      return new ImageReadError(label, 'truncated', `the file is damaged or cut short (it starts like a ${started.name} but its header is incomplete); copy it again or remove it`, { cause: e });
+      return new ImageReadError(
+        label,
+        'truncated',
+        `the file is damaged or cut short (it starts like a ${started.name} but its header is incomplete); copy it again or remove it`,
+        { cause: e },
+      );
     }
     const known = UNSUPPORTED_SIGNATURES.find((s) => s.test(bytes));
     if (known) {
@@ -83,17 +91,28 @@ export function classifyDecodeError(label: string, bytes: Buffer, e: unknown): I
   if (/pixel limit/i.test(msg)) {
     return new ImageReadError(label, 'unsupported', 'the image is larger than 268 megapixels; scale it down first', { cause: e });
   }
-  if (/premature end|truncat|corrupt header|read error|unexpected end|end of file|not enough data|out of order|invalid|damaged|corrupt|crc/i.test(msg)) {
+  if (
+    /premature end|truncat|corrupt header|read error|unexpected end|end of file|not enough data|out of order|invalid|damaged|corrupt|crc/i.test(
+      msg,
+    )
+  ) {
     return new ImageReadError(label, 'truncated', `the file is damaged or cut short (${first}); copy it again or remove it`, { cause: e });
   }
   // libvips keeps one error buffer per process: when decodes run concurrently another operation can
   // clear it, and sharp says only "Unknown error". A file that starts like a supported image and
   // then fails to decode is damaged, whatever the lost message said.
   if (/^unknown error$/i.test(first) && SUPPORTED_SIGNATURES.some((s) => s.test(bytes))) {
-    return new ImageReadError(label, 'truncated', 'the file is damaged or cut short (its pixel data could not be decoded); copy it again or remove it', { cause: e });
+    return new ImageReadError(
+      label,
+      'truncated',
+      'the file is damaged or cut short (its pixel data could not be decoded); copy it again or remove it',
+      { cause: e },
+    );
   }
   if (/not supported|unsupported/i.test(msg)) {
-    return new ImageReadError(label, 'unsupported', `this kind of image is not supported (${first}); convert it to PNG or JPEG`, { cause: e });
+    return new ImageReadError(label, 'unsupported', `this kind of image is not supported (${first}); convert it to PNG or JPEG`, {
+      cause: e,
+    });
   }
   return new ImageReadError(label, 'unreadable', `the image could not be decoded (${first}); re-save it as PNG or JPEG`, { cause: e });
 }

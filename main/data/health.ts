@@ -122,7 +122,12 @@ async function buildReport(
   const byPath = new Map(facts.map((f) => [f.path, f]));
 
   const folderReports = folders.map(({ scan, role, files }) =>
-    summariseFolder(scan, role, files.map((p) => byPath.get(p)!), cropSize),
+    summariseFolder(
+      scan,
+      role,
+      files.map((p) => byPath.get(p)!),
+      cropSize,
+    ),
   );
 
   const groups = new Map<string, string[]>();
@@ -145,7 +150,12 @@ async function buildReport(
       if (!a.ok || !b.ok) continue;
       usable++;
       if (a.width !== b.width || a.height !== b.height) {
-        pairSizeMismatches.push({ a: pair.a, b: pair.b, sizeA: { width: a.width, height: a.height }, sizeB: { width: b.width, height: b.height } });
+        pairSizeMismatches.push({
+          a: pair.a,
+          b: pair.b,
+          sizeA: { width: a.width, height: a.height },
+          sizeB: { width: b.width, height: b.height },
+        });
       }
     }
   } else if (layout?.kind === 'unpaired') {
@@ -170,7 +180,15 @@ async function buildReport(
 }
 
 async function inspectFile(path: string): Promise<FileFacts> {
-  const failed = (error: ImageReadError, sha256: string | null = null): FileFacts => ({ path, ok: false, sha256, width: 0, height: 0, info: null, error });
+  const failed = (error: ImageReadError, sha256: string | null = null): FileFacts => ({
+    path,
+    ok: false,
+    sha256,
+    width: 0,
+    height: 0,
+    info: null,
+    error,
+  });
   let bytes: Buffer;
   try {
     bytes = (await readSourceBytes(path)).bytes;
@@ -329,14 +347,19 @@ export function formatHealthReport(report: HealthReport): string {
       for (const u of f.unreadable.slice(0, SHOW)) lines.push(`      ${rel(u.path)} — ${u.reason}: ${u.message}`);
       if (f.unreadable.length > SHOW) lines.push(`      … and ${f.unreadable.length - SHOW} more`);
     }
-    if (f.withAlpha.length) lines.push(`  ! ${plural(f.withAlpha.length, 'image')} with transparency, composited on white: ${listSome(f.withAlpha, rel)}`);
-    if (f.exifRotated.length) lines.push(`    ${plural(f.exifRotated.length, 'image')} rotated upright from EXIF orientation: ${listSome(f.exifRotated, rel)}`);
+    if (f.withAlpha.length)
+      lines.push(`  ! ${plural(f.withAlpha.length, 'image')} with transparency, composited on white: ${listSome(f.withAlpha, rel)}`);
+    if (f.exifRotated.length)
+      lines.push(`    ${plural(f.exifRotated.length, 'image')} rotated upright from EXIF orientation: ${listSome(f.exifRotated, rel)}`);
     if (f.tiny.length) {
       lines.push(
         `  ! ${plural(f.tiny.length, 'image')} smaller than the ${report.cropSize}-pixel crop (upscaled or padded, so blurry): ${listSome(f.tiny, (t) => `${rel(t.path)} ${t.width}×${t.height}`)}`,
       );
     }
-    if (f.oddWidth.length) lines.push(`    ${plural(f.oddWidth.length, 'image')} of odd width; the last column belongs to neither half and is dropped: ${listSome(f.oddWidth, rel)}`);
+    if (f.oddWidth.length)
+      lines.push(
+        `    ${plural(f.oddWidth.length, 'image')} of odd width; the last column belongs to neither half and is dropped: ${listSome(f.oddWidth, rel)}`,
+      );
     const others = Object.values(f.otherFiles).reduce((a, b) => a + b, 0);
     if (others) lines.push(`    ${plural(others, 'other file')} ignored (${Object.keys(f.otherFiles).sort(comparePaths).join(', ')})`);
   }

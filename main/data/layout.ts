@@ -99,7 +99,10 @@ async function noLayoutError(root: string, opts: { phase: Phase; model: ModelKin
       ? `${join(root, phase)}/ with side-by-side A|B images, or folders ${phase}/A + ${phase}/B, ${phase}A + ${phase}B or A + B with pairs of the same file name`
       : `folders ${join(root, `${phase}A`)} and ${join(root, `${phase}B`)} (or ${phase}/A + ${phase}/B, or A + B)`;
   const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
-  const folders = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort(comparePaths);
+  const folders = entries
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort(comparePaths);
   const files = entries.filter((e) => e.isFile() && !e.name.startsWith('.')).length;
   const parts: string[] = [];
   if (folders.length) parts.push(`folders ${folders.slice(0, 8).join(', ')}${folders.length > 8 ? ', …' : ''}`);
@@ -108,7 +111,8 @@ async function noLayoutError(root: string, opts: { phase: Phase; model: ModelKin
   let hint = '';
   const half = folders.find((f) => f === `${phase}A` || f === `${phase}B`);
   if (half) hint = ` Found ${half} but not its partner ${half.endsWith('A') ? `${phase}B` : `${phase}A`}.`;
-  else if (model === 'cyclegan' && folders.includes(phase)) hint = ` ${phase}/ looks like pix2pix data (side-by-side pairs); train it with the pix2pix model.`;
+  else if (model === 'cyclegan' && folders.includes(phase))
+    hint = ` ${phase}/ looks like pix2pix data (side-by-side pairs); train it with the pix2pix model.`;
   else if (folders.length && !folders.includes(phase)) hint = ` Is the phase right? There is no ${phase} folder.`;
   return new DatasetError('no-layout', `No ${model} ${phase} data in ${root}: expected ${expected}. It holds ${seen}.${hint}`);
 }
@@ -134,7 +138,11 @@ async function pairedLayout(dirA: string, dirB: string, origin: string): Promise
   const b = await scanImageFolderStrict(dirB, 'B folder');
   const m = matchPairs(a.dir, a.images, b.dir, b.images);
   if (m.pairs.length === 0) {
-    const sample = (files: string[], dir: string) => files.slice(0, 3).map((f) => relative(dir, f)).join(', ');
+    const sample = (files: string[], dir: string) =>
+      files
+        .slice(0, 3)
+        .map((f) => relative(dir, f))
+        .join(', ');
     throw new DatasetError(
       'no-pairs',
       `No image in ${a.dir} has a partner of the same name in ${b.dir} (A has e.g. ${sample(a.images, a.dir)}; B has e.g. ${sample(b.images, b.dir)}). Rename the files so each A image and its B image share a name (extensions may differ).`,

@@ -89,7 +89,8 @@ type Source =
   | { kind: 'single'; files: string[] };
 
 function positiveInt(name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new DatasetError('bad-options', `${name} must be a whole number ≥ 1; got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
+    throw new DatasetError('bad-options', `${name} must be a whole number ≥ 1; got ${String(v)}`);
   return v;
 }
 
@@ -105,7 +106,8 @@ export class DatasetLoader {
   constructor(layout: DatasetLayout, options: LoaderOptions) {
     positiveInt('batch_size', options.batch_size);
     const prefetch = options.prefetch ?? 2;
-    if (!Number.isInteger(prefetch) || prefetch < 0) throw new DatasetError('bad-options', `prefetch must be a whole number ≥ 0; got ${prefetch}`);
+    if (!Number.isInteger(prefetch) || prefetch < 0)
+      throw new DatasetError('bad-options', `prefetch must be a whole number ≥ 0; got ${prefetch}`);
     if (!Number.isSafeInteger(options.seed)) throw new DatasetError('bad-options', `seed must be a whole number; got ${options.seed}`);
     if (options.direction !== 'AtoB' && options.direction !== 'BtoA') {
       throw new DatasetError('bad-options', `direction must be AtoB or BtoA; got ${JSON.stringify(options.direction)}`);
@@ -125,7 +127,10 @@ export class DatasetLoader {
       case 'unpaired':
         this.source = { kind: 'unpaired', filesA: take(layout.filesA), filesB: take(layout.filesB) };
         if (!this.source.filesA.length || !this.source.filesB.length) {
-          throw new DatasetError('no-images', `CycleGAN needs images on both sides; ${layout.filesA.length ? 'B' : 'A'} folder ${layout.filesA.length ? layout.dirB : layout.dirA} has none.`);
+          throw new DatasetError(
+            'no-images',
+            `CycleGAN needs images on both sides; ${layout.filesA.length ? 'B' : 'A'} folder ${layout.filesA.length ? layout.dirB : layout.dirA} has none.`,
+          );
         }
         break;
       case 'single':
@@ -280,7 +285,9 @@ export class DatasetLoader {
         try {
           return await this.loadItem(item, rng);
         } catch (e) {
-          return e instanceof ImageReadError ? e : new ImageReadError(item.pathA, 'unreadable', (e as Error)?.message ?? String(e), { cause: e });
+          return e instanceof ImageReadError
+            ? e
+            : new ImageReadError(item.pathA, 'unreadable', (e as Error)?.message ?? String(e), { cause: e });
         } finally {
           this.stats.decodeSecondsTotal += (performance.now() - started) / 1000;
         }
@@ -306,19 +313,42 @@ export class DatasetLoader {
       // int(w / 2) as the reference; for odd widths the last column is dropped so A and B stay the
       // same size and pixel-aligned (the reference gives B the extra column and squeezes it on resize).
       const half = Math.floor(raw.width / 2);
-      if (half < 1) throw new ImageReadError(item.pathA, 'unsupported', `the image is ${raw.width} pixel wide; a side-by-side A|B image needs at least 2 columns`);
+      if (half < 1)
+        throw new ImageReadError(
+          item.pathA,
+          'unsupported',
+          `the image is ${raw.width} pixel wide; a side-by-side A|B image needs at least 2 columns`,
+        );
       const params = sampleTransformParams(rng, half, raw.height, pre);
       const [a, b] = await Promise.all([
         transformRaw(extractRaw(raw, 0, 0, half, raw.height), params, this.channelsA),
         transformRaw(extractRaw(raw, half, 0, half, raw.height), params, this.channelsB),
       ]);
-      return { pathA: item.pathA, pathB: item.pathB, a: a.data, b: b.data, width: a.width, height: a.height, widthB: b.width, heightB: b.height };
+      return {
+        pathA: item.pathA,
+        pathB: item.pathB,
+        a: a.data,
+        b: b.data,
+        width: a.width,
+        height: a.height,
+        widthB: b.width,
+        heightB: b.height,
+      };
     }
     if (s.kind === 'single') {
       const bytes = await readSourceBytes(item.pathA);
       const header = await readImageHeader(bytes);
       const a = await loadTransformed(bytes, sampleTransformParams(rng, header.width, header.height, pre), this.channelsA);
-      return { pathA: item.pathA, pathB: item.pathB, a: a.data, b: a.data, width: a.width, height: a.height, widthB: a.width, heightB: a.height };
+      return {
+        pathA: item.pathA,
+        pathB: item.pathB,
+        a: a.data,
+        b: a.data,
+        width: a.width,
+        height: a.height,
+        widthB: a.width,
+        heightB: a.height,
+      };
     }
     const [bytesA, bytesB] = await Promise.all([readSourceBytes(item.pathA), readSourceBytes(item.pathB)]);
     const [headerA, headerB] = await Promise.all([readImageHeader(bytesA), readImageHeader(bytesB)]);
@@ -334,7 +364,16 @@ export class DatasetLoader {
       paramsB = sampleTransformParams(rng, headerB.width, headerB.height, pre);
     }
     const [a, b] = await Promise.all([loadTransformed(bytesA, paramsA, this.channelsA), loadTransformed(bytesB, paramsB, this.channelsB)]);
-    return { pathA: item.pathA, pathB: item.pathB, a: a.data, b: b.data, width: a.width, height: a.height, widthB: b.width, heightB: b.height };
+    return {
+      pathA: item.pathA,
+      pathB: item.pathB,
+      a: a.data,
+      b: b.data,
+      width: a.width,
+      height: a.height,
+      widthB: b.width,
+      heightB: b.height,
+    };
   }
 
   private toBatch(items: LoadedItem[], index: number): LoadedBatch {

@@ -125,7 +125,11 @@ export function transformedSize(params: TransformParams, width: number, height: 
  * larger in one direction; when it is smaller in both the reference returns it uncropped, which
  * cannot be batched — Tandem pads instead and the health report flags such images as tiny).
  */
-export async function transformRaw(raw: RawImage, params: TransformParams, channels: 1 | 3): Promise<{ data: Float32Array; width: number; height: number }> {
+export async function transformRaw(
+  raw: RawImage,
+  params: TransformParams,
+  channels: 1 | 3,
+): Promise<{ data: Float32Array; width: number; height: number }> {
   const resized = params.resize ? await resizeRaw(raw, params.resize.w, params.resize.h) : raw;
   const converted = toChannels(resized, channels);
   const size = transformedSize(params, converted.width, converted.height);

@@ -11,7 +11,9 @@ export class PublishConflictError extends Error {
     readonly target: string,
     readonly keptAt: string,
   ) {
-    super(`${target} appeared while the export ran, so it was left untouched; the result was kept in ${keptAt} (move or rename it yourself)`);
+    super(
+      `${target} appeared while the export ran, so it was left untouched; the result was kept in ${keptAt} (move or rename it yourself)`,
+    );
   }
 }
 
@@ -86,7 +88,12 @@ export async function publishFolder(temp: string, out: string, options: { intoEm
     await rename(temp, out);
   } catch (e) {
     if (claimed) await rmdir(out).catch(() => undefined); // fails, rightly, when someone wrote into it
-    const taken = TARGET_IN_THE_WAY.has(code(e) ?? '') && (await stat(out).then(() => true, () => false));
+    const taken =
+      TARGET_IN_THE_WAY.has(code(e) ?? '') &&
+      (await stat(out).then(
+        () => true,
+        () => false,
+      ));
     throw taken ? new PublishConflictError(out, temp) : e;
   }
 }

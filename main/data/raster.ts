@@ -37,7 +37,13 @@ export class Canvas {
    * For each pixel within `margin` of the shape's bounding circle: coverage(d) in [0, 1] from the
    * signed distance at the pixel centre, then the pixel moves towards colour(x, y, d) by coverage.
    */
-  paint(shape: Shape, margin: number, coverage: (d: number) => number, colour: (x: number, y: number, d: number) => Rgb, offset = { dx: 0, dy: 0 }): void {
+  paint(
+    shape: Shape,
+    margin: number,
+    coverage: (d: number) => number,
+    colour: (x: number, y: number, d: number) => Rgb,
+    offset = { dx: 0, dy: 0 },
+  ): void {
     const sdf = shapeDistance(shape);
     const reach = shape.r + margin;
     const cx = shape.cx + offset.dx;

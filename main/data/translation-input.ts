@@ -64,7 +64,8 @@ function alphaOf(raw: RawImage): Uint8Array | null {
 export async function readForTranslation(file: string, channels: 1 | 3, longest?: number): Promise<TranslationInput> {
   const header = await headerSize(file);
   const target = header ? resizedSize(header.width, header.height, longest) : null;
-  const resize = header && target && (target.width !== header.width || target.height !== header.height) ? { w: target.width, h: target.height } : null;
+  const resize =
+    header && target && (target.width !== header.width || target.height !== header.height) ? { w: target.width, h: target.height } : null;
   const raw = await decodeRaw(file, { resize });
   const alpha = alphaOf(raw);
   const rgb = toChannels(raw, channels);

@@ -23,7 +23,10 @@ async function start(): Promise<void> {
   await app.whenReady();
   hardenSession();
   const supervisor = new JobSupervisor({ launcher: utilityLauncher(), entry: built('jobs', 'child-main.js') });
-  const studio = await Studio.open({ dataDir: process.env.TANDEM_DATA ?? app.getPath('userData'), runner: new SupervisorJobRunner(supervisor) });
+  const studio = await Studio.open({
+    dataDir: process.env.TANDEM_DATA ?? app.getPath('userData'),
+    runner: new SupervisorJobRunner(supervisor),
+  });
   handleTandemProtocol(studio, built('renderer'));
 
   const window = new BrowserWindow({

@@ -40,7 +40,11 @@ export function tandemProtocolHandler(studio: Studio, rendererDir: string): (req
       const headOnly = request.method === 'HEAD';
       if (url.pathname.startsWith('/files/')) {
         try {
-          const { file, cacheControl } = await projectFileFor(studio, url.pathname.slice('/files/'.length), requestedThumb(url.searchParams));
+          const { file, cacheControl } = await projectFileFor(
+            studio,
+            url.pathname.slice('/files/'.length),
+            requestedThumb(url.searchParams),
+          );
           return await fileResponse(file, headOnly, { 'cache-control': cacheControl });
         } catch (e) {
           const status = projectFileErrorStatus(e);

@@ -92,13 +92,23 @@ export async function assembleTraining(req: TrainingRequest, hooks: AssemblyHook
       batch_size: o.batch_size,
       serial_batches: Boolean(req.serialBatches),
       max_dataset_size: o.max_dataset_size,
-      preprocess: { preprocess: o.preprocess, load_size: o.load_size, crop_size: o.crop_size, no_flip: o.no_flip, input_nc: o.input_nc, output_nc: o.output_nc },
+      preprocess: {
+        preprocess: o.preprocess,
+        load_size: o.load_size,
+        crop_size: o.crop_size,
+        no_flip: o.no_flip,
+        input_nc: o.input_nc,
+        output_nc: o.output_nc,
+      },
       direction: o.direction,
       seed: o.seed,
     });
     if (hooks.onSkip) loader.onSkip((file, reason) => hooks.onSkip!(file, reason));
     // The trainer counts images; the loader resumes by batch.
-    const loaderSource: BatchSource = { size: loader.size, epoch: (n, opts) => loader.epoch(n, { startAt: Math.floor((opts?.startAt ?? 0) / o.batch_size) }) };
+    const loaderSource: BatchSource = {
+      size: loader.size,
+      epoch: (n, opts) => loader.epoch(n, { startAt: Math.floor((opts?.startAt ?? 0) / o.batch_size) }),
+    };
     const source = hooks.wrapSource ? hooks.wrapSource(loaderSource) : loaderSource;
     samples = await loadSamples(await sampleLayout(req.data, layout), o, req.numSamples);
 
@@ -145,13 +155,18 @@ async function newModel(req: TrainingRequest, note: (line: string) => void): Pro
   return { model, progress: { epoch: options.epoch_count, epochIter: 0, totalIters: 0 } };
 }
 
-async function resumeModel(latest: string, req: TrainingRequest, note: (line: string) => void): Promise<{ model: GanModel; progress: TrainingProgress }> {
+async function resumeModel(
+  latest: string,
+  req: TrainingRequest,
+  note: (line: string) => void,
+): Promise<{ model: GanModel; progress: TrainingProgress }> {
   const given = req.options;
   const overrides: Partial<Pick<ModelOptions, 'n_epochs' | 'n_epochs_decay'>> = {};
   for (const key of ['n_epochs', 'n_epochs_decay'] as const) {
     const v = given[key];
     if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new Error(`invalid training options: --${key}: expected a whole number ≥ 0, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+      throw new Error(`invalid training options: --${key}: expected a whole number ≥ 0, got ${JSON.stringify(v)}`);
     overrides[key] = v;
   }
   const loaded = await loadModelCheckpoint(latest, overrides);
@@ -163,7 +178,9 @@ async function resumeModel(latest: string, req: TrainingRequest, note: (line: st
     throw e;
   }
   const own = loaded.options as Record<string, unknown>;
-  const ignored = Object.keys(given).filter((k) => k !== 'n_epochs' && k !== 'n_epochs_decay' && given[k] !== undefined && given[k] !== own[k]);
+  const ignored = Object.keys(given).filter(
+    (k) => k !== 'n_epochs' && k !== 'n_epochs_decay' && given[k] !== undefined && given[k] !== own[k],
+  );
   if (ignored.length) note(`note: resuming with the run's own options; ignoring --${ignored.join(', --')}`);
   const p = loaded.progress;
   note(`resuming ${path.basename(req.runDir)} at epoch ${p.epoch}, image ${p.epochIter} of the epoch (${p.totalIters} images so far)`);
@@ -193,7 +210,14 @@ async function loadSamples(layout: DatasetLayout, o: ModelOptions, count: number
     batch_size: count,
     serial_batches: true,
     max_dataset_size: count,
-    preprocess: { preprocess: o.preprocess, load_size: o.load_size, crop_size: o.crop_size, no_flip: true, input_nc: o.input_nc, output_nc: o.output_nc },
+    preprocess: {
+      preprocess: o.preprocess,
+      load_size: o.load_size,
+      crop_size: o.crop_size,
+      no_flip: true,
+      input_nc: o.input_nc,
+      output_nc: o.output_nc,
+    },
     direction: o.direction,
     seed: o.seed,
     prefetch: 0,

@@ -56,7 +56,12 @@ export async function runExportJob(spec: ExportJobSpec, ctx: JobContext): Promis
         ctx.send({ type: 'progress', job: 'export', done: p.done, total: p.total, etaSeconds: eta });
       },
     });
-    const counts = { total: summary.total, translated: summary.translated, skippedExisting: summary.skippedExisting, failed: summary.failed };
+    const counts = {
+      total: summary.total,
+      translated: summary.translated,
+      skippedExisting: summary.skippedExisting,
+      failed: summary.failed,
+    };
     if (summary.stopped) return { kind: 'export', stopped: true, folder: partial, ...counts };
     if (summary.total > 0 && summary.failed.length === summary.total) {
       throw new Error(`no image could be translated (${summary.failed[0]!.file}: ${summary.failed[0]!.reason})`);

@@ -15,8 +15,26 @@ export async function runImportJob(spec: ImportJobSpec, ctx: JobContext): Promis
   const overrides: ArchOverrides = { ...spec.overrides };
   if (spec.pairWith) {
     const r = await importCycleGanPair(spec.file, spec.pairWith, spec.out, { overrides });
-    return { kind: 'import', file: r.outPath, sources: [spec.file, spec.pairWith], format: r.format, arch: r.archA, generators: 2, params: r.params, notes: r.notes };
+    return {
+      kind: 'import',
+      file: r.outPath,
+      sources: [spec.file, spec.pairWith],
+      format: r.format,
+      arch: r.archA,
+      generators: 2,
+      params: r.params,
+      notes: r.notes,
+    };
   }
   const r = await importPthModel(spec.file, spec.out, overrides);
-  return { kind: 'import', file: r.outPath, sources: [spec.file], format: r.format, arch: r.arch, generators: 1, params: r.params, notes: r.notes };
+  return {
+    kind: 'import',
+    file: r.outPath,
+    sources: [spec.file],
+    format: r.format,
+    arch: r.arch,
+    generators: 1,
+    params: r.params,
+    notes: r.notes,
+  };
 }

@@ -4,7 +4,16 @@ export { JobSupervisor, JobRequestError, FINAL_STATES, interruptionReason } from
 export type { EnqueueSpec, SupervisedJob, JobState, SupervisorEvent, SupervisorListener, SupervisorOptions } from './supervisor.js';
 export { CHILD_ENTRY, forkLauncher } from './launcher.js';
 export type { ChildExit, ChildHandle, ChildLauncher, ForkLauncherOptions, LaunchOptions } from './launcher.js';
-export { PROTOCOL_VERSION, parseChildMessage, parseJobSpec, parseParentMessage, partialFolderFor, jobSpecSchema, childMessageSchema, parentMessageSchema } from './protocol.js';
+export {
+  PROTOCOL_VERSION,
+  parseChildMessage,
+  parseJobSpec,
+  parseParentMessage,
+  partialFolderFor,
+  jobSpecSchema,
+  childMessageSchema,
+  parentMessageSchema,
+} from './protocol.js';
 export type {
   ChildMessage,
   ChildMessageOf,

@@ -41,7 +41,12 @@ export interface InterruptedJob {
  * request"); the exit then needs no guessing. A SIGKILL the studio did not send is most often the
  * system reclaiming memory.
  */
-export function interruptionReason(info: InterruptedJob, exit: ChildExit, stderrTail: readonly string[] = [], endedBy: string | null = null): string {
+export function interruptionReason(
+  info: InterruptedJob,
+  exit: ChildExit,
+  stderrTail: readonly string[] = [],
+  endedBy: string | null = null,
+): string {
   const who = `the ${processName(info.kind)}`;
   const heapExhausted = stderrTail.some((l) => /heap out of memory|Reached heap limit|Allocation failed/i.test(l));
   let what: string;

@@ -41,7 +41,11 @@ export type SupervisorEvent =
 export type SupervisorListener = (event: SupervisorEvent) => void;
 
 /** A job as a caller writes it; the job id is generated when absent. */
-export type EnqueueSpec = JobSpecInput extends infer S ? (S extends { jobId: string } ? Omit<S, 'jobId'> & { jobId?: string } : never) : never;
+export type EnqueueSpec = JobSpecInput extends infer S
+  ? S extends { jobId: string }
+    ? Omit<S, 'jobId'> & { jobId?: string }
+    : never
+  : never;
 
 export interface SupervisorOptions {
   launcher?: ChildLauncher;

@@ -52,7 +52,11 @@ export function pausableSource(inner: BatchSource, gate: PauseGate, onReleased: 
   };
 }
 
-async function* gatedBatches(batches: AsyncIterable<TrainingBatch>, gate: PauseGate, onReleased: () => void): AsyncGenerator<TrainingBatch> {
+async function* gatedBatches(
+  batches: AsyncIterable<TrainingBatch>,
+  gate: PauseGate,
+  onReleased: () => void,
+): AsyncGenerator<TrainingBatch> {
   for await (const batch of batches) {
     if (await gate.pass()) onReleased();
     yield batch;

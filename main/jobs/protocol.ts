@@ -28,7 +28,10 @@ export const PROTOCOL_VERSION = 1;
 // Job ids name temporary folders (`<output>.partial-<jobId>`), so they are kept filename-safe.
 export const jobIdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'a job id is 1–128 letters, digits, dots, dashes or underscores, starting with a letter or digit');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
+    'a job id is 1–128 letters, digits, dots, dashes or underscores, starting with a letter or digit',
+  );
 
 const path = z.string().min(1, 'a path is required');
 const count = z.number().int().min(0);
@@ -44,7 +47,6 @@ export const layoutSpecSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('unpaired'), dirA: path, dirB: path }),
   z.object({ kind: z.literal('single'), dir: path }),
 ]);
-
 
 export const trainingProgressSchema = z.object({ epoch: z.number().int().min(1), epochIter: count, totalIters: count });
 export type WireTrainingProgress = z.infer<typeof trainingProgressSchema>;
@@ -119,7 +121,11 @@ export const importJobSpecSchema = z.object({
   out: path,
   /** Architecture facts the files cannot tell. */
   overrides: z
-    .object({ netG: z.enum(GENERATORS).optional(), norm: z.enum(['batch', 'instance', 'none']).optional(), ngf: z.number().int().min(1).max(1024).optional() })
+    .object({
+      netG: z.enum(GENERATORS).optional(),
+      norm: z.enum(['batch', 'instance', 'none']).optional(),
+      ngf: z.number().int().min(1).max(1024).optional(),
+    })
     .default({}),
   backend,
 });
@@ -345,7 +351,10 @@ export function describeIssues(error: z.ZodError, subject: string): string {
 function parseWith<T>(schema: z.ZodType, raw: unknown, subject: string): Parsed<T> {
   const r = schema.safeParse(raw);
   if (r.success) return { ok: true, value: r.data as T };
-  const kind = typeof raw === 'object' && raw !== null && typeof (raw as { type?: unknown }).type === 'string' ? ` '${(raw as { type: string }).type}'` : '';
+  const kind =
+    typeof raw === 'object' && raw !== null && typeof (raw as { type?: unknown }).type === 'string'
+      ? ` '${(raw as { type: string }).type}'`
+      : '';
   return { ok: false, error: describeIssues(r.error, `${subject}${kind}`) };
 }
 

@@ -65,7 +65,8 @@ export class JobSupervisor {
     this.launcher = options.launcher ?? forkLauncher();
     this.entry = options.entry ?? CHILD_ENTRY;
     this.maxConcurrent = options.maxConcurrent ?? 1;
-    if (!Number.isInteger(this.maxConcurrent) || this.maxConcurrent < 1) throw new JobRequestError(`maxConcurrent must be a whole number ≥ 1; got ${options.maxConcurrent}`);
+    if (!Number.isInteger(this.maxConcurrent) || this.maxConcurrent < 1)
+      throw new JobRequestError(`maxConcurrent must be a whole number ≥ 1; got ${options.maxConcurrent}`);
     this.env = options.env;
     this.helloTimeoutMs = options.helloTimeoutMs ?? 60_000;
     this.exitGraceMs = options.exitGraceMs ?? 10_000;
@@ -90,7 +91,14 @@ export class JobSupervisor {
     const existing = this.jobs.get(job.jobId);
     if (existing && !FINAL_STATES.has(existing.info.state)) throw new JobRequestError(`job ${job.jobId} is already ${existing.info.state}`);
     const record: JobRecord = {
-      info: { jobId: job.jobId, kind: job.kind, spec: job, state: 'queued', pace: { secondsPerStep: null, checkpointSeconds: null }, enqueuedAt: Date.now() },
+      info: {
+        jobId: job.jobId,
+        kind: job.kind,
+        spec: job,
+        state: 'queued',
+        pace: { secondsPerStep: null, checkpointSeconds: null },
+        enqueuedAt: Date.now(),
+      },
       child: null,
       started: false,
       outbox: [],
@@ -111,7 +119,10 @@ export class JobSupervisor {
   /** Pauses a training job before its next iteration; `paused` (event and state) confirms it. */
   pause(jobId: string): void {
     const job = this.live(jobId, 'pause');
-    if (job.info.kind !== 'train') throw new JobRequestError(`only training can be paused; ${job.info.kind === 'export' ? 'stop the export and run it again to continue where it left off' : 'this job takes seconds'}`);
+    if (job.info.kind !== 'train')
+      throw new JobRequestError(
+        `only training can be paused; ${job.info.kind === 'export' ? 'stop the export and run it again to continue where it left off' : 'this job takes seconds'}`,
+      );
     if (job.info.state === 'stopping') throw new JobRequestError(`job ${jobId} is stopping`);
     this.deliver(job, { type: 'pause' });
   }
@@ -271,7 +282,10 @@ export class JobSupervisor {
     if (this.closed) return;
     const jobs = [...this.jobs.values()];
     const live = jobs.filter((j) => LIVE_STATES.has(j.info.state));
-    const running = { heavy: live.filter((j) => !LIGHT_JOB_KINDS.has(j.info.kind)).length, light: live.filter((j) => LIGHT_JOB_KINDS.has(j.info.kind)).length };
+    const running = {
+      heavy: live.filter((j) => !LIGHT_JOB_KINDS.has(j.info.kind)).length,
+      light: live.filter((j) => LIGHT_JOB_KINDS.has(j.info.kind)).length,
+    };
     for (const job of jobs) {
       if (job.info.state !== 'queued') continue;
       const lane = LIGHT_JOB_KINDS.has(job.info.kind) ? 'light' : 'heavy';
@@ -299,7 +313,11 @@ export class JobSupervisor {
     child.on('exit', (exit) => this.onChildExit(job, child, exit));
     this.later(job, this.helloTimeoutMs, () => {
       if (job.child === child && !job.started && !job.cancelBeforeStart) {
-        job.outcome = { kind: 'failed', message: `the ${processName(job.info.kind)} did not start within ${Math.round(this.helloTimeoutMs / 1000)} s`, userFacing: true };
+        job.outcome = {
+          kind: 'failed',
+          message: `the ${processName(job.info.kind)} did not start within ${Math.round(this.helloTimeoutMs / 1000)} s`,
+          userFacing: true,
+        };
         child.kill('SIGKILL');
       }
     });
@@ -327,7 +345,11 @@ export class JobSupervisor {
     switch (message.type) {
       case 'hello':
         if (message.protocol !== PROTOCOL_VERSION) {
-          job.outcome = { kind: 'failed', message: `the job process speaks protocol ${message.protocol}, the studio ${PROTOCOL_VERSION}; reinstall Tandem`, userFacing: true };
+          job.outcome = {
+            kind: 'failed',
+            message: `the job process speaks protocol ${message.protocol}, the studio ${PROTOCOL_VERSION}; reinstall Tandem`,
+            userFacing: true,
+          };
           child.kill('SIGKILL');
           return;
         }

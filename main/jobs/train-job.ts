@@ -31,7 +31,18 @@ export async function runTrainJob(spec: TrainJobSpec, ctx: JobContext): Promise<
         ctx.send({ type: 'metrics', totalIters, epoch, losses: finiteOrNull(i.losses), lr: i.lr, secondsPerIter: i.stepSeconds });
         if (progressDue(epochIter >= epochSize)) {
           const eta = { etaEpochSeconds, etaRunSeconds };
-          ctx.send({ type: 'progress', job: 'train', epoch, epochIter, epochSize, totalIters, lastEpoch, secondsPerIter, speedBasis, ...eta });
+          ctx.send({
+            type: 'progress',
+            job: 'train',
+            epoch,
+            epochIter,
+            epochSize,
+            totalIters,
+            lastEpoch,
+            secondsPerIter,
+            speedBasis,
+            ...eta,
+          });
         }
       },
       onSample: (s) => ctx.send({ type: 'sample', file: s.file, totalIters: s.totalIters }),
@@ -46,10 +57,22 @@ export async function runTrainJob(spec: TrainJobSpec, ctx: JobContext): Promise<
   });
   trainer = run.trainer;
   try {
-    ctx.send({ type: 'started', progress: run.progress, resumed: run.resumed, lastEpoch: run.lastEpoch, epochSize: run.epochSize, lossNames: [...run.model.lossNames] });
+    ctx.send({
+      type: 'started',
+      progress: run.progress,
+      resumed: run.resumed,
+      lastEpoch: run.lastEpoch,
+      epochSize: run.epochSize,
+      lossNames: [...run.model.lossNames],
+    });
     if (ctx.signal.aborted) {
       // Stopped while loading: nothing trained, nothing to save.
-      return { kind: 'train', stopped: true, progress: run.progress, latestCheckpoint: run.resumed ? path.join(spec.runDir, LATEST) : null };
+      return {
+        kind: 'train',
+        stopped: true,
+        progress: run.progress,
+        latestCheckpoint: run.resumed ? path.join(spec.runDir, LATEST) : null,
+      };
     }
     if (run.hasSamples) await run.trainer.writeSample(run.progress.totalIters);
     const result = await run.trainer.run(run.progress, ctx.signal);

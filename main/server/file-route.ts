@@ -19,7 +19,11 @@ export function requestedThumb(params: URLSearchParams): number | null {
  * WebP from the thumbnail cache instead. Throws BadRequest (the path does not decode) or
  * StudioError (outside the project, not there).
  */
-export async function projectFileFor(studio: Studio, rawPath: string, thumb: number | null): Promise<{ file: string; cacheControl: string }> {
+export async function projectFileFor(
+  studio: Studio,
+  rawPath: string,
+  thumb: number | null,
+): Promise<{ file: string; cacheControl: string }> {
   // Split before decoding: an encoded slash (%2F) must stay inside its segment, where the
   // resolver refuses it, rather than becoming a separator.
   const file = await studio.resolveFile(rawPath.split('/').map(decodePath));
@@ -39,7 +43,13 @@ export function projectFileErrorStatus(e: unknown): 400 | 403 | 404 | 500 {
   return 500;
 }
 
-export async function serveProjectFile(studio: Studio, rawPath: string, res: ServerResponse, headOnly: boolean, thumb: number | null = null): Promise<void> {
+export async function serveProjectFile(
+  studio: Studio,
+  rawPath: string,
+  res: ServerResponse,
+  headOnly: boolean,
+  thumb: number | null = null,
+): Promise<void> {
   try {
     const { file, cacheControl } = await projectFileFor(studio, rawPath, thumb);
     await sendFile(res, file, headOnly, { 'cache-control': cacheControl });
@@ -53,7 +63,13 @@ export async function serveProjectFile(studio: Studio, rawPath: string, res: Ser
 
 export function sendError(res: ServerResponse, status: number, message: string): void {
   if (res.headersSent) return void res.end();
-  const body = JSON.stringify({ ok: false, error: { code: status === 401 ? 'unauthorized' : status === 403 ? 'forbidden-path' : status === 404 ? 'not-found' : 'invalid-input', message } });
+  const body = JSON.stringify({
+    ok: false,
+    error: {
+      code: status === 401 ? 'unauthorized' : status === 403 ? 'forbidden-path' : status === 404 ? 'not-found' : 'invalid-input',
+      message,
+    },
+  });
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)) });
   res.end(body);
 }

@@ -7,7 +7,15 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Studio } from '../studio/studio.js';
 import { SECURITY_HEADERS } from '../security/content-security-policy.js';
-import { accessPolicy, hasValidToken, hostAllowed, originAllowed, requestToken, tokenCookieName, type AccessPolicy } from './access-policy.js';
+import {
+  accessPolicy,
+  hasValidToken,
+  hostAllowed,
+  originAllowed,
+  requestToken,
+  tokenCookieName,
+  type AccessPolicy,
+} from './access-policy.js';
 import { requestedThumb, sendError, serveProjectFile } from './file-route.js';
 import { BadRequest, requestUrl } from './request-parsing.js';
 import { NOT_BUILT_PAGE, sendFile, staticFileFor } from './static-files.js';
@@ -50,9 +58,16 @@ function rejectUpgrade(socket: Duplex, status: number, text: string, reason = te
   );
 }
 
-async function handleHttp(studio: Studio, policy: AccessPolicy, uiDir: string | null, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handleHttp(
+  studio: Studio,
+  policy: AccessPolicy,
+  uiDir: string | null,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   if (!hostAllowed(policy, req)) return sendError(res, 403, 'This server only answers requests addressed to localhost.');
-  if (!hasValidToken(policy, req)) return sendError(res, 401, 'This studio needs its access token: open the URL that `tandem serve` printed (it ends in ?token=…).');
+  if (!hasValidToken(policy, req))
+    return sendError(res, 401, 'This studio needs its access token: open the URL that `tandem serve` printed (it ends in ?token=…).');
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('allow', 'GET, HEAD');
     return sendError(res, 405, 'Only GET and HEAD are served over HTTP; the API is on the WebSocket at /api.');
@@ -62,9 +77,12 @@ async function handleHttp(studio: Studio, policy: AccessPolicy, uiDir: string | 
   // A browser that arrived with ?token= keeps it in a cookie, so image URLs need not carry it.
   const cookie: Record<string, string> =
     policy.token !== null && url.searchParams.has('token')
-      ? { 'set-cookie': `${tokenCookieName(req.socket.localPort)}=${encodeURIComponent(requestToken(req) ?? '')}; HttpOnly; SameSite=Strict; Path=/` }
+      ? {
+          'set-cookie': `${tokenCookieName(req.socket.localPort)}=${encodeURIComponent(requestToken(req) ?? '')}; HttpOnly; SameSite=Strict; Path=/`,
+        }
       : {};
-  if (url.pathname.startsWith('/files/')) return serveProjectFile(studio, url.pathname.slice('/files/'.length), res, headOnly, requestedThumb(url.searchParams));
+  if (url.pathname.startsWith('/files/'))
+    return serveProjectFile(studio, url.pathname.slice('/files/'.length), res, headOnly, requestedThumb(url.searchParams));
   const file = await staticFileFor(uiDir, url.pathname);
   if (file) return sendFile(res, file, headOnly, cookie);
   if (url.pathname === '/' || url.pathname === '/index.html') {
@@ -76,7 +94,10 @@ async function handleHttp(studio: Studio, policy: AccessPolicy, uiDir: string | 
 
 export async function startStudioServer(opts: ServeOptions): Promise<RunningServer> {
   const host = opts.host ?? DEFAULT_HOST;
-  const policy = accessPolicy(host, { ...(opts.requireToken !== undefined ? { requireToken: opts.requireToken } : {}), ...(opts.token ? { token: opts.token } : {}) });
+  const policy = accessPolicy(host, {
+    ...(opts.requireToken !== undefined ? { requireToken: opts.requireToken } : {}),
+    ...(opts.token ? { token: opts.token } : {}),
+  });
   const uiDir = opts.uiDir ?? null;
   const wss = createWsEndpoint(opts.studio);
   const server: Server = createServer((req, res) => {

@@ -40,7 +40,12 @@ with a folder holding a built renderer. Then reload this page.</p>
 </body></html>
 `;
 
-export async function sendFile(res: ServerResponse, file: string, headOnly: boolean, extraHeaders: Record<string, string> = {}): Promise<void> {
+export async function sendFile(
+  res: ServerResponse,
+  file: string,
+  headOnly: boolean,
+  extraHeaders: Record<string, string> = {},
+): Promise<void> {
   const info = await stat(file);
   res.writeHead(200, {
     'content-type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
@@ -58,12 +63,17 @@ export async function sendFile(res: ServerResponse, file: string, headOnly: bool
 
 /** The file under `root` for a URL path, or null (not there, outside, or no renderer); BadRequest when it does not decode. */
 export async function staticFileFor(root: string | null, urlPath: string): Promise<string | null> {
-  const parts = decodePath(urlPath).split('/').filter((s) => s !== '');
+  const parts = decodePath(urlPath)
+    .split('/')
+    .filter((s) => s !== '');
   if (parts.some((s) => s === '..' || s.includes('\\') || s.includes('\u0000'))) return null;
   if (!root) return null;
   const realRoot = await realpath(root).catch(() => null);
   if (!realRoot) return null;
-  const candidates = parts.length === 0 || !extname(parts[parts.length - 1]!) ? [join(realRoot, ...parts), join(realRoot, 'index.html')] : [join(realRoot, ...parts)];
+  const candidates =
+    parts.length === 0 || !extname(parts[parts.length - 1]!)
+      ? [join(realRoot, ...parts), join(realRoot, 'index.html')]
+      : [join(realRoot, ...parts)];
   for (const c of candidates) {
     const real = await realpath(c).catch(() => null);
     if (!real) continue;

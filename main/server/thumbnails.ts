@@ -24,7 +24,11 @@ export async function thumbnailFor(file: string, requested: number, cacheDir: st
   if (existsSync(out)) return out;
   await mkdir(path.dirname(out), { recursive: true });
   const tmp = `${out}.${process.pid}.tmp`;
-  await sharp(file, { failOn: 'none' }).rotate().resize(size, size, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 80 }).toFile(tmp);
+  await sharp(file, { failOn: 'none' })
+    .rotate()
+    .resize(size, size, { fit: 'inside', withoutEnlargement: true })
+    .webp({ quality: 80 })
+    .toFile(tmp);
   await rename(tmp, out);
   return out;
 }

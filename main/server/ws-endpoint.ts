@@ -43,7 +43,10 @@ export async function handleFrame(studio: Studio, data: RawData, isBinary: boole
   if (bytes > LIMITS.requestBytes) {
     return errorReply(
       sniffId(text),
-      fail('too-large', `The request is ${mb(bytes)}; requests are limited to ${mb(LIMITS.requestBytes)}. Nothing was changed. Send paths and names, not file contents.`).error,
+      fail(
+        'too-large',
+        `The request is ${mb(bytes)}; requests are limited to ${mb(LIMITS.requestBytes)}. Nothing was changed. Send paths and names, not file contents.`,
+      ).error,
     );
   }
   let json: unknown;
@@ -54,11 +57,17 @@ export async function handleFrame(studio: Studio, data: RawData, isBinary: boole
   }
   const envelope = requestEnvelopeSchema.safeParse(json);
   if (!envelope.success) {
-    const id = typeof json === 'object' && json !== null && 'id' in json && (typeof json.id === 'string' || typeof json.id === 'number') ? json.id : null;
+    const id =
+      typeof json === 'object' && json !== null && 'id' in json && (typeof json.id === 'string' || typeof json.id === 'number')
+        ? json.id
+        : null;
     const issue = envelope.error.issues[0]!;
     return errorReply(
       typeof id === 'string' ? id.slice(0, 64) : id,
-      fail('invalid-input', `Malformed request: ${issue.path.join('.') || 'envelope'}: ${issue.message}. Send {"id": string|number, "method": string, "params": object}.`).error,
+      fail(
+        'invalid-input',
+        `Malformed request: ${issue.path.join('.') || 'envelope'}: ${issue.message}. Send {"id": string|number, "method": string, "params": object}.`,
+      ).error,
     );
   }
   const { id, method, params } = envelope.data;
@@ -75,7 +84,9 @@ export function createWsEndpoint(studio: Studio): WebSocketServer {
     ws.on('message', (data, isBinary) => {
       handleFrame(studio, data, isBinary)
         .then((reply) => send(ws, reply))
-        .catch((e: unknown) => send(ws, errorReply(null, { code: 'internal', message: `Internal error: ${(e as Error)?.message ?? String(e)}` })));
+        .catch((e: unknown) =>
+          send(ws, errorReply(null, { code: 'internal', message: `Internal error: ${(e as Error)?.message ?? String(e)}` })),
+        );
     });
     ws.on('close', unsubscribe);
     ws.on('error', unsubscribe);

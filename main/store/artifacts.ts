@@ -29,7 +29,9 @@ export class ArtifactsRepo {
   constructor(private readonly db: Db) {}
 
   addSample(s: SampleRecord): void {
-    this.db.prepare('INSERT OR REPLACE INTO samples (run_id, iteration, file, created_at) VALUES (?, ?, ?, ?)').run(s.runId, s.iteration, s.file, s.createdAt);
+    this.db
+      .prepare('INSERT OR REPLACE INTO samples (run_id, iteration, file, created_at) VALUES (?, ?, ?, ?)')
+      .run(s.runId, s.iteration, s.file, s.createdAt);
   }
 
   samples(runId: string): SampleRecord[] {

@@ -74,7 +74,9 @@ export class DatasetIndexRepo {
 
   /** (role, relPath) → size and mtime: what reconciling with the disk compares against. */
   stamps(projectId: string, role: FolderRole): Map<string, { size: number; mtimeMs: number }> {
-    const rows = this.db.prepare('SELECT rel_path, size, mtime_ms FROM dataset_files WHERE project_id = ? AND role = ?').all(projectId, role) as Array<{
+    const rows = this.db
+      .prepare('SELECT rel_path, size, mtime_ms FROM dataset_files WHERE project_id = ? AND role = ?')
+      .all(projectId, role) as Array<{
       rel_path: string;
       size: number;
       mtime_ms: number;
@@ -83,7 +85,9 @@ export class DatasetIndexRepo {
   }
 
   get(projectId: string, role: FolderRole, relPath: string): IndexedFile | null {
-    const r = this.db.prepare('SELECT * FROM dataset_files WHERE project_id = ? AND role = ? AND rel_path = ?').get(projectId, role, relPath) as Row | undefined;
+    const r = this.db
+      .prepare('SELECT * FROM dataset_files WHERE project_id = ? AND role = ? AND rel_path = ?')
+      .get(projectId, role, relPath) as Row | undefined;
     return r ? fromRow(r) : null;
   }
 
@@ -94,12 +98,18 @@ export class DatasetIndexRepo {
     const params = { projectId, role: q.role ?? null, status: q.status ?? null, limit: q.limit, offset: q.offset };
     const clause = where.join(' AND ');
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM dataset_files WHERE ${clause}`).get(params) as { n: number }).n;
-    const items = (this.db.prepare(`SELECT * FROM dataset_files WHERE ${clause} ORDER BY role, rel_path LIMIT @limit OFFSET @offset`).all(params) as Row[]).map(fromRow);
+    const items = (
+      this.db
+        .prepare(`SELECT * FROM dataset_files WHERE ${clause} ORDER BY role, rel_path LIMIT @limit OFFSET @offset`)
+        .all(params) as Row[]
+    ).map(fromRow);
     return { total, items };
   }
 
   all(projectId: string): IndexedFile[] {
-    return (this.db.prepare('SELECT * FROM dataset_files WHERE project_id = ? ORDER BY role, rel_path').all(projectId) as Row[]).map(fromRow);
+    return (this.db.prepare('SELECT * FROM dataset_files WHERE project_id = ? ORDER BY role, rel_path').all(projectId) as Row[]).map(
+      fromRow,
+    );
   }
 
   counts(projectId: string): { files: number; unreadable: number } {

@@ -32,7 +32,9 @@ export class JobsRepo {
 
   insert(j: JobInfo, now: number): void {
     this.db
-      .prepare('INSERT INTO jobs (id, kind, run_id, export_id, model_export_id, state, reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO jobs (id, kind, run_id, export_id, model_export_id, state, reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
       .run(j.id, j.kind, j.runId, j.exportId, j.modelExportId, j.state, j.reason, now, now);
   }
 

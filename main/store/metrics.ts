@@ -9,7 +9,9 @@ export class MetricsRepo {
 
   /** Writes points in one transaction; a repeated iteration replaces the old point (a resumed run). */
   insertMany(runId: string, points: readonly MetricPoint[]): void {
-    const stmt = this.db.prepare('INSERT OR REPLACE INTO metrics (run_id, iteration, epoch, losses, lr, seconds) VALUES (?, ?, ?, ?, ?, ?)');
+    const stmt = this.db.prepare(
+      'INSERT OR REPLACE INTO metrics (run_id, iteration, epoch, losses, lr, seconds) VALUES (?, ?, ?, ?, ?, ?)',
+    );
     this.db.transaction(() => {
       for (const p of points) stmt.run(runId, p.iteration, p.epoch, JSON.stringify(p.losses), p.lr, p.seconds);
     })();
@@ -23,7 +25,13 @@ export class MetricsRepo {
     const rows = this.db
       .prepare('SELECT iteration, epoch, losses, lr, seconds FROM metrics WHERE run_id = ? AND iteration > ? ORDER BY iteration')
       .all(runId, afterIteration) as Array<{ iteration: number; epoch: number; losses: string; lr: number; seconds: number }>;
-    return rows.map((r) => ({ iteration: r.iteration, epoch: r.epoch, losses: JSON.parse(r.losses) as Record<string, number | null>, lr: r.lr, seconds: r.seconds }));
+    return rows.map((r) => ({
+      iteration: r.iteration,
+      epoch: r.epoch,
+      losses: JSON.parse(r.losses) as Record<string, number | null>,
+      lr: r.lr,
+      seconds: r.seconds,
+    }));
   }
 
   /** Drops points past a checkpoint: a resumed run recomputes those iterations. */

@@ -290,7 +290,10 @@ export function migrate(db: Database, target: number = LATEST_VERSION): number {
         m.up(db);
         if (m.rebuildsTables) {
           const broken = db.pragma('foreign_key_check') as unknown[];
-          if (broken.length) throw new Error(`migration ${m.version} would break ${broken.length} references; the database is left at version ${m.version - 1}`);
+          if (broken.length)
+            throw new Error(
+              `migration ${m.version} would break ${broken.length} references; the database is left at version ${m.version - 1}`,
+            );
         }
         db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)').run(m.version, Date.now());
       })();

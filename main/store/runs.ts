@@ -8,7 +8,10 @@ import type { Db } from './database.js';
 export type RunRecord = Omit<Run, 'progress'>;
 
 export type RunUpdate = Partial<
-  Pick<RunRecord, 'status' | 'statusReason' | 'backendUsed' | 'totalIters' | 'epoch' | 'lastCheckpoint' | 'startedAt' | 'endedAt' | 'options' | 'imported'>
+  Pick<
+    RunRecord,
+    'status' | 'statusReason' | 'backendUsed' | 'totalIters' | 'epoch' | 'lastCheckpoint' | 'startedAt' | 'endedAt' | 'options' | 'imported'
+  >
 >;
 
 const COLUMNS: Columns<RunRecord> = {

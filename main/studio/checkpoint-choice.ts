@@ -13,7 +13,13 @@ export interface ChosenCheckpoint {
 }
 
 /** `none`: what to tell the user when the run has saved nothing yet; `field` names the request's field. */
-export function chooseCheckpoint(ctx: StudioContext, run: RunRecord, checkpointId: number | undefined, none: string, field?: string): ChosenCheckpoint {
+export function chooseCheckpoint(
+  ctx: StudioContext,
+  run: RunRecord,
+  checkpointId: number | undefined,
+  none: string,
+  field?: string,
+): ChosenCheckpoint {
   let checkpoint: Checkpoint | null;
   if (checkpointId !== undefined) {
     checkpoint = ctx.store.artifacts.checkpoint(checkpointId);

@@ -65,7 +65,13 @@ export function presentRunSummary(ctx: StudioContext, r: RunRecord): RunSummary 
 }
 
 export function presentRun(ctx: StudioContext, r: RunRecord): Run {
-  return { ...presentRunSummary(ctx, r), options: r.options, schedule: r.schedule, runDir: r.runDir, progress: ctx.progress.get(r.id) ?? null };
+  return {
+    ...presentRunSummary(ctx, r),
+    options: r.options,
+    schedule: r.schedule,
+    runDir: r.runDir,
+    progress: ctx.progress.get(r.id) ?? null,
+  };
 }
 
 export function presentSample(s: SampleRecord, projectId: string): Sample {

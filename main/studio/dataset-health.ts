@@ -38,7 +38,14 @@ export function datasetHealth(p: ProjectRecord, files: IndexedFile[], present: (
   for (const f of files) byRole.set(f.role, [...(byRole.get(f.role) ?? []), f]);
   const folders = projectFolders(p).map(({ role, dir }) => {
     const list = byRole.get(role) ?? [];
-    return { role, path: dir, present: present(role), files: list.length, readable: list.filter((f) => f.status === 'ok').length, sizes: sizeStats(list) };
+    return {
+      role,
+      path: dir,
+      present: present(role),
+      files: list.length,
+      readable: list.filter((f) => f.status === 'ok').length,
+      sizes: sizeStats(list),
+    };
   });
   const unreadableAll = files.filter((f) => f.status === 'unreadable');
 
@@ -72,7 +79,8 @@ export function datasetHealth(p: ProjectRecord, files: IndexedFile[], present: (
     if (!f.present) problems.push(`The ${f.role} folder ${f.path} is missing.`);
     else if (f.files === 0) problems.push(`The ${f.role} folder ${f.path} has no images yet.`);
   }
-  if (unreadableAll.length) problems.push(`${unreadableAll.length} file${unreadableAll.length === 1 ? '' : 's'} cannot be read and will be skipped.`);
+  if (unreadableAll.length)
+    problems.push(`${unreadableAll.length} file${unreadableAll.length === 1 ? '' : 's'} cannot be read and will be skipped.`);
   if (unmatched && (unmatched.A.length || unmatched.B.length)) {
     problems.push(`${unmatched.A.length + unmatched.B.length} image(s) have no partner of the same name in the other folder.`);
   }

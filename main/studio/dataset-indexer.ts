@@ -25,7 +25,10 @@ export function relPathIn(dir: string, file: string): string | null {
 
 /** Hidden and temporary names never count as data (the same rule as main/data's scan). */
 export function isIndexableName(relPath: string): boolean {
-  return relPath.split('/').every((part) => !part.startsWith('.') && !part.endsWith('.tmp') && !part.endsWith('.partial')) && isImagePath(relPath);
+  return (
+    relPath.split('/').every((part) => !part.startsWith('.') && !part.endsWith('.tmp') && !part.endsWith('.partial')) &&
+    isImagePath(relPath)
+  );
 }
 
 const CONCURRENCY = 4;

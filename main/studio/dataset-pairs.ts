@@ -11,7 +11,11 @@ import { StudioError } from './studio-error.js';
 export function listPairs(ctx: StudioContext, input: MethodParams<'datasets.pairs'>): DatasetPairPage {
   const p = requireProject(ctx, input.projectId);
   if (p.layout !== 'paired-folders') {
-    throw new StudioError('invalid-input', `"${p.name}" is not a project of two matched folders (its layout is ${p.layout}); list its images with datasets.list.`, 'projectId');
+    throw new StudioError(
+      'invalid-input',
+      `"${p.name}" is not a project of two matched folders (its layout is ${p.layout}); list its images with datasets.list.`,
+      'projectId',
+    );
   }
   const byKey = new Map<string, { A: IndexedFile | null; B: IndexedFile | null }>();
   for (const f of ctx.store.datasetIndex.all(p.id)) {
@@ -24,7 +28,8 @@ export function listPairs(ctx: StudioContext, input: MethodParams<'datasets.pair
   }
   const all = [...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const matched = all.filter(([, e]) => e.A && e.B).length;
-  const chosen = input.only === 'matched' ? all.filter(([, e]) => e.A && e.B) : input.only === 'unmatched' ? all.filter(([, e]) => !e.A || !e.B) : all;
+  const chosen =
+    input.only === 'matched' ? all.filter(([, e]) => e.A && e.B) : input.only === 'unmatched' ? all.filter(([, e]) => !e.A || !e.B) : all;
   return {
     total: chosen.length,
     matched,

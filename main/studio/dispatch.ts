@@ -9,7 +9,18 @@ import { listPairs } from './dataset-pairs.js';
 import { listFolders } from './folder-listing.js';
 import { exportModel, getModelExport, importModel, listModelExports } from './models-service.js';
 import { createProject, deleteProject, getProject, listDataset, listProjects, projectHealth, renameProject } from './projects-service.js';
-import { deleteRun, getRun, listCheckpoints, listRuns, pauseRun, resumeRun, runMetrics, runSamples, startRun, stopRun } from './runs-service.js';
+import {
+  deleteRun,
+  getRun,
+  listCheckpoints,
+  listRuns,
+  pauseRun,
+  resumeRun,
+  runMetrics,
+  runSamples,
+  startRun,
+  stopRun,
+} from './runs-service.js';
 import { backendInfo, getSettings, setSettings } from './settings-service.js';
 import { StudioError } from './studio-error.js';
 
@@ -70,6 +81,9 @@ export async function dispatch(ctx: StudioContext, method: string, params: unkno
   } catch (e) {
     if (e instanceof StudioError) return { ok: false, error: e.toApiError() };
     ctx.log(`internal error in ${method}: ${(e as Error)?.stack ?? String(e)}`);
-    return fail('internal', `Tandem hit an internal error in ${method}: ${(e as Error)?.message ?? String(e)}. The details are in the log.`);
+    return fail(
+      'internal',
+      `Tandem hit an internal error in ${method}: ${(e as Error)?.message ?? String(e)}. The details are in the log.`,
+    );
   }
 }

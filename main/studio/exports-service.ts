@@ -12,7 +12,11 @@ import { isInside } from './paths.js';
 import { StudioError } from './studio-error.js';
 
 export async function startExport(ctx: StudioContext, input: MethodParams<'exports.start'>): Promise<ExportJob> {
-  const { run, checkpoint, file: checkpointFile } = exportSource(
+  const {
+    run,
+    checkpoint,
+    file: checkpointFile,
+  } = exportSource(
     ctx,
     input.runId,
     input.checkpointId,
@@ -22,15 +26,24 @@ export async function startExport(ctx: StudioContext, input: MethodParams<'expor
 
   const inputDir = resolve(input.inputDir);
   const info = await stat(inputDir).catch(() => null);
-  if (!info?.isDirectory()) throw new StudioError('folder-missing', `The input folder ${inputDir} does not exist or is not a folder.`, 'inputDir');
+  if (!info?.isDirectory())
+    throw new StudioError('folder-missing', `The input folder ${inputDir} does not exist or is not a folder.`, 'inputDir');
   const id = newId('e');
   const outputDir = input.outputDir ? resolve(input.outputDir) : ctx.dataDir.export(project.id, id);
   if (isInside(inputDir, outputDir) || isInside(outputDir, inputDir)) {
-    throw new StudioError('forbidden-path', `The output folder ${outputDir} overlaps the input folder ${inputDir}; translated images would be read again as input. Choose a separate folder.`, 'outputDir');
+    throw new StudioError(
+      'forbidden-path',
+      `The output folder ${outputDir} overlaps the input folder ${inputDir}; translated images would be read again as input. Choose a separate folder.`,
+      'outputDir',
+    );
   }
   for (const { dir } of projectFolders(project)) {
     if (isInside(dir, outputDir)) {
-      throw new StudioError('forbidden-path', `The output folder ${outputDir} lies inside the project's data folder ${dir}; translated images would become training data. Choose another folder.`, 'outputDir');
+      throw new StudioError(
+        'forbidden-path',
+        `The output folder ${outputDir} lies inside the project's data folder ${dir}; translated images would become training data. Choose another folder.`,
+        'outputDir',
+      );
     }
   }
   // The exporter refuses a non-empty output folder too, but only once its process is up: say it now.

@@ -14,7 +14,8 @@ function cleanSegments(segments: readonly string[]): string[] {
   if (segments.length === 0) throw forbidden('No file named.');
   for (const s of segments) {
     if (s === '' || s === '.' || s === '..') throw forbidden('Paths may not contain empty, "." or ".." parts.');
-    if (s.includes('/') || s.includes('\\') || s.includes('\u0000') || /^[A-Za-z]:/.test(s)) throw forbidden('Invalid characters in the path.');
+    if (s.includes('/') || s.includes('\\') || s.includes('\u0000') || /^[A-Za-z]:/.test(s))
+      throw forbidden('Invalid characters in the path.');
   }
   return [...segments];
 }
@@ -43,7 +44,8 @@ export async function resolveProjectFile(store: Store, segments: readonly string
   }
   if (!root) throw forbidden(`Unknown folder "${rootName}" (expected A, B, AB, runs or exports).`);
   const clean = cleanSegments(relSegments);
-  if (!isImagePath(clean[clean.length - 1]!)) throw forbidden(`Only images are served (${extname(clean[clean.length - 1]!) || 'no extension'} is not).`);
+  if (!isImagePath(clean[clean.length - 1]!))
+    throw forbidden(`Only images are served (${extname(clean[clean.length - 1]!) || 'no extension'} is not).`);
   let realRoot: string;
   let realFile: string;
   try {
@@ -53,7 +55,8 @@ export async function resolveProjectFile(store: Store, segments: readonly string
     throw new StudioError('not-found', 'No such file.');
   }
   const rel = relative(realRoot, realFile);
-  if (rel === '' || rel.startsWith('..') || rel.startsWith(sep) || /^[A-Za-z]:/.test(rel)) throw forbidden('The path leads outside the project folder.');
+  if (rel === '' || rel.startsWith('..') || rel.startsWith(sep) || /^[A-Za-z]:/.test(rel))
+    throw forbidden('The path leads outside the project folder.');
   const info = await stat(realFile).catch(() => null);
   if (!info?.isFile()) throw new StudioError('not-found', 'No such file.');
   return realFile;

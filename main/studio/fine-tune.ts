@@ -7,7 +7,6 @@ import { chooseCheckpoint } from './checkpoint-choice.js';
 import { requireRun, type StudioContext } from './context.js';
 import { StudioError } from './studio-error.js';
 
-
 export interface FineTuneSource {
   file: string;
   /** What the new run records as its origin. */
@@ -27,9 +26,14 @@ export function fineTuneSource(
 ): FineTuneSource {
   const src = requireRun(ctx, from.runId);
   if (src.projectId !== project.id) {
-    throw new StudioError('invalid-input', `"${src.name}" belongs to another project; import the model into this project to fine-tune it here.`, 'initFrom.runId');
+    throw new StudioError(
+      'invalid-input',
+      `"${src.name}" belongs to another project; import the model into this project to fine-tune it here.`,
+      'initFrom.runId',
+    );
   }
-  if (src.origin === 'imported' && !src.imported) throw new StudioError('conflict', `"${src.name}" has not finished importing.`, 'initFrom.runId');
+  if (src.origin === 'imported' && !src.imported)
+    throw new StudioError('conflict', `"${src.name}" has not finished importing.`, 'initFrom.runId');
   if (src.model !== model || (src.imported && src.imported.generators === 1 && model === 'cyclegan')) {
     const why =
       model === 'pix2pix'
@@ -39,7 +43,13 @@ export function fineTuneSource(
           : `it is a ${src.model} model`;
     throw new StudioError('invalid-input', `"${src.name}" cannot start a ${model} run in this project: ${why}.`, 'initFrom.runId');
   }
-  const { checkpoint, file } = chooseCheckpoint(ctx, src, from.checkpointId, `"${src.name}" has no saved model to start from yet.`, 'initFrom.runId');
+  const { checkpoint, file } = chooseCheckpoint(
+    ctx,
+    src,
+    from.checkpointId,
+    `"${src.name}" has no saved model to start from yet.`,
+    'initFrom.runId',
+  );
 
   const generatorsOnly = src.origin === 'imported';
   // The generator's shape, and the discriminator's (and CUT's projection's) when those were trained.
@@ -48,9 +58,18 @@ export function fineTuneSource(
   const options: Record<string, unknown> = {};
   for (const k of keys) {
     if (given[k] !== undefined && given[k] !== own[k]) {
-      throw new StudioError('invalid-input', `options.${k}: a fine-tuned run keeps the architecture of "${src.name}" (${k} ${String(own[k])}).`, `options.${k}`);
+      throw new StudioError(
+        'invalid-input',
+        `options.${k}: a fine-tuned run keeps the architecture of "${src.name}" (${k} ${String(own[k])}).`,
+        `options.${k}`,
+      );
     }
     options[k] = own[k];
   }
-  return { file, from: { runId: src.id, runName: src.name, checkpointId: checkpoint.id, fileName: checkpoint.fileName }, generatorsOnly, options };
+  return {
+    file,
+    from: { runId: src.id, runName: src.name, checkpointId: checkpoint.id, fileName: checkpoint.fileName },
+    generatorsOnly,
+    options,
+  };
 }

@@ -58,13 +58,21 @@ export async function listFolders(_ctx: StudioContext, p: MethodParams<'fs.listF
         .sort((a, b) => a.localeCompare(b))
         .slice(0, MAX_ENTRIES)
     : [];
-  const files = await Promise.all(fileNames.map(async (name) => ({ name, path: path.join(dir, name), size: (await stat(path.join(dir, name)).catch(() => null))?.size ?? 0 })));
+  const files = await Promise.all(
+    fileNames.map(async (name) => ({
+      name,
+      path: path.join(dir, name),
+      size: (await stat(path.join(dir, name)).catch(() => null))?.size ?? 0,
+    })),
+  );
   const parent = path.dirname(dir);
   return {
     path: dir,
     parent: parent === dir ? null : parent,
     roots: roots(),
-    entries: await Promise.all(listed.map(async (name) => ({ name, path: path.join(dir, name), images: await countImages(path.join(dir, name)) }))),
+    entries: await Promise.all(
+      listed.map(async (name) => ({ name, path: path.join(dir, name), images: await countImages(path.join(dir, name)) })),
+    ),
     files,
     truncated: folders.length > listed.length,
   };

@@ -46,7 +46,11 @@ export class FolderWatcher {
     private readonly handlers: FolderWatcherHandlers,
     opts: FolderWatcherOptions = {},
   ) {
-    this.opts = { presenceIntervalMs: opts.presenceIntervalMs ?? 1000, debounceMs: opts.debounceMs ?? 100, writeSettleMs: opts.writeSettleMs ?? 200 };
+    this.opts = {
+      presenceIntervalMs: opts.presenceIntervalMs ?? 1000,
+      debounceMs: opts.debounceMs ?? 100,
+      writeSettleMs: opts.writeSettleMs ?? 200,
+    };
   }
 
   /** Checks presence once (reporting onPresent or onMissing), then keeps watching. */

@@ -18,7 +18,15 @@ export async function readImageFacts(path: string): Promise<ImageFacts | null> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;
-    return { size: info?.size ?? 0, mtimeMs: info?.mtimeMs ?? 0, width: null, height: null, contentHash: null, status: 'unreadable', reason: `cannot read the file: ${(e as Error).message}` };
+    return {
+      size: info?.size ?? 0,
+      mtimeMs: info?.mtimeMs ?? 0,
+      width: null,
+      height: null,
+      contentHash: null,
+      status: 'unreadable',
+      reason: `cannot read the file: ${(e as Error).message}`,
+    };
   }
   const contentHash = createHash('sha256').update(bytes).digest('hex');
   try {

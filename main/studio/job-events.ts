@@ -198,7 +198,8 @@ export class JobEvents {
             reason: m.reason,
             createdAt: ctx.now(),
           });
-          if (c.kind === 'latest') ctx.store.runs.update(run.id, { lastCheckpoint: fileName, totalIters: m.progress.totalIters, epoch: m.progress.epoch });
+          if (c.kind === 'latest')
+            ctx.store.runs.update(run.id, { lastCheckpoint: fileName, totalIters: m.progress.totalIters, epoch: m.progress.epoch });
           return c;
         });
         if (m.reason === 'stopped') this.stoppedByChild.add(jobId);
@@ -242,11 +243,27 @@ export class JobEvents {
     if (!run) return;
     const file = this.inRunDir(run.runDir, r.file);
     if (!file) return;
-    const arch = { netG: r.arch.netG, ngf: r.arch.ngf, norm: r.arch.norm, input_nc: r.arch.inputNc, output_nc: r.arch.outputNc, no_dropout: !r.arch.useDropout };
+    const arch = {
+      netG: r.arch.netG,
+      ngf: r.arch.ngf,
+      norm: r.arch.norm,
+      input_nc: r.arch.inputNc,
+      output_nc: r.arch.outputNc,
+      no_dropout: !r.arch.useDropout,
+    };
     // Channel counts the trainer cannot read (not 1 or 3) keep the defaults; the import info says the truth.
     const options = runOptionsSchema.safeParse({ ...run.options, ...arch });
     ctx.store.transaction(() => {
-      ctx.store.artifacts.upsertCheckpoint({ runId, fileName: file, kind: 'imported', epoch: 1, epochIter: 0, totalIters: 0, reason: 'imported', createdAt: ctx.now() });
+      ctx.store.artifacts.upsertCheckpoint({
+        runId,
+        fileName: file,
+        kind: 'imported',
+        epoch: 1,
+        epochIter: 0,
+        totalIters: 0,
+        reason: 'imported',
+        createdAt: ctx.now(),
+      });
       ctx.store.runs.update(runId, {
         lastCheckpoint: file,
         imported: {

@@ -32,7 +32,8 @@ export async function importModel(ctx: StudioContext, input: MethodParams<'model
   await requireFile(file, 'file');
   if (pairWith) {
     await requireFile(pairWith, 'pairWith');
-    if (pairWith === file) throw new StudioError('invalid-input', 'A CycleGAN pair is two files (G_A and G_B); the same file was given twice.', 'pairWith');
+    if (pairWith === file)
+      throw new StudioError('invalid-input', 'A CycleGAN pair is two files (G_A and G_B); the same file was given twice.', 'pairWith');
   }
   // A pair is a CycleGAN whatever the project; one generator is labelled with the project's model.
   const model = pairWith ? 'cyclegan' : p.kind === 'paired' ? 'pix2pix' : 'cyclegan';
@@ -66,7 +67,11 @@ export async function importModel(ctx: StudioContext, input: MethodParams<'model
     endedAt: null,
   };
   ctx.store.runs.insert(record);
-  const overrides = { ...(input.netG ? { netG: input.netG } : {}), ...(input.norm ? { norm: input.norm } : {}), ...(input.ngf ? { ngf: input.ngf } : {}) };
+  const overrides = {
+    ...(input.netG ? { netG: input.netG } : {}),
+    ...(input.norm ? { norm: input.norm } : {}),
+    ...(input.ngf ? { ngf: input.ngf } : {}),
+  };
   launchJob(ctx, {
     subject: id,
     spec: { kind: 'import', file, ...(pairWith ? { pairWith } : {}), out: join(runDir, IMPORTED_MODEL_FILE), overrides },
@@ -95,7 +100,11 @@ function defaultStem(run: RunRecord, direction: 'AtoB' | 'BtoA', id: string): st
 }
 
 export async function exportModel(ctx: StudioContext, input: MethodParams<'models.export'>): Promise<ModelExport> {
-  const { run, checkpoint, file: model } = exportSource(
+  const {
+    run,
+    checkpoint,
+    file: model,
+  } = exportSource(
     ctx,
     input.runId,
     input.checkpointId,
@@ -107,13 +116,22 @@ export async function exportModel(ctx: StudioContext, input: MethodParams<'model
     throw new StudioError('invalid-input', `"${run.name}" has one generator, which translates A→B only.`, 'direction');
   }
   const id = newId('x');
-  const outputPath = input.outputPath ? resolve(input.outputPath) : ctx.dataDir.modelExport(run.projectId, defaultStem(run, input.direction, id), input.format);
-  if (input.format === 'onnx' && !/\.onnx$/i.test(outputPath)) throw new StudioError('invalid-input', 'An ONNX model is one file; give a name ending in .onnx.', 'outputPath');
-  if (existsSync(outputPath)) throw new StudioError('conflict', `${outputPath} already exists; choose another name (an export never overwrites).`, 'outputPath');
+  const outputPath = input.outputPath
+    ? resolve(input.outputPath)
+    : ctx.dataDir.modelExport(run.projectId, defaultStem(run, input.direction, id), input.format);
+  if (input.format === 'onnx' && !/\.onnx$/i.test(outputPath))
+    throw new StudioError('invalid-input', 'An ONNX model is one file; give a name ending in .onnx.', 'outputPath');
+  if (existsSync(outputPath))
+    throw new StudioError('conflict', `${outputPath} already exists; choose another name (an export never overwrites).`, 'outputPath');
   const parent = await stat(dirname(outputPath)).catch(() => null);
-  if (parent && !parent.isDirectory()) throw new StudioError('invalid-input', `${dirname(outputPath)} is a file, not a folder.`, 'outputPath');
+  if (parent && !parent.isDirectory())
+    throw new StudioError('invalid-input', `${dirname(outputPath)} is a file, not a folder.`, 'outputPath');
   await mkdir(dirname(outputPath), { recursive: true }).catch((e: NodeJS.ErrnoException) => {
-    throw new StudioError('forbidden-path', `Cannot create ${dirname(outputPath)} (${e.code ?? e.message}); choose a folder you can write to.`, 'outputPath');
+    throw new StudioError(
+      'forbidden-path',
+      `Cannot create ${dirname(outputPath)} (${e.code ?? e.message}); choose a folder you can write to.`,
+      'outputPath',
+    );
   });
   const record: ModelExport = {
     id,

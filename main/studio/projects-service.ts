@@ -19,10 +19,10 @@ async function requireFolder(path: string, field: string): Promise<string> {
     const why = info.code === 'ENOENT' ? 'does not exist' : `cannot be opened (${info.code ?? info.message})`;
     throw new StudioError('folder-missing', `The folder ${abs} ${why}; choose an existing folder.`, field);
   }
-  if (!info.isDirectory()) throw new StudioError('invalid-input', `${abs} is a file, not a folder; choose the folder that holds the images.`, field);
+  if (!info.isDirectory())
+    throw new StudioError('invalid-input', `${abs} is a file, not a folder; choose the folder that holds the images.`, field);
   return abs;
 }
-
 
 export async function createProject(ctx: StudioContext, input: MethodParams<'projects.create'>): Promise<Project> {
   let folderA: string;
@@ -34,10 +34,17 @@ export async function createProject(ctx: StudioContext, input: MethodParams<'pro
     folderA = await requireFolder(input.folderA, 'folderA');
     folderB = await requireFolder(input.folderB, 'folderB');
     if (isInside(folderA, folderB) || isInside(folderB, folderA)) {
-      throw new StudioError('invalid-input', `The A and B folders overlap (${folderA}, ${folderB}); choose two separate folders.`, 'folderB');
+      throw new StudioError(
+        'invalid-input',
+        `The A and B folders overlap (${folderA}, ${folderB}); choose two separate folders.`,
+        'folderB',
+      );
     }
   }
-  for (const [dir, field] of [[folderA, input.layout === 'aligned' ? 'folder' : 'folderA'], [folderB, 'folderB']] as const) {
+  for (const [dir, field] of [
+    [folderA, input.layout === 'aligned' ? 'folder' : 'folderA'],
+    [folderB, 'folderB'],
+  ] as const) {
     if (dir && (isInside(ctx.dataDir.root, dir) || isInside(dir, ctx.dataDir.root))) {
       throw new StudioError('invalid-input', `${dir} overlaps Tandem's own data folder ${ctx.dataDir.root}; keep images elsewhere.`, field);
     }
@@ -80,14 +87,23 @@ export function renameProject(ctx: StudioContext, input: MethodParams<'projects.
   return getProject(ctx, input.projectId);
 }
 
-export async function deleteProject(ctx: StudioContext, input: MethodParams<'projects.delete'>): Promise<{ projectId: string; deletedArtifacts: boolean }> {
+export async function deleteProject(
+  ctx: StudioContext,
+  input: MethodParams<'projects.delete'>,
+): Promise<{ projectId: string; deletedArtifacts: boolean }> {
   const p = requireProject(ctx, input.projectId);
   const active = ctx.store.runs.listByProject(p.id).filter((r) => ACTIVE_RUN_STATUSES.includes(r.status));
   if (active.length) {
-    throw new StudioError('conflict', `The run "${active[0]!.name}" of this project is ${active[0]!.status}; stop it before deleting the project.`);
+    throw new StudioError(
+      'conflict',
+      `The run "${active[0]!.name}" of this project is ${active[0]!.status}; stop it before deleting the project.`,
+    );
   }
-  const exporting = [...ctx.store.exports.listByProject(p.id), ...ctx.store.modelExports.listByProject(p.id)].filter((e) => e.status === 'queued' || e.status === 'running');
-  if (exporting.length) throw new StudioError('conflict', 'An export of this project is running; wait for it or stop it before deleting the project.');
+  const exporting = [...ctx.store.exports.listByProject(p.id), ...ctx.store.modelExports.listByProject(p.id)].filter(
+    (e) => e.status === 'queued' || e.status === 'running',
+  );
+  if (exporting.length)
+    throw new StudioError('conflict', 'An export of this project is running; wait for it or stop it before deleting the project.');
   await ctx.watches.get(p.id)?.close();
   ctx.watches.delete(p.id);
   ctx.store.projects.delete(p.id);

@@ -44,7 +44,11 @@ export function recoverInterruptedWork(store: Store, now: number): RecoveryRepor
   return store.transaction(() => {
     for (const r of runs) {
       if (r.origin === 'imported') {
-        store.runs.update(r.id, { status: 'failed', statusReason: 'Tandem stopped while this model was being imported; import it again.', endedAt: now });
+        store.runs.update(r.id, {
+          status: 'failed',
+          statusReason: 'Tandem stopped while this model was being imported; import it again.',
+          endedAt: now,
+        });
         continue;
       }
       const saved = leftBehind.get(r.id);
@@ -73,10 +77,19 @@ export function recoverInterruptedWork(store: Store, now: number): RecoveryRepor
     }
     const modelExports = store.modelExports.listByStatus(['queued', 'running']);
     for (const e of modelExports) {
-      store.modelExports.update(e.id, { status: 'interrupted', statusReason: 'Tandem stopped while this model was being exported; nothing was written; export it again.', endedAt: now });
+      store.modelExports.update(e.id, {
+        status: 'interrupted',
+        statusReason: 'Tandem stopped while this model was being exported; nothing was written; export it again.',
+        endedAt: now,
+      });
     }
     const jobs = store.jobs.live();
     for (const j of jobs) store.jobs.setState(j.id, 'interrupted', 'Tandem stopped while the job was live.', now);
-    return { runs: runs.map((r) => r.id), exports: exports.map((e) => e.id), modelExports: modelExports.map((e) => e.id), jobs: jobs.map((j) => j.id) };
+    return {
+      runs: runs.map((r) => r.id),
+      exports: exports.map((e) => e.id),
+      modelExports: modelExports.map((e) => e.id),
+      jobs: jobs.map((j) => j.id),
+    };
   });
 }

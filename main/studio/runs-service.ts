@@ -4,9 +4,26 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ACTIVE_RUN_STATUSES, type Checkpoint, type ProjectKind, type Run, type RunMetrics, type RunSummary, type Sample } from '../api/entities.js';
+import {
+  ACTIVE_RUN_STATUSES,
+  type Checkpoint,
+  type ProjectKind,
+  type Run,
+  type RunMetrics,
+  type RunSummary,
+  type Sample,
+} from '../api/entities.js';
 import type { MethodParams } from '../api/methods.js';
-import { MODELS, modelLabel, modelsFor, runOptionsSchema, runScheduleSchema, type ModelName, type ResolvedRunOptions, type RunSchedule } from '../api/run-options.js';
+import {
+  MODELS,
+  modelLabel,
+  modelsFor,
+  runOptionsSchema,
+  runScheduleSchema,
+  type ModelName,
+  type ResolvedRunOptions,
+  type RunSchedule,
+} from '../api/run-options.js';
 import { newId } from '../store/ids.js';
 import type { LayoutSpec } from '../data/layout.js';
 import type { TrainJobSpecInput } from '../jobs/protocol.js';
@@ -22,7 +39,12 @@ import { StudioError } from './studio-error.js';
 import { getSettings } from './settings-service.js';
 
 /** The model a run of this project trains: the one asked for, else the source's when fine-tuning, else the project's first. */
-function chooseModel(ctx: StudioContext, kind: ProjectKind, given: Record<string, unknown>, initFrom: { runId: string } | undefined): ModelName {
+function chooseModel(
+  ctx: StudioContext,
+  kind: ProjectKind,
+  given: Record<string, unknown>,
+  initFrom: { runId: string } | undefined,
+): ModelName {
   const models = modelsFor(kind);
   // A source of another kind of project's model is refused by fineTuneSource, which says why.
   const fromSource = initFrom ? requireRun(ctx, initFrom.runId).model : undefined;
@@ -30,9 +52,15 @@ function chooseModel(ctx: StudioContext, kind: ProjectKind, given: Record<string
   if (!models.includes(asked as ModelName)) {
     const known = MODELS.some((m) => m.model === asked);
     const what = known ? modelLabel(asked as ModelName) : `'${String(asked)}'`;
-    const needs = known ? `; ${what} needs a ${kind === 'paired' ? 'project of two unpaired folders' : 'paired project'}` : ` (not ${what})`;
+    const needs = known
+      ? `; ${what} needs a ${kind === 'paired' ? 'project of two unpaired folders' : 'paired project'}`
+      : ` (not ${what})`;
     const project = kind === 'paired' ? 'a paired' : 'an unpaired';
-    throw new StudioError('invalid-input', `This is ${project} project, which trains ${models.map(modelLabel).join(' or ')}${needs}.`, 'options.model');
+    throw new StudioError(
+      'invalid-input',
+      `This is ${project} project, which trains ${models.map(modelLabel).join(' or ')}${needs}.`,
+      'options.model',
+    );
   }
   return asked as ModelName;
 }
@@ -50,7 +78,8 @@ function resolveRunOptions(model: ModelName, given: Record<string, unknown>, nam
 export async function startRun(ctx: StudioContext, input: MethodParams<'runs.start'>): Promise<Run> {
   const p = requireProject(ctx, input.projectId);
   requireRunner(ctx, 'Training');
-  if (p.status === 'folder missing') throw new StudioError('folder-missing', `Cannot train: ${p.statusReason ?? 'a data folder is missing'}.`);
+  if (p.status === 'folder missing')
+    throw new StudioError('folder-missing', `Cannot train: ${p.statusReason ?? 'a data folder is missing'}.`);
   const model = chooseModel(ctx, p.kind, input.options, input.initFrom);
   const runs = ctx.store.runs.listByProject(p.id);
   const name = input.name ?? `Run ${runs.length + 1}`;
@@ -60,7 +89,8 @@ export async function startRun(ctx: StudioContext, input: MethodParams<'runs.sta
   const schedule: RunSchedule = runScheduleSchema.parse({ ...settings.schedule, ...input.schedule });
   if (p.status === 'ready') {
     const health = projectHealth(ctx, p.id);
-    if (health.usable === 0) throw new StudioError('dataset-error', `Nothing to train on: ${health.problems.join(' ') || 'no readable images'}`);
+    if (health.usable === 0)
+      throw new StudioError('dataset-error', `Nothing to train on: ${health.problems.join(' ') || 'no readable images'}`);
   }
 
   const id = newId('r');
@@ -142,17 +172,26 @@ export function resumeRun(ctx: StudioContext, runId: string): Run {
     controlJob(ctx, job, 'resume', 'run');
     return presentRun(ctx, r);
   }
-  if (r.origin === 'imported') throw new StudioError('conflict', `"${r.name}" is an imported model, not a training run; fine-tune it by starting a new run from it.`);
-  if (r.status === 'finished') throw new StudioError('conflict', `The run "${r.name}" has finished all its epochs; start a new run to train further.`);
+  if (r.origin === 'imported')
+    throw new StudioError('conflict', `"${r.name}" is an imported model, not a training run; fine-tune it by starting a new run from it.`);
+  if (r.status === 'finished')
+    throw new StudioError('conflict', `The run "${r.name}" has finished all its epochs; start a new run to train further.`);
   if (r.status !== 'stopped' && r.status !== 'interrupted' && r.status !== 'failed' && !(r.status === 'paused' && !job)) {
-    throw new StudioError('conflict', `The run "${r.name}" is ${r.status}; only a paused, stopped, interrupted or failed run can be resumed.`);
+    throw new StudioError(
+      'conflict',
+      `The run "${r.name}" is ${r.status}; only a paused, stopped, interrupted or failed run can be resumed.`,
+    );
   }
   requireRunner(ctx, 'Training');
   const p = requireProject(ctx, r.projectId);
-  if (p.status === 'folder missing') throw new StudioError('folder-missing', `Cannot resume: ${p.statusReason ?? 'a data folder is missing'}.`);
+  if (p.status === 'folder missing')
+    throw new StudioError('folder-missing', `Cannot resume: ${p.statusReason ?? 'a data folder is missing'}.`);
   const latest = ctx.store.artifacts.checkpointByFile(r.id, 'latest.tandem');
   if (!latest || !existsSync(join(r.runDir, 'latest.tandem'))) {
-    throw new StudioError('conflict', `The run "${r.name}" has no checkpoint to resume from (it stopped before saving one); start it again as a new run.`);
+    throw new StudioError(
+      'conflict',
+      `The run "${r.name}" has no checkpoint to resume from (it stopped before saving one); start it again as a new run.`,
+    );
   }
   // Iterations after the checkpoint are recomputed: drop their points and samples so the chart
   // and the sample strip continue seamlessly from the checkpoint.
@@ -221,10 +260,17 @@ export async function deleteRun(ctx: StudioContext, runId: string): Promise<{ ru
   const busy = [...ctx.store.exports.listByProject(r.projectId), ...ctx.store.modelExports.listByProject(r.projectId)].filter(
     (e) => e.runId === r.id && (e.status === 'queued' || e.status === 'running'),
   );
-  if (busy.length) throw new StudioError('conflict', `An export from "${r.name}" is running; wait for it or stop it before deleting the run.`);
+  if (busy.length)
+    throw new StudioError('conflict', `An export from "${r.name}" is running; wait for it or stop it before deleting the run.`);
   // A fine-tune reads its starting weights when its job starts: a waiting one may need this run.
-  const waiting = ctx.store.runs.listByProject(r.projectId).find((x) => x.id !== r.id && (x.status === 'queued' || x.status === 'starting'));
-  if (waiting) throw new StudioError('conflict', `The run "${waiting.name}" is about to start and may start from "${r.name}"; delete it once that run is going.`);
+  const waiting = ctx.store.runs
+    .listByProject(r.projectId)
+    .find((x) => x.id !== r.id && (x.status === 'queued' || x.status === 'starting'));
+  if (waiting)
+    throw new StudioError(
+      'conflict',
+      `The run "${waiting.name}" is about to start and may start from "${r.name}"; delete it once that run is going.`,
+    );
   ctx.store.metricsWriter.flushRun(r.id);
   ctx.store.runs.delete(r.id);
   ctx.progress.delete(r.id);

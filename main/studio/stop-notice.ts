@@ -49,7 +49,8 @@ export function endedNotice(ctx: StudioContext, runIds: readonly string[]): stri
     const run = ctx.store.runs.get(runId);
     if (!run) return [];
     const saved = ctx.store.artifacts.checkpointByFile(runId, LATEST_CHECKPOINT_FILE)?.totalIters;
-    if (run.status === 'stopped' && saved !== undefined) return [`run "${run.name}" stopped with a checkpoint; resume continues from iteration ${saved}`];
+    if (run.status === 'stopped' && saved !== undefined)
+      return [`run "${run.name}" stopped with a checkpoint; resume continues from iteration ${saved}`];
     return [`run "${run.name}" ${run.status}${run.statusReason ? `: ${run.statusReason}` : ''}`];
   });
 }

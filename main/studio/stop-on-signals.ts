@@ -15,7 +15,10 @@ export interface StopOnSignalsOptions {
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /** Installs the handlers; returns their removal. */
-export function stopOnSignals(studio: Studio, { stop, write = (line) => console.error(line), source = process }: StopOnSignalsOptions): () => void {
+export function stopOnSignals(
+  studio: Studio,
+  { stop, write = (line) => console.error(line), source = process }: StopOnSignalsOptions,
+): () => void {
   let received = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     received++;

@@ -55,7 +55,9 @@ async function photoJpeg(c: PhotoCase, file: string): Promise<void> {
   const rng = new Rng(9);
   for (let i = 0; i < data.length; i++) data[i] = Math.max(0, Math.min(255, data[i]! + Math.round((rng.uniform() - 0.5) * 12)));
   await mkdir(path.dirname(file), { recursive: true });
-  await sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } }).jpeg({ quality: 92 }).toFile(file);
+  await sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } })
+    .jpeg({ quality: 92 })
+    .toFile(file);
 }
 
 async function timePhoto(c: PhotoCase, scratch: string): Promise<{ seconds: number; engine: string; path: string }> {

@@ -56,7 +56,12 @@ export const TRAIN_CASES: Record<string, TrainCase> = {
   // CUT and FastCUT (official code at b3ac2977, PyTorch 1.13 CPU, 2 threads; issue 13 measured 9.9 s
   // and 5.0 s at 256 against 11.9 s for the reference CycleGAN on the same machine).
   cut_resnet9_128: { kind: 'train', options: { model: 'cut', crop_size: 128, load_size: 143 }, size: 128, reference: null },
-  fastcut_resnet9_128: { kind: 'train', options: { model: 'cut', CUT_mode: 'FastCUT', crop_size: 128, load_size: 143 }, size: 128, reference: null },
+  fastcut_resnet9_128: {
+    kind: 'train',
+    options: { model: 'cut', CUT_mode: 'FastCUT', crop_size: 128, load_size: 143 },
+    size: 128,
+    reference: null,
+  },
   cut_resnet9_256: { kind: 'train', options: { model: 'cut' }, size: 256, reference: 9.9 },
   fastcut_resnet9_256: { kind: 'train', options: { model: 'cut', CUT_mode: 'FastCUT' }, size: 256, reference: 5.0 },
   // The CycleGAN parity fixture's size: small enough for a software GPU (SwiftShader), e.g.

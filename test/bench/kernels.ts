@@ -74,14 +74,17 @@ for (const c of CASES) {
   entry.conv2dNoWinograd = withoutWinograd(() => time(flops, forward));
   entry.backpropInput = time(flops, backpropInput);
   entry.backpropInputNoWinograd = withoutWinograd(() => time(flops, backpropInput));
-  entry.backpropInputStock = hasStockWasmKernel('Conv2DBackpropInput') ? withStockWasmKernels(() => time(flops, backpropInput, 1000, 5)) : null;
+  entry.backpropInputStock = hasStockWasmKernel('Conv2DBackpropInput')
+    ? withStockWasmKernels(() => time(flops, backpropInput, 1000, 5))
+    : null;
   entry.backpropFilter = time(flops, backpropFilter);
   entry.backpropFilterNoWinograd = withoutWinograd(() => time(flops, backpropFilter));
   entry.backpropFilterStock = null; // tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter
   results[c.name] = c.transposed
     ? { note: 'transposed conv: forward=backpropInput kernel, input grad=conv2d kernel, filter grad=backpropFilter', ...entry }
     : entry;
-  for (const [k, v] of Object.entries(entry)) console.error(`${c.name.padEnd(28)} ${k.padEnd(20)} ${v ? `${v.gflops} GFLOP/s (${v.ms} ms)` : 'n/a'}`);
+  for (const [k, v] of Object.entries(entry))
+    console.error(`${c.name.padEnd(28)} ${k.padEnd(20)} ${v ? `${v.gflops} GFLOP/s (${v.ms} ms)` : 'n/a'}`);
   tf.dispose([x, w, y, dy]);
 }
 

@@ -20,7 +20,9 @@ const IMAGES = imagesArg >= 0 ? Number(process.argv[imagesArg + 1]) : 5;
 async function samplePng(): Promise<Buffer> {
   const px = Buffer.alloc(SIZE * SIZE * 3);
   for (let y = 0; y < SIZE; y++) for (let x = 0; x < SIZE; x++) px.set([x, y, (x * y) % 256], (y * SIZE + x) * 3);
-  return sharp(px, { raw: { width: SIZE, height: SIZE, channels: 3 } }).png().toBuffer();
+  return sharp(px, { raw: { width: SIZE, height: SIZE, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 async function decode(png: Buffer): Promise<Float32Array> {
@@ -30,7 +32,9 @@ async function decode(png: Buffer): Promise<Float32Array> {
 
 async function encode(hwc: Float32Array): Promise<Buffer> {
   const px = Buffer.from(Uint8Array.from(hwc, (v) => Math.max(0, Math.min(255, Math.floor(((v + 1) / 2) * 255)))));
-  return sharp(px, { raw: { width: SIZE, height: SIZE, channels: 3 } }).png().toBuffer();
+  return sharp(px, { raw: { width: SIZE, height: SIZE, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 async function time(fn: () => Promise<void>): Promise<number> {
@@ -44,7 +48,11 @@ async function main(): Promise<void> {
   const backend = await initBackend('wasm');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-onnx-'));
   const png = await samplePng();
-  const result: Record<string, unknown> = { image: `${SIZE}x${SIZE} png, decode+translate+encode`, images: IMAGES, tfjs_backend: backend.line };
+  const result: Record<string, unknown> = {
+    image: `${SIZE}x${SIZE} png, decode+translate+encode`,
+    images: IMAGES,
+    tfjs_backend: backend.line,
+  };
   const onnxS: Record<string, number> = {};
   const tfjsS: Record<string, number> = {};
   let provider = '';

@@ -88,7 +88,15 @@ if (process.env.PROFILE_AB) {
   const show = (xs: number[][]) => xs.map(([w, c]) => `${(w! / 1000).toFixed(2)} (cpu ${(c! / 1000).toFixed(2)})`).join(', ');
   console.error(`without Winograd: ${show(a)} s\nwith Winograd:    ${show(b)} s`);
   const ms = (xs: number[][], k: number) => xs.map((x) => Math.round(x[k]!));
-  console.log(JSON.stringify({ case: name, without_winograd_ms: ms(a, 0), with_winograd_ms: ms(b, 0), without_winograd_cpu_ms: ms(a, 1), with_winograd_cpu_ms: ms(b, 1) }));
+  console.log(
+    JSON.stringify({
+      case: name,
+      without_winograd_ms: ms(a, 0),
+      with_winograd_ms: ms(b, 0),
+      without_winograd_cpu_ms: ms(a, 1),
+      with_winograd_cpu_ms: ms(b, 1),
+    }),
+  );
   model.dispose();
   process.exit(0);
 }
@@ -105,9 +113,13 @@ const rows = [...stats].sort((a, b) => b[1].ms - a[1].ms);
 const inKernels = rows.reduce((a, [, s]) => a + s.ms, 0);
 const fmt = (v: number) => (v / steps).toFixed(1).padStart(9);
 for (const [k, s] of rows.slice(0, Number(process.env.PROFILE_TOP ?? 40))) {
-  console.error(`${k.padEnd(60)} ${fmt(s.ms)} ms ${((100 * s.ms) / wall).toFixed(1).padStart(5)}%  ${(s.calls / steps).toFixed(0).padStart(6)} calls`);
+  console.error(
+    `${k.padEnd(60)} ${fmt(s.ms)} ms ${((100 * s.ms) / wall).toFixed(1).padStart(5)}%  ${(s.calls / steps).toFixed(0).padStart(6)} calls`,
+  );
 }
-console.error(`step ${times.map((t) => (t / 1000).toFixed(2)).join(', ')} s; kernels ${(inKernels / steps).toFixed(0)} ms/step, outside kernels (JS, tape, etc.) ${((wall - inKernels) / steps).toFixed(0)} ms/step`);
+console.error(
+  `step ${times.map((t) => (t / 1000).toFixed(2)).join(', ')} s; kernels ${(inKernels / steps).toFixed(0)} ms/step, outside kernels (JS, tape, etc.) ${((wall - inKernels) / steps).toFixed(0)} ms/step`,
+);
 console.log(
   JSON.stringify({
     case: name,

@@ -49,7 +49,9 @@ function runCase(name: string, backend: string | undefined): Promise<CaseResult>
         resolve(JSON.parse(line) as CaseResult);
       } catch {
         // Killed by the OS, out of memory in wasm, or over the time limit before it could report.
-        const why = timedOut ? `no result within ${CASE_TIMEOUT_MS / 1000} s (killed)` : `process ended (${signal ?? `exit ${code}`}) without a result`;
+        const why = timedOut
+          ? `no result within ${CASE_TIMEOUT_MS / 1000} s (killed)`
+          : `process ended (${signal ?? `exit ${code}`}) without a result`;
         resolve({ case: name, status: 'cannot-run', reason: why });
       }
     });
@@ -111,12 +113,18 @@ async function main(): Promise<void> {
       export_engine: results.find((r) => r.engine)?.engine ?? null,
       photo_s_per_image: pick(Object.keys(PHOTO_CASES)),
       photo_path: Object.fromEntries(results.filter((r) => r.case in PHOTO_CASES && r.path).map((r) => [r.case, r.path])),
-      data_loading_share: Object.fromEntries(results.filter((r) => r.case in DATA_CASES && r.status === 'ok').map((r) => [r.case, r.data_loading_share])),
-      ratio_to_reference: Object.fromEntries(ok.filter((r) => r.ratio_to_reference != null).map((r) => [r.case, Number(r.ratio_to_reference!.toFixed(2))])),
+      data_loading_share: Object.fromEntries(
+        results.filter((r) => r.case in DATA_CASES && r.status === 'ok').map((r) => [r.case, r.data_loading_share]),
+      ),
+      ratio_to_reference: Object.fromEntries(
+        ok.filter((r) => r.ratio_to_reference != null).map((r) => [r.case, Number(r.ratio_to_reference!.toFixed(2))]),
+      ),
       peak_rss_mb: Math.max(0, ...ok.map((r) => r.peak_rss_mb ?? 0)),
       peak_rss_mb_per_case: Object.fromEntries(results.map((r) => [r.case, r.peak_rss_mb ?? null])),
       // webgpu: device memory held by tfjs's buffer pool at its peak (free buffers included).
-      gpu_allocated_peak_mb_per_case: Object.fromEntries(ok.filter((r) => r.gpu_allocated_peak_mb != null).map((r) => [r.case, r.gpu_allocated_peak_mb])),
+      gpu_allocated_peak_mb_per_case: Object.fromEntries(
+        ok.filter((r) => r.gpu_allocated_peak_mb != null).map((r) => [r.case, r.gpu_allocated_peak_mb]),
+      ),
       cannot_run: Object.fromEntries(results.filter((r) => r.status !== 'ok').map((r) => [r.case, r.reason])),
     }),
   );

@@ -84,7 +84,10 @@ describe('the studio in a browser, against hostile pages', () => {
     expect(response?.headers()['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
     expect(response?.headers()['x-frame-options']).toBe('DENY');
     expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toBe(META_CONTENT_SECURITY_POLICY);
-    await page.getByRole('link', { name: /new project/i }).first().waitFor();
+    await page
+      .getByRole('link', { name: /new project/i })
+      .first()
+      .waitFor();
     expect(page.url()).not.toContain('token');
 
     // Something real: a project from a folder (API over the WebSocket, images, styles).
@@ -93,7 +96,10 @@ describe('the studio in a browser, against hostile pages', () => {
     await page.getByRole('textbox', { name: 'Folder of side-by-side images' }).fill(path.join(work, 'demo', 'paired', 'train'));
     await page.getByRole('textbox', { name: 'Project name' }).fill('Under CSP');
     await page.getByRole('button', { name: 'Create project' }).click();
-    await page.getByText(/4 usable for training/).first().waitFor({ timeout: 30_000 });
+    await page
+      .getByText(/4 usable for training/)
+      .first()
+      .waitFor({ timeout: 30_000 });
     await page.locator('img[src*="/files/"]').first().waitFor();
     await page.getByRole('link', { name: 'Train' }).first().click();
     await page.getByRole('radio', { name: /Quick draft/ }).check();

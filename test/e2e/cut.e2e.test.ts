@@ -33,7 +33,10 @@ describe('FastCUT in a browser', () => {
       await page.getByRole('textbox', { name: 'Folder B (second style)' }).fill(path.join(studio.work, 'demo', 'unpaired', 'trainB'));
       await page.getByRole('textbox', { name: 'Project name' }).fill('E2E styles');
       await page.getByRole('button', { name: 'Create project' }).click();
-      await page.getByText(/usable for training/).first().waitFor({ timeout: 30_000 });
+      await page
+        .getByText(/usable for training/)
+        .first()
+        .waitFor({ timeout: 30_000 });
 
       await page.getByRole('link', { name: 'Train' }).first().click();
       await page.getByRole('radio', { name: /Fast style — FastCUT/ }).check();
@@ -54,19 +57,20 @@ describe('FastCUT in a browser', () => {
       const chart = page.locator('[data-points]').first();
       await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 120_000 }).toBeGreaterThanOrEqual(3);
       const toggles = page.getByRole('group', { name: 'Show or hide losses' }).locator('label');
-      await expect.poll(async () => (await toggles.allTextContents()).map((t) => t.trim().split(/\s+/)[0]), { timeout: 30_000 }).toEqual([
-        'G_GAN',
-        'D_real',
-        'D_fake',
-        'G',
-        'NCE',
-      ]);
+      await expect
+        .poll(async () => (await toggles.allTextContents()).map((t) => t.trim().split(/\s+/)[0]), { timeout: 30_000 })
+        .toEqual(['G_GAN', 'D_real', 'D_fake', 'G', 'NCE']);
       expect(await page.locator('.live .top').textContent()).toMatch(/FastCUT · resnet_9blocks · 32 px/);
-      await page.getByRole('button', { name: /^Sample at iteration/ }).first().waitFor({ timeout: 120_000 });
+      await page
+        .getByRole('button', { name: /^Sample at iteration/ })
+        .first()
+        .waitFor({ timeout: 120_000 });
       await studio.shot('cut-02-live');
       page.once('dialog', (d) => void d.accept());
       await page.getByRole('button', { name: 'Stop' }).click();
-      await expect.poll(async () => (await page.locator('.live').first().textContent()) ?? '', { timeout: 120_000 }).toMatch(/stopped|finished/);
+      await expect
+        .poll(async () => (await page.locator('.live').first().textContent()) ?? '', { timeout: 120_000 })
+        .toMatch(/stopped|finished/);
       expect(studio.pageErrors).toEqual([]);
     });
   }, 600_000);

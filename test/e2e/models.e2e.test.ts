@@ -44,7 +44,10 @@ async function journey(): Promise<void> {
   // A paired project: one imported generator can be fine-tuned there as pix2pix.
   await fillSideBySideProject(studio, path.join(work, 'demo', 'paired', 'train'), 'E2E models');
   await page.getByRole('button', { name: 'Create project' }).click();
-  await page.getByText(/6 usable for training/).first().waitFor({ timeout: 30_000 });
+  await page
+    .getByText(/6 usable for training/)
+    .first()
+    .waitFor({ timeout: 30_000 });
 
   // Runs → Import PyTorch model… → Browse… through the folders to the .pth.
   await page.getByRole('link', { name: 'Runs' }).first().click();
@@ -106,7 +109,10 @@ async function journey(): Promise<void> {
 
   // Fine-tune… → Train with the architecture locked to the import; one short epoch trains.
   await page.getByRole('link', { name: 'Runs' }).first().click();
-  await page.getByRole('row', { name: /resnet6_ngf8_instance/ }).getByRole('link', { name: 'Fine-tune…' }).click();
+  await page
+    .getByRole('row', { name: /resnet6_ngf8_instance/ })
+    .getByRole('link', { name: 'Fine-tune…' })
+    .click();
   // The Quick draft preset is resnet_6blocks too, so wait for the lock, not the value.
   await expect.poll(() => page.getByRole('combobox', { name: 'Generator', exact: true }).isDisabled()).toBe(true);
   expect(await page.getByRole('combobox', { name: 'Generator', exact: true }).inputValue()).toBe('resnet_6blocks');

@@ -33,14 +33,20 @@ describe('the studio in a browser', () => {
 async function journey(): Promise<void> {
   {
     await page.goto(url);
-    await page.getByRole('link', { name: /new project/i }).first().waitFor();
+    await page
+      .getByRole('link', { name: /new project/i })
+      .first()
+      .waitFor();
     await shot('01-projects');
 
     // A paired project from the demo's side-by-side images.
     await fillSideBySideProject(studio, path.join(work, 'demo', 'paired', 'train'), 'E2E shapes');
     await shot('02-new-project');
     await page.getByRole('button', { name: 'Create project' }).click();
-    await page.getByText(/10 usable for training/).first().waitFor({ timeout: 30_000 });
+    await page
+      .getByText(/10 usable for training/)
+      .first()
+      .waitFor({ timeout: 30_000 });
     await shot('03-dataset');
 
     // A Quick draft, shortened so the test stays quick.
@@ -58,7 +64,16 @@ async function journey(): Promise<void> {
     const sample = page.getByRole('button', { name: /^Sample at iteration/ }).first();
     await sample.waitFor({ timeout: 120_000 });
     const firstSample = await sample.getAttribute('aria-label');
-    await expect.poll(async () => page.getByRole('button', { name: /^Sample at iteration/ }).first().getAttribute('aria-label'), { timeout: 120_000 }).not.toBe(firstSample);
+    await expect
+      .poll(
+        async () =>
+          page
+            .getByRole('button', { name: /^Sample at iteration/ })
+            .first()
+            .getAttribute('aria-label'),
+        { timeout: 120_000 },
+      )
+      .not.toBe(firstSample);
     const pointsBefore = Number(await chart.getAttribute('data-points'));
     await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThan(pointsBefore);
     await shot('05-live');
@@ -77,7 +92,9 @@ async function journey(): Promise<void> {
     await page.getByRole('textbox', { name: 'Input folder' }).fill(path.join(work, 'demo', 'unpaired', 'testA'));
     await page.getByRole('textbox', { name: /Output folder/ }).fill(out);
     await page.getByRole('button', { name: 'Translate folder' }).click();
-    await expect.poll(() => (existsSync(out) ? readdirSync(out).filter((f) => f.endsWith('.png')).length : 0), { timeout: 120_000 }).toBe(3);
+    await expect
+      .poll(() => (existsSync(out) ? readdirSync(out).filter((f) => f.endsWith('.png')).length : 0), { timeout: 120_000 })
+      .toBe(3);
     await shot('08-export');
     expect(pageErrors).toEqual([]);
   }

@@ -26,7 +26,9 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     const file = path.join(dir, 'model', decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
     if (!file.startsWith(path.join(dir, 'model')) || !existsSync(file)) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': file.endsWith('.html') ? 'text/html' : file.endsWith('.json') ? 'application/json' : 'application/octet-stream' });
+    res.writeHead(200, {
+      'content-type': file.endsWith('.html') ? 'text/html' : file.endsWith('.json') ? 'application/json' : 'application/octet-stream',
+    });
     res.end(readFileSync(file));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -47,7 +49,9 @@ describe('TF.js export', () => {
     const pixels = Buffer.alloc(w * w * 3);
     for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 37) % 256;
     const png = path.join(dir, 'in.png');
-    await sharp(pixels, { raw: { width: w, height: w, channels: 3 } }).png().toFile(png);
+    await sharp(pixels, { raw: { width: w, height: w, channels: 3 } })
+      .png()
+      .toFile(png);
     const expected = tf.tidy(() => {
       const x = tf.sub(tf.div(tf.tensor4d(Uint8Array.from(pixels), [1, w, w, 3], 'int32'), 127.5), 1) as tf.Tensor4D;
       const y = translateBatch(net, arch.netG, x);
@@ -58,7 +62,9 @@ describe('TF.js export', () => {
     try {
       const page = await context.newPage();
       const tfjsScript = readFileSync(path.join(REPO, 'node_modules/@tensorflow/tfjs/dist/tf.min.js'));
-      await page.route('https://cdn.jsdelivr.net/**', (route) => route.fulfill({ body: tfjsScript, contentType: 'application/javascript' }));
+      await page.route('https://cdn.jsdelivr.net/**', (route) =>
+        route.fulfill({ body: tfjsScript, contentType: 'application/javascript' }),
+      );
       await page.goto(`http://127.0.0.1:${port}/index.html`);
       await page.getByText(/^ready/).waitFor({ timeout: 60_000 });
       await page.setInputFiles('#file', png);

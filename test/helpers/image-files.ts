@@ -60,7 +60,9 @@ export const noise: PixelFn = (x, y) => [(x * 7919 + y * 104729) % 251, (x * 31 
 /** A JPEG cut to half its length: valid header, missing pixel data. */
 export async function writeTruncatedJpeg(path: string, width = 64, height = 64): Promise<string> {
   const data = fill(width, height, 3, noise, Uint8Array);
-  const full = await sharp(data, { raw: { width, height, channels: 3 } }).jpeg({ quality: 95 }).toBuffer();
+  const full = await sharp(data, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 95 })
+    .toBuffer();
   return save(path, full.subarray(0, Math.floor(full.length / 2)));
 }
 

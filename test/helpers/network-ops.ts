@@ -6,9 +6,22 @@ import { binomialFilter, blurDownsample, blurUpsample } from '../../main/gan/lay
 import { patchNceLoss } from '../../main/gan/losses/patch-nce.js';
 import { gatherRows } from '../../main/gan/networks/patch-sample-f.js';
 
-const w3 = () => tf.tensor4d(Array.from({ length: 3 * 3 * 3 * 5 }, (_, i) => Math.sin(i)), [3, 3, 3, 5]);
-const w4t = () => tf.tensor4d(Array.from({ length: 4 * 4 * 5 * 3 }, (_, i) => Math.cos(i)), [4, 4, 5, 3]);
-const refl = [[0, 0], [1, 1], [1, 1], [0, 0]] as [number, number][];
+const w3 = () =>
+  tf.tensor4d(
+    Array.from({ length: 3 * 3 * 3 * 5 }, (_, i) => Math.sin(i)),
+    [3, 3, 3, 5],
+  );
+const w4t = () =>
+  tf.tensor4d(
+    Array.from({ length: 4 * 4 * 5 * 3 }, (_, i) => Math.cos(i)),
+    [4, 4, 5, 3],
+  );
+const refl = [
+  [0, 0],
+  [1, 1],
+  [1, 1],
+  [0, 0],
+] as [number, number][];
 
 /**
  * CUT's blur filter, one copy per channel of X_SHAPE: depthwise [k, k, 3, 1]. Kept for the process
@@ -19,7 +32,18 @@ function blur(k: 3 | 4, scale: number): tf.Tensor4D {
   const key = `${tf.getBackend()} ${k}`;
   let f = blurFilters.get(key);
   if (!f) {
-    f = tf.keep(tf.tidy(() => tf.tile(tf.tensor4d(binomialFilter(k).map((v) => v * scale), [k, k, 1, 1]), [1, 1, 3, 1]) as tf.Tensor4D));
+    f = tf.keep(
+      tf.tidy(
+        () =>
+          tf.tile(
+            tf.tensor4d(
+              binomialFilter(k).map((v) => v * scale),
+              [k, k, 1, 1],
+            ),
+            [1, 1, 3, 1],
+          ) as tf.Tensor4D,
+      ),
+    );
     blurFilters.set(key, f);
   }
   return f;
@@ -63,7 +87,10 @@ export const NETWORK_OPS: Record<string, (x: tf.Tensor4D) => tf.Tensor> = {
   // CUT's patch sampling (a gather whose gradient scatters back) and PatchNCE (batched matmul, logsumexp).
   patchRows: (x) => gatherRows(tf.reshape(x, [72, 3]), Int32Array.from([5, 0, 71, 33, 12, 40])),
   patchNce: (x) => {
-    const keys = tf.tensor2d(Array.from({ length: 12 * 18 }, (_, i) => Math.sin(i * 0.3)), [12, 18]);
+    const keys = tf.tensor2d(
+      Array.from({ length: 12 * 18 }, (_, i) => Math.sin(i * 0.3)),
+      [12, 18],
+    );
     return patchNceLoss(tf.mul(tf.reshape(x, [12, 18]), 0.05), keys, { nceT: 0.07, batchSize: 2, allNegativesFromMinibatch: false });
   },
   tileTranspose: (x) => tf.transpose(tf.tile(x, [1, 1, 1, 2]), [0, 3, 1, 2]),
@@ -78,7 +105,10 @@ const X_VALUES = Float32Array.from({ length: 2 * 6 * 6 * 3 }, (_, i) => Math.sin
  * noise is compared. Computed in JavaScript, so every backend weighs with the same numbers.
  */
 function fixedWeights(shape: number[]): tf.Tensor {
-  return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.cos(i)), shape);
+  return tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.cos(i)),
+    shape,
+  );
 }
 
 /**

@@ -43,7 +43,8 @@ export function startCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {
   const stderrMatches = async (pattern: RegExp, timeoutMs = 120_000): Promise<string> => {
     const until = Date.now() + timeoutMs;
     while (!pattern.test(stderr)) {
-      if (exited || Date.now() > until) throw new Error(`tandem ${exited ? 'exited' : 'ran on'} without printing ${pattern}; stderr:\n${stderr}`);
+      if (exited || Date.now() > until)
+        throw new Error(`tandem ${exited ? 'exited' : 'ran on'} without printing ${pattern}; stderr:\n${stderr}`);
       await new Promise((r) => setTimeout(r, 50));
     }
     return stderr;

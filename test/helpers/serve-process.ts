@@ -29,12 +29,16 @@ export interface ServeOptions {
 }
 
 export function startServe(dataDir: string, cwd: string, options: ServeOptions = {}): ServeProcess {
-  const child = spawn(process.execPath, [path.join(REPO, 'bin/tandem.mjs'), 'serve', '--port', '0', '--data', dataDir, ...(options.args ?? [])], {
-    cwd,
-    env: { ...process.env, TANDEM_WASM_THREADS: '1', TANDEM_BACKEND: 'wasm' },
-    stdio: ['ignore', 'pipe', options.stderr ?? 'inherit'],
-    detached: options.ownProcessGroup ?? false,
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(REPO, 'bin/tandem.mjs'), 'serve', '--port', '0', '--data', dataDir, ...(options.args ?? [])],
+    {
+      cwd,
+      env: { ...process.env, TANDEM_WASM_THREADS: '1', TANDEM_BACKEND: 'wasm' },
+      stdio: ['ignore', 'pipe', options.stderr ?? 'inherit'],
+      detached: options.ownProcessGroup ?? false,
+    },
+  );
   const stderr: string[] = [];
   if (child.stderr) createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

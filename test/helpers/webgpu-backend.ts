@@ -13,7 +13,8 @@ const LOADER_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', 
 export function swiftShaderSkipReason(): string | null {
   if (process.platform !== 'linux') return 'SwiftShader tests run on Linux only';
   if (!existsSync(ICD)) return `no SwiftShader Vulkan ICD at ${ICD} (apt install chromium)`;
-  if (!LOADER_DIRS.some((d) => existsSync(path.join(d, 'libvulkan.so.1')))) return 'no Vulkan loader libvulkan.so.1 (apt install libvulkan1)';
+  if (!LOADER_DIRS.some((d) => existsSync(path.join(d, 'libvulkan.so.1'))))
+    return 'no Vulkan loader libvulkan.so.1 (apt install libvulkan1)';
   return null;
 }
 

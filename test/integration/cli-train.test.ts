@@ -25,7 +25,25 @@ describe('tandem inspect', () => {
 
 describe('tandem train', () => {
   it('trains pix2pix on the demo data and leaves a checkpoint and sample grids', async () => {
-    const r = await runCli(['train', '--model', 'pix2pix', '--dataroot', 'data/paired', '--name', 'p2p', ...tiny, '--n_epochs', '1', '--n_epochs_decay', '1', '--display_freq', '8'], dir);
+    const r = await runCli(
+      [
+        'train',
+        '--model',
+        'pix2pix',
+        '--dataroot',
+        'data/paired',
+        '--name',
+        'p2p',
+        ...tiny,
+        '--n_epochs',
+        '1',
+        '--n_epochs_decay',
+        '1',
+        '--display_freq',
+        '8',
+      ],
+      dir,
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/backend: wasm/);
     expect(r.stderr).toMatch(/Usable for training: 8/);
@@ -44,7 +62,29 @@ describe('tandem train', () => {
     expect(imported.code, imported.stderr).toBe(0);
     // No --netG/--ngf/--norm: they come from the imported generator (resnet_6blocks, 8, instance).
     const r = await runCli(
-      ['train', '--model', 'pix2pix', '--dataroot', 'data/paired', '--name', 'tuned', '--init_from', 'g.tandem', '--ndf', '4', '--load_size', '40', '--crop_size', '32', '--n_epochs', '1', '--n_epochs_decay', '0', '--display_freq', '0'],
+      [
+        'train',
+        '--model',
+        'pix2pix',
+        '--dataroot',
+        'data/paired',
+        '--name',
+        'tuned',
+        '--init_from',
+        'g.tandem',
+        '--ndf',
+        '4',
+        '--load_size',
+        '40',
+        '--crop_size',
+        '32',
+        '--n_epochs',
+        '1',
+        '--n_epochs_decay',
+        '0',
+        '--display_freq',
+        '0',
+      ],
       dir,
     );
     expect(r.code, r.stderr).toBe(0);
@@ -52,7 +92,23 @@ describe('tandem train', () => {
     const { options } = await readCheckpointOptions(path.join(dir, 'checkpoints', 'tuned', 'latest.tandem'));
     expect(options).toMatchObject({ netG: 'resnet_6blocks', ngf: 8, norm: 'instance', ndf: 4 });
 
-    const clash = await runCli(['train', '--model', 'pix2pix', '--dataroot', 'data/paired', '--name', 'clash', '--init_from', 'g.tandem', '--ngf', '16', ...tiny.slice(2)], dir);
+    const clash = await runCli(
+      [
+        'train',
+        '--model',
+        'pix2pix',
+        '--dataroot',
+        'data/paired',
+        '--name',
+        'clash',
+        '--init_from',
+        'g.tandem',
+        '--ngf',
+        '16',
+        ...tiny.slice(2),
+      ],
+      dir,
+    );
     expect(clash.code).toBe(1);
     expect(clash.stderr).toMatch(/g\.tandem cannot start this run: its weights are for ngf 8 \(not 16\)/);
   });
@@ -64,7 +120,22 @@ describe('tandem train', () => {
   });
 
   it('stops cleanly on Ctrl-C with a checkpoint and resumes with the numbering intact', async () => {
-    const args = ['train', '--model', 'cyclegan', '--dataroot', 'data/unpaired', '--name', 'cg', ...tiny, '--n_epochs', '4', '--n_epochs_decay', '0', '--save_epoch_freq', '1'];
+    const args = [
+      'train',
+      '--model',
+      'cyclegan',
+      '--dataroot',
+      'data/unpaired',
+      '--name',
+      'cg',
+      ...tiny,
+      '--n_epochs',
+      '4',
+      '--n_epochs_decay',
+      '0',
+      '--save_epoch_freq',
+      '1',
+    ];
     const run = startCli(args, dir);
     // Interrupt once the first epoch's checkpoint exists, i.e. somewhere after epoch 1.
     const firstEpoch = path.join(dir, 'checkpoints', 'cg', 'epoch_1.tandem');
@@ -85,7 +156,10 @@ describe('tandem train', () => {
   });
 
   it('a second Ctrl-C quits at once and says what that loses', async () => {
-    const run = startCli(['train', '--model', 'pix2pix', '--dataroot', 'data/paired', '--name', 'twice', ...tiny, '--n_epochs', '50', '--n_epochs_decay', '0'], dir);
+    const run = startCli(
+      ['train', '--model', 'pix2pix', '--dataroot', 'data/paired', '--name', 'twice', ...tiny, '--n_epochs', '50', '--n_epochs_decay', '0'],
+      dir,
+    );
     const latest = path.join(dir, 'checkpoints', 'twice', 'latest.tandem');
     while (!existsSync(latest)) await sleep(100); // the first epoch's end (iteration 8) saved it
     run.child.kill('SIGINT');
@@ -108,16 +182,42 @@ describe('tandem train', () => {
     const badFlag = await runCli(['train', '--model', 'pix2pix', '--dataroot', 'data/paired', '--ngf', 'many'], dir);
     expect(badFlag.code).toBe(1);
     expect(badFlag.stderr).toMatch(/--ngf expects a whole number/);
-    const tooBig = await runCli(['train', '--model', 'cyclegan', '--dataroot', 'data/unpaired', '--name', 'big', '--crop_size', '512', '--load_size', '542'], dir);
+    const tooBig = await runCli(
+      ['train', '--model', 'cyclegan', '--dataroot', 'data/unpaired', '--name', 'big', '--crop_size', '512', '--load_size', '542'],
+      dir,
+    );
     expect(tooBig.code).toBe(1);
     expect(tooBig.stderr).toMatch(/needs ~[\d.]+ GB; the wasm backend has 4 GB: use --crop_size \d+ or smaller/);
     expect(existsSync(path.join(dir, 'checkpoints', 'big', 'options.json'))).toBe(false);
   });
 
   it('refuses a generator too deep for the crop before building anything, in the user’s terms', async () => {
-    const r = await runCli(['train', '--model', 'pix2pix', '--dataroot', 'data/paired', '--name', 'deep', '--netG', 'unet_256', '--ngf', '4', '--ndf', '4', '--load_size', '40', '--crop_size', '32'], dir);
+    const r = await runCli(
+      [
+        'train',
+        '--model',
+        'pix2pix',
+        '--dataroot',
+        'data/paired',
+        '--name',
+        'deep',
+        '--netG',
+        'unet_256',
+        '--ngf',
+        '4',
+        '--ndf',
+        '4',
+        '--load_size',
+        '40',
+        '--crop_size',
+        '32',
+      ],
+      dir,
+    );
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^tandem: invalid training options: --crop_size: unet_256 halves the image 8 times and needs crops of at least 256, not 32: use a crop of 256, or keep 32 with a ResNet generator$/m);
+    expect(r.stderr).toMatch(
+      /^tandem: invalid training options: --crop_size: unet_256 halves the image 8 times and needs crops of at least 256, not 32: use a crop of 256, or keep 32 with a ResNet generator$/m,
+    );
     expect(r.stderr).not.toMatch(/batch norm|\n\s+at /);
     expect(existsSync(path.join(dir, 'checkpoints', 'deep'))).toBe(false);
   });

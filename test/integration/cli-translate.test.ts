@@ -46,7 +46,11 @@ describe('tandem translate', () => {
     expect(r.stderr).toMatch(/2 translated, 1 failed/);
     expect(r.stderr).toMatch(/notes\.png: .*not an image/i);
     expect(await sharp(path.join(dir, 'out', 'a.png')).metadata()).toMatchObject({ width: 37, height: 50, format: 'png' });
-    expect(await sharp(path.join(dir, 'out', 'sub', 'deeper', 'b.jpg')).metadata()).toMatchObject({ width: 64, height: 40, format: 'jpeg' });
+    expect(await sharp(path.join(dir, 'out', 'sub', 'deeper', 'b.jpg')).metadata()).toMatchObject({
+      width: 64,
+      height: 40,
+      format: 'jpeg',
+    });
   });
 
   it('resumes an interrupted run: outputs already there are skipped', async () => {
@@ -69,7 +73,10 @@ describe('tandem translate', () => {
 
   it('translates a large photo in exact tiles when asked, same size out, and says so', async () => {
     await gradientImage(path.join(dir, 'big', 'photo.jpg'), 1500, 1000, 'jpeg');
-    const r = await runCli(['translate', '--model', 'tiny.tandem', '--input', 'big/photo.jpg', '--output', 'big-out', '--tile', '384'], dir);
+    const r = await runCli(
+      ['translate', '--model', 'tiny.tandem', '--input', 'big/photo.jpg', '--output', 'big-out', '--tile', '384'],
+      dir,
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/photo\.jpg: exact tiles/);
     expect(r.stderr).toMatch(/1\.5 MP in .*s per megapixel \(1 in exact tiles\)/);
@@ -81,7 +88,10 @@ describe('tandem translate', () => {
     const r = await runCli(['translate', '--model', 'tiny.tandem', '--input', 'single/photo.png', '--output', 'single/photo-out'], dir);
     expect(r.code, r.stderr).toBe(0);
     expect(await sharp(path.join(dir, 'single', 'photo-out', 'photo.png')).metadata()).toMatchObject({ width: 40, height: 30 });
-    const over = await runCli(['translate', '--model', 'tiny.tandem', '--input', 'single/photo.png', '--output', 'single', '--overwrite'], dir);
+    const over = await runCli(
+      ['translate', '--model', 'tiny.tandem', '--input', 'single/photo.png', '--output', 'single', '--overwrite'],
+      dir,
+    );
     expect(over.code).toBe(1);
     expect(over.stderr).toMatch(/would overwrite it; choose another --output/);
   });
@@ -100,13 +110,20 @@ describe('tandem translate', () => {
     const rgba = Buffer.alloc(w * h * 4);
     for (let i = 0; i < w * h; i++) rgba.set([(i * 7) % 256, (i * 3) % 256, 90, (i * 11) % 256], i * 4);
     mkdirSync(path.join(dir, 'alpha'), { recursive: true });
-    await sharp(rgba, { raw: { width: w, height: h, channels: 4 } }).png().toFile(path.join(dir, 'alpha', 'cut.png'));
+    await sharp(rgba, { raw: { width: w, height: h, channels: 4 } })
+      .png()
+      .toFile(path.join(dir, 'alpha', 'cut.png'));
     const png = await runCli(['translate', '--model', 'tiny.tandem', '--input', 'alpha', '--output', 'alpha-png'], dir);
     expect(png.code, png.stderr).toBe(0);
-    const out = await sharp(path.join(dir, 'alpha-png', 'cut.png')).raw().toBuffer({ resolveWithObject: true });
+    const out = await sharp(path.join(dir, 'alpha-png', 'cut.png'))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     expect(out.info.channels).toBe(4);
     for (let i = 0; i < w * h; i++) expect(out.data[i * 4 + 3]).toBe(rgba[i * 4 + 3]);
-    const jpeg = await runCli(['translate', '--model', 'tiny.tandem', '--input', 'alpha', '--output', 'alpha-jpeg', '--format', 'jpeg'], dir);
+    const jpeg = await runCli(
+      ['translate', '--model', 'tiny.tandem', '--input', 'alpha', '--output', 'alpha-jpeg', '--format', 'jpeg'],
+      dir,
+    );
     expect(jpeg.code, jpeg.stderr).toBe(0);
     expect(jpeg.stderr).toMatch(/cut\.png: transparency dropped: JPEG has none/);
   });
@@ -115,7 +132,9 @@ describe('tandem translate', () => {
     for (let i = 0; i < 3; i++) await gradientImage(path.join(dir, 'slow', `s${i}.png`), 1600, 1200);
     const tmp = path.join(dir, 'tmp-slow');
     mkdirSync(tmp);
-    const run = startCli(['translate', '--model', 'tiny.tandem', '--input', 'slow', '--output', 'slow-out', '--tile', '96'], dir, { TMPDIR: tmp });
+    const run = startCli(['translate', '--model', 'tiny.tandem', '--input', 'slow', '--output', 'slow-out', '--tile', '96'], dir, {
+      TMPDIR: tmp,
+    });
     await run.stderrMatches(/exact tiles/);
     run.child.kill('SIGINT');
     const stderr = await run.stderrMatches(/Ctrl-C again/);
@@ -133,11 +152,23 @@ describe('tandem translate', () => {
 
   it('gives the same pixels on onnxruntime and on tfjs (1 level)', async () => {
     await gradientImage(path.join(dir, 'engines', 'e.png'), 90, 70);
-    const viaOnnx = await runCli(['translate', '--model', 'tiny.tandem', '--input', 'engines', '--output', 'e-onnx', '--engine', 'onnx'], dir);
-    const viaTfjs = await runCli(['translate', '--model', 'tiny.tandem', '--input', 'engines', '--output', 'e-tfjs', '--engine', 'tfjs'], dir);
+    const viaOnnx = await runCli(
+      ['translate', '--model', 'tiny.tandem', '--input', 'engines', '--output', 'e-onnx', '--engine', 'onnx'],
+      dir,
+    );
+    const viaTfjs = await runCli(
+      ['translate', '--model', 'tiny.tandem', '--input', 'engines', '--output', 'e-tfjs', '--engine', 'tfjs'],
+      dir,
+    );
     expect(viaOnnx.stderr).toMatch(/engine: onnxruntime/);
     expect(viaTfjs.stderr).toMatch(/engine: tfjs \(wasm\)/);
-    const [a, b] = await Promise.all(['e-onnx', 'e-tfjs'].map((d) => sharp(path.join(dir, d, 'e.png')).raw().toBuffer()));
+    const [a, b] = await Promise.all(
+      ['e-onnx', 'e-tfjs'].map((d) =>
+        sharp(path.join(dir, d, 'e.png'))
+          .raw()
+          .toBuffer(),
+      ),
+    );
     let worst = 0;
     for (let i = 0; i < a!.length; i++) worst = Math.max(worst, Math.abs(a![i]! - b![i]!));
     expect(worst).toBeLessThanOrEqual(1);
@@ -145,7 +176,13 @@ describe('tandem translate', () => {
 
   it("translates with a CUT generator in exact tiles, the whole image's pixels (1 level)", async () => {
     const arch: GeneratorArch = {
-      netG: 'resnet_6blocks', inputNc: 3, outputNc: 3, ngf: 4, norm: 'instance', useDropout: false, antialias: { down: true, up: true },
+      netG: 'resnet_6blocks',
+      inputNc: 3,
+      outputNc: 3,
+      ngf: 4,
+      norm: 'instance',
+      useDropout: false,
+      antialias: { down: true, up: true },
     };
     const g = defineG('G', arch, { type: 'xavier', gain: 1, rng: new Rng(2) });
     await saveGeneratorFile(path.join(dir, 'cut.tandem'), g, arch, { from: 'test' });
@@ -156,7 +193,13 @@ describe('tandem translate', () => {
     expect(whole.code, whole.stderr).toBe(0);
     expect(tiled.code, tiled.stderr).toBe(0);
     expect(tiled.stderr).toMatch(/c\.png: exact tiles/);
-    const [a, b] = await Promise.all(['cut-whole', 'cut-tiled'].map((d) => sharp(path.join(dir, d, 'c.png')).raw().toBuffer()));
+    const [a, b] = await Promise.all(
+      ['cut-whole', 'cut-tiled'].map((d) =>
+        sharp(path.join(dir, d, 'c.png'))
+          .raw()
+          .toBuffer(),
+      ),
+    );
     expect(a!.length).toBe(90 * 70 * 3);
     let worst = 0;
     for (let i = 0; i < a!.length; i++) worst = Math.max(worst, Math.abs(a![i]! - b![i]!));

@@ -45,9 +45,15 @@ describe.skipIf(skip)(`tandem on webgpu (SwiftShader)${skip ? ` (skipped: ${skip
   });
 
   it('refuses, before writing anything, a crop whose widest tensor the GPU cannot hold', async () => {
-    const r = await runCli(['train', '--model', 'cyclegan', '--dataroot', 'data/unpaired', '--name', 'huge', '--load_size', '4096', '--crop_size', '4096'], dir, onWebgpu());
+    const r = await runCli(
+      ['train', '--model', 'cyclegan', '--dataroot', 'data/unpaired', '--name', 'huge', '--load_size', '4096', '--crop_size', '4096'],
+      dir,
+      onWebgpu(),
+    );
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain('CycleGAN resnet_9blocks at crop 4096 needs a 4096 MB tensor; SwiftShader driver 5.0.0 takes at most 1024 MB in one: use --crop_size 2048 or smaller');
+    expect(r.stderr).toContain(
+      'CycleGAN resnet_9blocks at crop 4096 needs a 4096 MB tensor; SwiftShader driver 5.0.0 takes at most 1024 MB in one: use --crop_size 2048 or smaller',
+    );
     expect(existsSync(path.join(dir, 'checkpoints', 'huge'))).toBe(false);
   });
 
@@ -58,9 +64,15 @@ describe.skipIf(skip)(`tandem on webgpu (SwiftShader)${skip ? ` (skipped: ${skip
     mkdirSync(path.join(dir, 'photos'));
     copyFileSync(path.join(PTH_DIR, `${name}.in.png`), path.join(dir, 'photos', 'in.png'));
     const env = swiftShaderEnv();
-    const r = await runCli(['translate', '--model', 'ref.tandem', '--input', 'photos', '--output', 'out', '--engine', 'tfjs', '--backend', 'webgpu'], dir, env);
+    const r = await runCli(
+      ['translate', '--model', 'ref.tandem', '--input', 'photos', '--output', 'out', '--engine', 'tfjs', '--backend', 'webgpu'],
+      dir,
+      env,
+    );
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain("engine: tfjs (webgpu) — backend: webgpu (SwiftShader driver 5.0.0, vulkan, software) — requested via argument 'webgpu'");
+    expect(r.stderr).toContain(
+      "engine: tfjs (webgpu) — backend: webgpu (SwiftShader driver 5.0.0, vulkan, software) — requested via argument 'webgpu'",
+    );
     expect(existsSync(path.join(dir, 'out', 'in.png'))).toBe(true);
 
     // The reference's float output, written as Tandem writes images (rounded; the reference's own

@@ -22,7 +22,11 @@ beforeAll(async () => {
   // A photo-sized input (1.3 MP): the fixture photo scaled up 3×, then cropped to a size that is
   // not a multiple of 4 (padded for the network, cropped back).
   mkdirSync(path.join(dir, 'big'));
-  await sharp(`${PHOTO}.in.png`).resize(1344, 1056, { kernel: 'lanczos3' }).extract({ left: 0, top: 0, width: 1342, height: 1053 }).png().toFile(path.join(dir, 'big', 'photo.png'));
+  await sharp(`${PHOTO}.in.png`)
+    .resize(1344, 1056, { kernel: 'lanczos3' })
+    .extract({ left: 0, top: 0, width: 1342, height: 1053 })
+    .png()
+    .toFile(path.join(dir, 'big', 'photo.png'));
   mkdirSync(path.join(dir, 'fixture'));
   await sharp(`${PHOTO}.in.png`).toFile(path.join(dir, 'fixture', 'photo.png'));
 });

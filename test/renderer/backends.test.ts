@@ -16,7 +16,9 @@ const info = (webgpu: BackendInfo['webgpu'], measured: BackendInfo['measured'] =
 
 describe('backend choices', () => {
   it('offer the GPU a job process found by name, say when it is software or missing', () => {
-    expect(backendChoiceLabel('webgpu', info({ state: 'found', adapter: 'Apple M2 Pro', api: 'metal', software: false }))).toBe('GPU: Apple M2 Pro (WebGPU, metal)');
+    expect(backendChoiceLabel('webgpu', info({ state: 'found', adapter: 'Apple M2 Pro', api: 'metal', software: false }))).toBe(
+      'GPU: Apple M2 Pro (WebGPU, metal)',
+    );
     expect(backendChoiceLabel('webgpu', info({ state: 'found', adapter: 'SwiftShader driver 5.0.0', api: 'vulkan', software: true }))).toBe(
       'webgpu: SwiftShader driver 5.0.0 (software, slower than wasm)',
     );
@@ -30,13 +32,17 @@ describe('backend choices', () => {
 
   it('auto means a hardware GPU when one was found, never a software one', () => {
     expect(effectiveBackend('auto', info({ state: 'found', adapter: 'Apple M2 Pro', api: 'metal', software: false }))).toBe('webgpu');
-    expect(effectiveBackend('auto', info({ state: 'found', adapter: 'SwiftShader driver 5.0.0', api: 'vulkan', software: true }))).toBe('wasm');
+    expect(effectiveBackend('auto', info({ state: 'found', adapter: 'SwiftShader driver 5.0.0', api: 'vulkan', software: true }))).toBe(
+      'wasm',
+    );
     expect(effectiveBackend('auto', info({ state: 'probing' }))).toBe('wasm');
   });
 
   it("shortens a trainer's report line to the backend and its detail", () => {
     expect(backendShort("backend: webgpu (Apple M2 Pro, metal) — requested via argument 'webgpu'")).toBe('webgpu (Apple M2 Pro, metal)');
-    expect(backendShort('backend: wasm (SIMD, 2 threads) — tfjs-node-gpu not installed; tfjs-node not installed')).toBe('wasm (SIMD, 2 threads)');
+    expect(backendShort('backend: wasm (SIMD, 2 threads) — tfjs-node-gpu not installed; tfjs-node not installed')).toBe(
+      'wasm (SIMD, 2 threads)',
+    );
     expect(backendShort('backend: wasm (SIMD, 2 threads); tensorflow: not installed')).toBe('wasm (SIMD, 2 threads)');
   });
 });

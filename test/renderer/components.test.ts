@@ -72,9 +72,26 @@ describe('App', () => {
     document.body.appendChild(target);
     const p = project();
     const client = new FakeClient({
-      'backend.info': () => ({ requested: 'auto', installed: { gpu: false, node: false, wasm: true, cpu: true }, lastReported: null, jobsAvailable: true, webgpu: null, measured: {} }),
+      'backend.info': () => ({
+        requested: 'auto',
+        installed: { gpu: false, node: false, wasm: true, cpu: true },
+        lastReported: null,
+        jobsAvailable: true,
+        webgpu: null,
+        measured: {},
+      }),
       'datasets.list': () => ({ total: 0, offset: 0, items: [] }),
-      'datasets.health': () => ({ projectId: p.id, status: 'ready', folders: [], unreadable: [], unreadableTotal: 0, duplicates: [], unmatched: null, usable: 400, problems: ['2 files cannot be read'] }),
+      'datasets.health': () => ({
+        projectId: p.id,
+        status: 'ready',
+        folders: [],
+        unreadable: [],
+        unreadableTotal: 0,
+        duplicates: [],
+        unmatched: null,
+        usable: 400,
+        problems: ['2 files cannot be read'],
+      }),
       'settings.get': () => ({ backend: 'auto', schedule: { sampleEvery: 400, checkpointEvery: 5000, saveEpochFreq: 5, numSamples: 4 } }),
       'runs.list': () => [],
       'exports.list': () => [],
@@ -107,11 +124,38 @@ describe('App', () => {
     const target = document.createElement('div');
     document.body.appendChild(target);
     const p = project();
-    const item = (role: 'A' | 'B', relPath: string) => ({ role, relPath, url: `/files/${p.id}/${role}/${relPath}`, size: 10, width: 8, height: 8, contentHash: null, status: 'ok' as const, reason: null });
+    const item = (role: 'A' | 'B', relPath: string) => ({
+      role,
+      relPath,
+      url: `/files/${p.id}/${role}/${relPath}`,
+      size: 10,
+      width: 8,
+      height: 8,
+      contentHash: null,
+      status: 'ok' as const,
+      reason: null,
+    });
     const asked: unknown[] = [];
     const client = new FakeClient({
-      'backend.info': () => ({ requested: 'auto', installed: { gpu: false, node: false, wasm: true, cpu: true }, lastReported: null, jobsAvailable: true, webgpu: null, measured: {} }),
-      'datasets.health': () => ({ projectId: p.id, status: 'ready', folders: [], unreadable: [], unreadableTotal: 0, duplicates: [], unmatched: { A: ['owl'], B: [] }, usable: 1, problems: [] }),
+      'backend.info': () => ({
+        requested: 'auto',
+        installed: { gpu: false, node: false, wasm: true, cpu: true },
+        lastReported: null,
+        jobsAvailable: true,
+        webgpu: null,
+        measured: {},
+      }),
+      'datasets.health': () => ({
+        projectId: p.id,
+        status: 'ready',
+        folders: [],
+        unreadable: [],
+        unreadableTotal: 0,
+        duplicates: [],
+        unmatched: { A: ['owl'], B: [] },
+        usable: 1,
+        problems: [],
+      }),
       'datasets.pairs': (q) => {
         asked.push(q);
         const all = [

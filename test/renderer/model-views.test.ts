@@ -12,14 +12,43 @@ import { fullRun, importedInfo, importedRun, modelExport, project, runSummary } 
 useDom();
 
 const common: Handlers = {
-  'backend.info': () => ({ requested: 'auto', installed: { gpu: false, node: false, wasm: true, cpu: true }, lastReported: null, jobsAvailable: true, webgpu: null, measured: {} }),
+  'backend.info': () => ({
+    requested: 'auto',
+    installed: { gpu: false, node: false, wasm: true, cpu: true },
+    lastReported: null,
+    jobsAvailable: true,
+    webgpu: null,
+    measured: {},
+  }),
   'settings.get': () => ({ backend: 'auto', schedule: { sampleEvery: 400, checkpointEvery: 5000, saveEpochFreq: 5, numSamples: 4 } }),
-  'datasets.health': () => ({ projectId: 'p_abcdef12', status: 'ready', folders: [], unreadable: [], unreadableTotal: 0, duplicates: [], unmatched: null, usable: 400, problems: [] }),
+  'datasets.health': () => ({
+    projectId: 'p_abcdef12',
+    status: 'ready',
+    folders: [],
+    unreadable: [],
+    unreadableTotal: 0,
+    duplicates: [],
+    unmatched: null,
+    usable: 400,
+    problems: [],
+  }),
   'datasets.list': () => ({ total: 0, offset: 0, items: [] }),
   'runs.metrics': (p) => ({ runId: p.runId, total: 0, lossNames: [], points: [] }),
   'exports.list': () => [],
   'models.exports': () => [],
-  'checkpoints.list': (p) => [{ id: 1, runId: p.runId, fileName: 'model.tandem', kind: 'imported', epoch: 1, epochIter: 0, totalIters: 0, reason: 'imported', createdAt: 0 }],
+  'checkpoints.list': (p) => [
+    {
+      id: 1,
+      runId: p.runId,
+      fileName: 'model.tandem',
+      kind: 'imported',
+      epoch: 1,
+      epochIter: 0,
+      totalIters: 0,
+      reason: 'imported',
+      createdAt: 0,
+    },
+  ],
 };
 
 /** The whole app at `hash`, with a snapshot of `projects` delivered. */
@@ -42,7 +71,9 @@ function input(el: Element | null, value: string) {
 }
 
 const byText = (root: ParentNode, selector: string, text: string | RegExp) =>
-  [...root.querySelectorAll<HTMLElement>(selector)].find((e) => (typeof text === 'string' ? e.textContent?.trim() === text : text.test(e.textContent ?? '')));
+  [...root.querySelectorAll<HTMLElement>(selector)].find((e) =>
+    typeof text === 'string' ? e.textContent?.trim() === text : text.test(e.textContent ?? ''),
+  );
 
 describe('Import PyTorch model', () => {
   it('checks the form before sending, then shows the service’s field errors where they belong', async () => {
@@ -112,7 +143,12 @@ describe('Import PyTorch model', () => {
     ngf.dispatchEvent(new Event('input', { bubbles: true }));
     byText(target.querySelector('dialog')!, 'button', 'Import')!.click();
     await settle();
-    expect(client.calls.find((c) => c.method === 'models.import')?.params).toEqual({ projectId: 'p_abcdef12', file: '/models/resnet6_ngf8_instance.pth', name: 'resnet six', ngf: 8 });
+    expect(client.calls.find((c) => c.method === 'models.import')?.params).toEqual({
+      projectId: 'p_abcdef12',
+      file: '/models/resnet6_ngf8_instance.pth',
+      name: 'resnet six',
+      ngf: 8,
+    });
     expect(target.querySelector('dialog')?.textContent).toContain('waiting to start');
 
     client.emit({ event: 'run.changed', data: { run: { ...queued, status: 'running' } } });
@@ -120,7 +156,10 @@ describe('Import PyTorch model', () => {
     expect(target.querySelector('dialog')?.textContent).toContain('importing: reading the weights');
     expect(target.querySelector('dialog progress')).not.toBeNull();
 
-    client.emit({ event: 'run.changed', data: { run: importedRun({ imported: importedInfo({ notes: ['removed the “module.” prefix'] }) }) } });
+    client.emit({
+      event: 'run.changed',
+      data: { run: importedRun({ imported: importedInfo({ notes: ['removed the “module.” prefix'] }) }) },
+    });
     await settle();
     const text = target.querySelector('dialog')?.textContent ?? '';
     expect(text).toContain('ResNet, 6 blocks · 8 filters · instance norm · RGB → RGB');
@@ -129,7 +168,17 @@ describe('Import PyTorch model', () => {
     expect(text).toContain('removed the “module.” prefix');
     expect(byText(target.querySelector('dialog')!, 'a', 'Fine-tune…')?.getAttribute('href')).toBe('#/p/p_abcdef12/train/r_import001');
 
-    client.emit({ event: 'run.changed', data: { run: importedRun({ status: 'failed', imported: null, lastCheckpoint: null, statusReason: 'refusing to load: the file asks for os.system …' }) } });
+    client.emit({
+      event: 'run.changed',
+      data: {
+        run: importedRun({
+          status: 'failed',
+          imported: null,
+          lastCheckpoint: null,
+          statusReason: 'refusing to load: the file asks for os.system …',
+        }),
+      },
+    });
     await settle();
     expect(target.querySelector('dialog [role=alert]')?.textContent).toBe('refusing to load: the file asks for os.system …');
     expect(byText(target.querySelector('dialog')!, 'button', 'Try again')).toBeDefined();
@@ -144,7 +193,10 @@ describe('Import PyTorch model', () => {
       files: path === '/home/me/zoo' ? [{ name: 'latest_net_G.pth', path: '/home/me/zoo/latest_net_G.pth', size: 2048 }] : [],
       truncated: false,
     });
-    const { target, client } = await open('#/p/p_abcdef12/runs/import', { 'runs.list': () => [], 'fs.listFolders': (p) => listing(p.path) });
+    const { target, client } = await open('#/p/p_abcdef12/runs/import', {
+      'runs.list': () => [],
+      'fs.listFolders': (p) => listing(p.path),
+    });
     byText(target, 'button', 'Browse…')!.click();
     await settle();
     const browser = target.querySelector('dialog[aria-labelledby=fb-title]')!;
@@ -179,9 +231,23 @@ describe('Import PyTorch model', () => {
 describe('imported runs in Runs', () => {
   it('shows the badge and architecture, translate / export / fine-tune, and no Resume', async () => {
     const single = importedRun({ projectId: 'p_unpaired1', model: 'cyclegan' });
-    const pair = importedRun({ id: 'r_pair00001', projectId: 'p_unpaired1', name: 'horse2zebra', model: 'cyclegan', imported: importedInfo({ generators: 2, netG: 'resnet_9blocks', ngf: 64, params: 22_756_358 }) });
-    const trained = runSummary({ id: 'r_trained01', projectId: 'p_unpaired1', model: 'cyclegan', status: 'stopped', lastCheckpoint: 'latest.tandem' });
-    const { target } = await open('#/p/p_unpaired1/runs', { 'runs.list': () => [single, pair, trained] }, [project({ id: 'p_unpaired1', kind: 'unpaired', layout: 'unpaired' })]);
+    const pair = importedRun({
+      id: 'r_pair00001',
+      projectId: 'p_unpaired1',
+      name: 'horse2zebra',
+      model: 'cyclegan',
+      imported: importedInfo({ generators: 2, netG: 'resnet_9blocks', ngf: 64, params: 22_756_358 }),
+    });
+    const trained = runSummary({
+      id: 'r_trained01',
+      projectId: 'p_unpaired1',
+      model: 'cyclegan',
+      status: 'stopped',
+      lastCheckpoint: 'latest.tandem',
+    });
+    const { target } = await open('#/p/p_unpaired1/runs', { 'runs.list': () => [single, pair, trained] }, [
+      project({ id: 'p_unpaired1', kind: 'unpaired', layout: 'unpaired' }),
+    ]);
     const rows = [...target.querySelectorAll('tbody tr:not(.sub)')];
     const row = (name: string) => rows.find((r) => r.textContent?.includes(name))!;
 
@@ -210,9 +276,17 @@ describe('imported runs in Runs', () => {
 
 describe('Deleting a run', () => {
   it('asks in place, then calls runs.delete and drops the row; a running run offers no delete', async () => {
-    const failed = importedRun({ status: 'failed', imported: null, lastCheckpoint: null, statusReason: 'refusing to load: the file asks for os.system' });
+    const failed = importedRun({
+      status: 'failed',
+      imported: null,
+      lastCheckpoint: null,
+      statusReason: 'refusing to load: the file asks for os.system',
+    });
     const live = runSummary({ id: 'r_running01', status: 'running' });
-    const { target, client } = await open('#/p/p_abcdef12/runs', { 'runs.list': () => [failed, live], 'runs.delete': (p) => ({ runId: p.runId, deletedFiles: true }) });
+    const { target, client } = await open('#/p/p_abcdef12/runs', {
+      'runs.list': () => [failed, live],
+      'runs.delete': (p) => ({ runId: p.runId, deletedFiles: true }),
+    });
     const rows = () => [...target.querySelectorAll('tbody tr:not(.sub)')];
     const row = (name: string) => rows().find((r) => r.textContent?.includes(name));
     expect(byText(row('Quick draft')!, 'button', 'Delete…')).toBeUndefined();
@@ -234,7 +308,13 @@ describe('Deleting a run', () => {
 
 describe('Fine-tuned runs', () => {
   it('say which run they started from', async () => {
-    const tuned = runSummary({ id: 'r_tuned0001', name: 'zebras, tuned', status: 'finished', lastCheckpoint: 'latest.tandem', startedFrom: { runId: 'r_import001', runName: 'horse2zebra', checkpointId: 3, fileName: 'model.tandem' } });
+    const tuned = runSummary({
+      id: 'r_tuned0001',
+      name: 'zebras, tuned',
+      status: 'finished',
+      lastCheckpoint: 'latest.tandem',
+      startedFrom: { runId: 'r_import001', runName: 'horse2zebra', checkpointId: 3, fileName: 'model.tandem' },
+    });
     const { target } = await open('#/p/p_abcdef12/runs', { 'runs.list': () => [tuned] });
     const row = [...target.querySelectorAll('tbody tr')].find((r) => r.textContent?.includes('zebras, tuned'))!;
     expect(row.querySelector('.from')?.textContent).toBe('from horse2zebra');
@@ -245,8 +325,22 @@ describe('Fine-tuned runs', () => {
 describe('Export view', () => {
   const run = importedRun();
   const running: ExportJob = {
-    id: 'e_export001', projectId: 'p_abcdef12', runId: run.id, checkpointId: 1, inputDir: '/data/in', outputDir: '/studio/exports/e_export001', format: 'png', tile: 0,
-    direction: 'AtoB', status: 'running', statusReason: null, done: 3, total: 10, failed: 0, createdAt: 1, endedAt: null,
+    id: 'e_export001',
+    projectId: 'p_abcdef12',
+    runId: run.id,
+    checkpointId: 1,
+    inputDir: '/data/in',
+    outputDir: '/studio/exports/e_export001',
+    format: 'png',
+    tile: 0,
+    direction: 'AtoB',
+    status: 'running',
+    statusReason: null,
+    done: 3,
+    total: 10,
+    failed: 0,
+    createdAt: 1,
+    endedAt: null,
   };
 
   it('follows model exports from modelExport.changed: progress, path and files, errors verbatim', async () => {
@@ -270,7 +364,12 @@ describe('Export view', () => {
     expect(form.textContent).toContain('/exports/zebra.onnx');
     byText(form, 'button', 'Export model')!.click();
     await settle();
-    expect(client.calls.find((c) => c.method === 'models.export')?.params).toEqual({ runId: run.id, format: 'onnx', direction: 'AtoB', outputPath: '/exports/zebra.onnx' });
+    expect(client.calls.find((c) => c.method === 'models.export')?.params).toEqual({
+      runId: run.id,
+      format: 'onnx',
+      direction: 'AtoB',
+      outputPath: '/exports/zebra.onnx',
+    });
     const list = () => target.querySelector('.model-exports')!;
     expect(list().textContent).toContain('queued');
 
@@ -278,7 +377,10 @@ describe('Export view', () => {
     client.emit({ event: 'modelExport.changed', data: { modelExport: { ...x, status: 'running' } } });
     await settle();
     expect(list().textContent).toContain('Writing zebra.onnx');
-    client.emit({ event: 'modelExport.changed', data: { modelExport: { ...x, status: 'finished', files: ['/exports/zebra.onnx'], endedAt: x.createdAt + 4000 } } });
+    client.emit({
+      event: 'modelExport.changed',
+      data: { modelExport: { ...x, status: 'finished', files: ['/exports/zebra.onnx'], endedAt: x.createdAt + 4000 } },
+    });
     await settle();
     expect(list().querySelector('.badge.ok')?.textContent).toBe('finished');
     expect(list().querySelector('code.path')?.textContent).toBe('/exports/zebra.onnx');
@@ -287,7 +389,10 @@ describe('Export view', () => {
     expect(showInFolder).toHaveBeenCalledWith('/exports/zebra.onnx');
 
     const failed = modelExport({ id: 'x_export002', format: 'tfjs', outputPath: '/web/z', createdAt: x.createdAt + 1 });
-    client.emit({ event: 'modelExport.changed', data: { modelExport: { ...failed, status: 'failed', statusReason: 'ENOSPC: no space left on device' } } });
+    client.emit({
+      event: 'modelExport.changed',
+      data: { modelExport: { ...failed, status: 'failed', statusReason: 'ENOSPC: no space left on device' } },
+    });
     await settle();
     expect(list().querySelector('.error-box')?.textContent).toBe('ENOSPC: no space left on device');
     expect(list().querySelectorAll('article').length).toBe(2);
@@ -323,7 +428,9 @@ describe('Export view', () => {
 
   it('offers B → A only for a two-way model', async () => {
     const pair = importedRun({ model: 'cyclegan', projectId: 'p_unpaired1', imported: importedInfo({ generators: 2 }) });
-    const { target } = await open(`#/p/p_unpaired1/export/${pair.id}`, { 'runs.list': () => [pair] }, [project({ id: 'p_unpaired1', kind: 'unpaired', layout: 'unpaired' })]);
+    const { target } = await open(`#/p/p_unpaired1/export/${pair.id}`, { 'runs.list': () => [pair] }, [
+      project({ id: 'p_unpaired1', kind: 'unpaired', layout: 'unpaired' }),
+    ]);
     const dir = target.querySelector('#x-dir') as HTMLSelectElement;
     expect(dir.disabled).toBe(false);
     expect([...dir.options].map((o) => o.value)).toEqual(['AtoB', 'BtoA']);
@@ -337,7 +444,10 @@ describe('Train: fine-tune', () => {
     const { target, client } = await open(`#/p/p_abcdef12/train/${source.id}`, {
       'runs.list': () => [source],
       'runs.get': () => fullRun(source),
-      'runs.start': () => ({ ok: false, error: { code: 'invalid-input', message: 'options.ngf: a fine-tuned run keeps the architecture', field: 'options.ngf' } }),
+      'runs.start': () => ({
+        ok: false,
+        error: { code: 'invalid-input', message: 'options.ngf: a fine-tuned run keeps the architecture', field: 'options.ngf' },
+      }),
     });
     expect((target.querySelector('#init-from') as HTMLSelectElement).value).toBe(source.id);
     const netG = target.querySelector('#opt-netG') as HTMLSelectElement;
@@ -355,7 +465,11 @@ describe('Train: fine-tune', () => {
 
     byText(target, 'button', /Start fine-tuning/)!.click();
     await settle();
-    const start = client.calls.find((c) => c.method === 'runs.start')?.params as { initFrom: unknown; name: string; options: Record<string, unknown> };
+    const start = client.calls.find((c) => c.method === 'runs.start')?.params as {
+      initFrom: unknown;
+      name: string;
+      options: Record<string, unknown>;
+    };
     expect(start.initFrom).toEqual({ runId: source.id });
     expect(start.name).toBe('resnet6_ngf8_instance fine-tuned');
     expect(start.options).toMatchObject({ model: 'pix2pix', netG: 'resnet_6blocks', ngf: 8, norm: 'instance', no_dropout: true });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { architectureLine, defaultImportName, fineTuneBlocker, formatParams, isTwoWay, lockedKeys, modelExportPath, modelStem } from '../../renderer/src/lib/models.js';
+import {
+  architectureLine,
+  defaultImportName,
+  fineTuneBlocker,
+  formatParams,
+  isTwoWay,
+  lockedKeys,
+  modelExportPath,
+  modelStem,
+} from '../../renderer/src/lib/models.js';
 import { parseHash, routeHash } from '../../renderer/src/lib/stores/router.svelte.js';
 import { emptyState, reduceEvent } from '../../renderer/src/lib/stores/studio-state.js';
 import { importedInfo, importedRun, modelExport, project, runSummary } from './helpers/fixtures.js';
@@ -49,7 +58,9 @@ describe('what a run can do as a model', () => {
 
   it('describes an architecture for people', () => {
     expect(architectureLine(importedInfo())).toBe('ResNet, 6 blocks · 8 filters · instance norm · RGB → RGB');
-    expect(architectureLine(importedInfo({ netG: 'unet_256', norm: 'none', inputNc: 1 }))).toBe('U-Net 256 · 8 filters · no norm · gray → RGB');
+    expect(architectureLine(importedInfo({ netG: 'unet_256', norm: 'none', inputNc: 1 }))).toBe(
+      'U-Net 256 · 8 filters · no norm · gray → RGB',
+    );
     expect(formatParams(124_931)).toBe('124,931');
     expect(formatParams(54_414_080)).toBe('54.4 M');
   });

@@ -59,7 +59,9 @@ describe.each(cases)('the %s options', (model, preset, p, mode) => {
   it('have one field and one flag each, with the schema’s default and the same help', async () => {
     const { target } = await openApp(`#/p/${p.id}/train`, {}, [p]);
     (target.querySelector(`input[name="preset"][value="${preset}"]`) as HTMLInputElement).click();
-    const showAll = [...target.querySelectorAll('label')].find((l) => l.textContent?.trim() === 'Show all options')!.querySelector('input')!;
+    const showAll = [...target.querySelectorAll('label')]
+      .find((l) => l.textContent?.trim() === 'Show all options')!
+      .querySelector('input')!;
     showAll.click();
     await settle();
 
@@ -67,7 +69,9 @@ describe.each(cases)('the %s options', (model, preset, p, mode) => {
     const modeKey = Object.keys(mode)[0];
     // --help names the mode option's own default; the form shows the preset's mode.
     const cliDefaults = runOptionsSchema.parse({ model }) as unknown as Record<string, unknown>;
-    const keys = Object.keys(defaults).filter((k) => k !== 'model').sort();
+    const keys = Object.keys(defaults)
+      .filter((k) => k !== 'model')
+      .sort();
     const fields = [...target.querySelectorAll('.opt label[for^="opt-"]')].map((l) => l.getAttribute('for')!.slice('opt-'.length));
     expect([...fields].sort()).toEqual(keys);
     const flags = cliFlags();
@@ -95,7 +99,11 @@ describe('tandem train flags', () => {
   it('take the kebab-case alias of every option (--load-size for --load_size)', () => {
     const kebab = (name: string) => name.replaceAll('_', '-');
     const cmd = addEngineOptions(new Command('train')).exitOverride();
-    const textOptions = new Set(engineOptions().filter((o) => o.spec.type.kind === 'text').map((o) => o.name));
+    const textOptions = new Set(
+      engineOptions()
+        .filter((o) => o.spec.type.kind === 'text')
+        .map((o) => o.name),
+    );
     const args: string[] = [];
     const expected: Record<string, unknown> = {};
     for (const o of cmd.options) {

@@ -64,9 +64,26 @@ describe('presets', () => {
 
   it('the paper presets are the reference defaults', () => {
     const pix = resolveOptions(PRESETS.find((p) => p.id === 'pix2pix-paper')!.options('paired', 'pix2pix'));
-    expect(pix.ok && pix.options).toMatchObject({ netG: 'unet_256', netD: 'basic', norm: 'batch', gan_mode: 'vanilla', lambda_L1: 100, load_size: 286, crop_size: 256, n_epochs: 100, n_epochs_decay: 100 });
+    expect(pix.ok && pix.options).toMatchObject({
+      netG: 'unet_256',
+      netD: 'basic',
+      norm: 'batch',
+      gan_mode: 'vanilla',
+      lambda_L1: 100,
+      load_size: 286,
+      crop_size: 256,
+      n_epochs: 100,
+      n_epochs_decay: 100,
+    });
     const cyc = resolveOptions(PRESETS.find((p) => p.id === 'cyclegan-paper')!.options('unpaired', 'cyclegan'));
-    expect(cyc.ok && cyc.options).toMatchObject({ netG: 'resnet_9blocks', norm: 'instance', gan_mode: 'lsgan', lambda_A: 10, lambda_identity: 0.5, pool_size: 50 });
+    expect(cyc.ok && cyc.options).toMatchObject({
+      netG: 'resnet_9blocks',
+      norm: 'instance',
+      gan_mode: 'lsgan',
+      lambda_A: 10,
+      lambda_identity: 0.5,
+      pool_size: 50,
+    });
   });
 
   it('Quick draft is small: resnet_6blocks, ngf/ndf 16, 128 crops from 143, few epochs', () => {
@@ -161,7 +178,9 @@ describe('preset texts', () => {
         expect(text).toContain(`${epochCount(o)} epochs`);
       }
     }
-    expect(quick.blurb(presetOptions(quick, 'unpaired'))).toBe('A small network (width 16) on 128 px crops for 5 epochs: a rough first result.');
+    expect(quick.blurb(presetOptions(quick, 'unpaired'))).toBe(
+      'A small network (width 16) on 128 px crops for 5 epochs: a rough first result.',
+    );
   });
 
   it('say how long the preset takes for the project’s images on the chosen backend, in words that follow the estimate', () => {
@@ -178,10 +197,21 @@ describe('preset texts', () => {
     expect(presetDuration(quick, unpaired(200, 'wasm'))).toBe('About 50 minutes for 200 images on the wasm backend (estimate).');
     expect(presetDuration(quick, unpaired(200, 'gpu'))).toMatch(/^About [2-9] minutes for 200 images on the gpu backend/);
     expect(presetDuration(quick, unpaired(2000, 'cpu'))).toMatch(/^About \d+ hours for 2,000 images on the cpu backend/);
-    expect(presetDuration(PRESETS.find((p) => p.id === 'cyclegan-paper')!, unpaired(1000, 'wasm'))).toMatch(/^About \d+ days for 1,000 images/);
+    expect(
+      presetDuration(
+        PRESETS.find((p) => p.id === 'cyclegan-paper')!,
+        unpaired(1000, 'wasm'),
+      ),
+    ).toMatch(/^About \d+ days for 1,000 images/);
     // FastCUT: one generator pass forward and back instead of four, over as many epochs as CycleGAN's 100 + 100.
-    const fast = presetEstimate(PRESETS.find((p) => p.id === 'fastcut')!, unpaired(1000, 'wasm'));
-    const cycle = presetEstimate(PRESETS.find((p) => p.id === 'cyclegan-paper')!, unpaired(1000, 'wasm'));
+    const fast = presetEstimate(
+      PRESETS.find((p) => p.id === 'fastcut')!,
+      unpaired(1000, 'wasm'),
+    );
+    const cycle = presetEstimate(
+      PRESETS.find((p) => p.id === 'cyclegan-paper')!,
+      unpaired(1000, 'wasm'),
+    );
     expect(fast.totalSeconds / cycle.totalSeconds).toBeLessThan(0.5);
     expect(presetDuration(quick, unpaired(200, 'wasm', 'cut'))).not.toBe(presetDuration(quick, unpaired(200, 'wasm', 'cyclegan')));
   });

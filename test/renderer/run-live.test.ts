@@ -12,15 +12,34 @@ const run: Run = {
   options: runOptionsSchema.parse({ model: 'pix2pix' }),
   schedule: runScheduleSchema.parse({}),
   runDir: '/studio/runs/r_run00001',
-  progress: { epoch: 2, lastEpoch: 10, epochIter: 20, epochSize: 100, totalIters: 120, secondsPerIter: 0.5, speedBasis: 'measured', etaSeconds: 440 },
+  progress: {
+    epoch: 2,
+    lastEpoch: 10,
+    epochIter: 20,
+    epochSize: 100,
+    totalIters: 120,
+    secondsPerIter: 0.5,
+    speedBasis: 'measured',
+    etaSeconds: 440,
+  },
 };
-const sample = (iteration: number) => ({ runId: run.id, iteration, url: `/files/p_abcdef12/runs/r_run00001/samples/${iteration}.png`, createdAt: iteration });
+const sample = (iteration: number) => ({
+  runId: run.id,
+  iteration,
+  url: `/files/p_abcdef12/runs/r_run00001/samples/${iteration}.png`,
+  createdAt: iteration,
+});
 
 describe('RunLive', () => {
   it('rebuilds from history and merges live events that overlap it', async () => {
     const client = new FakeClient({
       'runs.get': () => run,
-      'runs.metrics': (p) => ({ runId: run.id, total: 121, lossNames: ['G_GAN', 'G_L1', 'D_real', 'D_fake'], points: points((p.afterIteration ?? -1) + 1, 120) }),
+      'runs.metrics': (p) => ({
+        runId: run.id,
+        total: 121,
+        lossNames: ['G_GAN', 'G_L1', 'D_real', 'D_fake'],
+        points: points((p.afterIteration ?? -1) + 1, 120),
+      }),
       'runs.samples': () => [sample(40), sample(80)],
       'checkpoints.list': () => [],
     });

@@ -46,27 +46,49 @@ const shots: Array<[string, string, (() => Promise<void>)?]> = [
     },
   ],
   ['10-train-unpaired', '#/p/p_horses001/train'],
-  ['11-focus-ring', '#/p/p_facades01/train', async () => { for (let i = 0; i < 9; i++) await page.keyboard.press('Tab'); }],
+  [
+    '11-focus-ring',
+    '#/p/p_facades01/train',
+    async () => {
+      for (let i = 0; i < 9; i++) await page.keyboard.press('Tab');
+    },
+  ],
   ['13-runs-imported', '#/p/p_horses001/runs'],
-  ['14-import-form', '#/p/p_horses001/runs/import', async () => {
-    await page.getByRole('checkbox', { name: /Add the other direction/ }).check();
-    await page.getByRole('button', { name: 'Import', exact: true }).click();
-  }],
-  ['15-import-browser', '#/p/p_horses001/runs/import', async () => {
-    await page.getByRole('button', { name: /Browse for Generator file/ }).click();
-    for (const f of ['Downloads', 'model-zoo', 'horse2zebra']) await page.getByRole('button', { name: new RegExp(f) }).click();
-  }],
-  ['16-import-finished', '#/p/p_horses001/runs/import', async () => {
-    await page.getByRole('textbox', { name: /Generator file/ }).fill('/home/ana/Downloads/model-zoo/horse2zebra/latest_net_G_A.pth');
-    await page.getByRole('checkbox', { name: /Add the other direction/ }).check();
-    await page.getByRole('button', { name: 'Import', exact: true }).click();
-    await page.getByText('Parameters', { exact: true }).waitFor();
-  }],
-  ['17-import-failed', '#/p/p_horses001/runs/import', async () => {
-    await page.getByRole('textbox', { name: /Generator file/ }).fill('/home/ana/Downloads/evil.pth');
-    await page.getByRole('button', { name: 'Import', exact: true }).click();
-    await page.getByRole('alert').waitFor();
-  }],
+  [
+    '14-import-form',
+    '#/p/p_horses001/runs/import',
+    async () => {
+      await page.getByRole('checkbox', { name: /Add the other direction/ }).check();
+      await page.getByRole('button', { name: 'Import', exact: true }).click();
+    },
+  ],
+  [
+    '15-import-browser',
+    '#/p/p_horses001/runs/import',
+    async () => {
+      await page.getByRole('button', { name: /Browse for Generator file/ }).click();
+      for (const f of ['Downloads', 'model-zoo', 'horse2zebra']) await page.getByRole('button', { name: new RegExp(f) }).click();
+    },
+  ],
+  [
+    '16-import-finished',
+    '#/p/p_horses001/runs/import',
+    async () => {
+      await page.getByRole('textbox', { name: /Generator file/ }).fill('/home/ana/Downloads/model-zoo/horse2zebra/latest_net_G_A.pth');
+      await page.getByRole('checkbox', { name: /Add the other direction/ }).check();
+      await page.getByRole('button', { name: 'Import', exact: true }).click();
+      await page.getByText('Parameters', { exact: true }).waitFor();
+    },
+  ],
+  [
+    '17-import-failed',
+    '#/p/p_horses001/runs/import',
+    async () => {
+      await page.getByRole('textbox', { name: /Generator file/ }).fill('/home/ana/Downloads/evil.pth');
+      await page.getByRole('button', { name: 'Import', exact: true }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  ],
   ['18-export-model', '#/p/p_horses001/export/r_horsezoo1/model'],
   ['19-export-model-facades', '#/p/p_facades01/export/r_facadesz1/model'],
   ['20-train-fine-tune', '#/p/p_horses001/train/r_horsezoo1'],

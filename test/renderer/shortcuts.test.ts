@@ -17,7 +17,9 @@ async function press(key: string, init: KeyboardEventInit = {}) {
 async function turnOff(target: HTMLElement) {
   (target.querySelector('button.help') as HTMLButtonElement).click();
   await settle();
-  const toggle = [...target.querySelectorAll('dialog label')].find((l) => l.textContent?.includes('Single-key shortcuts'))!.querySelector('input')!;
+  const toggle = [...target.querySelectorAll('dialog label')]
+    .find((l) => l.textContent?.includes('Single-key shortcuts'))!
+    .querySelector('input')!;
   expect(toggle.checked).toBe(true);
   toggle.click();
   await settle();
@@ -47,13 +49,18 @@ describe('single-key shortcuts', () => {
     expect(location.hash).toBe('#/p/p_abcdef12/dataset');
     (second.target.querySelector('button.help') as HTMLButtonElement).click();
     await settle();
-    const toggle = [...second.target.querySelectorAll('dialog label')].find((l) => l.textContent?.includes('Single-key shortcuts'))!.querySelector('input')!;
+    const toggle = [...second.target.querySelectorAll('dialog label')]
+      .find((l) => l.textContent?.includes('Single-key shortcuts'))!
+      .querySelector('input')!;
     expect(toggle.checked).toBe(false);
   });
 
   it('off, leave the Live view’s keys alone too', async () => {
     const run = runSummary({ id: 'r_live0001', status: 'running' });
-    const { target, client } = await openApp(`#/p/p_abcdef12/live/${run.id}`, { 'runs.get': () => fullRun(run), 'runs.pause': () => fullRun(run) });
+    const { target, client } = await openApp(`#/p/p_abcdef12/live/${run.id}`, {
+      'runs.get': () => fullRun(run),
+      'runs.pause': () => fullRun(run),
+    });
     const pauses = () => client.calls.filter((c) => c.method === 'runs.pause').length;
     await press('p');
     expect(pauses()).toBe(1);

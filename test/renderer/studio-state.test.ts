@@ -11,7 +11,23 @@ describe('studio state: snapshot then deltas', () => {
   const run = runSummary();
   const snapshot: StudioEvent = {
     event: 'snapshot',
-    data: { projects: [p1, p2], activeRuns: [run], progress: { [run.id]: { epoch: 1, lastEpoch: 10, epochIter: 5, epochSize: 100, totalIters: 5, secondsPerIter: 0.2, speedBasis: 'measured', etaSeconds: 199 } }, jobs: [] },
+    data: {
+      projects: [p1, p2],
+      activeRuns: [run],
+      progress: {
+        [run.id]: {
+          epoch: 1,
+          lastEpoch: 10,
+          epochIter: 5,
+          epochSize: 100,
+          totalIters: 5,
+          secondsPerIter: 0.2,
+          speedBasis: 'measured',
+          etaSeconds: 199,
+        },
+      },
+      jobs: [],
+    },
   };
 
   it('builds the state from a snapshot', () => {
@@ -27,14 +43,46 @@ describe('studio state: snapshot then deltas', () => {
   it('applies deltas in order', () => {
     const s = reduce([
       snapshot,
-      { event: 'run.progress', data: { runId: run.id, progress: { epoch: 1, lastEpoch: 10, epochIter: 6, epochSize: 100, totalIters: 6, secondsPerIter: 0.2, speedBasis: 'measured', etaSeconds: 198 } } },
+      {
+        event: 'run.progress',
+        data: {
+          runId: run.id,
+          progress: {
+            epoch: 1,
+            lastEpoch: 10,
+            epochIter: 6,
+            epochSize: 100,
+            totalIters: 6,
+            secondsPerIter: 0.2,
+            speedBasis: 'measured',
+            etaSeconds: 198,
+          },
+        },
+      },
       { event: 'run.changed', data: { run: { ...run, status: 'paused' } } },
       { event: 'project.changed', data: { project: { ...p1, name: 'facades v2' } } },
-      { event: 'dataset.changed', data: { projectId: p1.id, added: 3, changed: 0, removed: 1, total: 802, unreadable: 3, health: { usable: 398, unreadableTotal: 3 } } },
+      {
+        event: 'dataset.changed',
+        data: {
+          projectId: p1.id,
+          added: 3,
+          changed: 0,
+          removed: 1,
+          total: 802,
+          unreadable: 3,
+          health: { usable: 398, unreadableTotal: 3 },
+        },
+      },
       { event: 'run.sample', data: { runId: run.id, sample: { runId: run.id, iteration: 400, url: '/files/x/runs/a.png', createdAt: 1 } } },
-      { event: 'run.sample', data: { runId: run.id, sample: { runId: run.id, iteration: 200, url: '/files/x/runs/old.png', createdAt: 0 } } },
+      {
+        event: 'run.sample',
+        data: { runId: run.id, sample: { runId: run.id, iteration: 200, url: '/files/x/runs/old.png', createdAt: 0 } },
+      },
       { event: 'run.log', data: { runId: run.id, level: 'warn', line: 'slow disk', at: 5 } },
-      { event: 'job.state', data: { id: 'j1', kind: 'train', runId: run.id, exportId: null, modelExportId: null, state: 'paused', reason: null } },
+      {
+        event: 'job.state',
+        data: { id: 'j1', kind: 'train', runId: run.id, exportId: null, modelExportId: null, state: 'paused', reason: null },
+      },
     ]);
     expect(s.progress[run.id]?.epochIter).toBe(6);
     expect(s.runs[run.id]?.status).toBe('paused');
@@ -54,7 +102,32 @@ describe('studio state: snapshot then deltas', () => {
   });
 
   it('a new snapshot (reconnect) replaces projects, progress and jobs and bumps the epoch', () => {
-    const before = reduce([snapshot, { event: 'export.changed', data: { export: { id: 'e_export01', projectId: p1.id, runId: run.id, checkpointId: 1, inputDir: '/in', outputDir: '/out', format: 'png', tile: 0, direction: 'AtoB', status: 'running', statusReason: null, done: 1, total: 10, failed: 0, createdAt: 0, endedAt: null } } }]);
+    const before = reduce([
+      snapshot,
+      {
+        event: 'export.changed',
+        data: {
+          export: {
+            id: 'e_export01',
+            projectId: p1.id,
+            runId: run.id,
+            checkpointId: 1,
+            inputDir: '/in',
+            outputDir: '/out',
+            format: 'png',
+            tile: 0,
+            direction: 'AtoB',
+            status: 'running',
+            statusReason: null,
+            done: 1,
+            total: 10,
+            failed: 0,
+            createdAt: 0,
+            endedAt: null,
+          },
+        },
+      },
+    ]);
     const after = reduceEvent(before, { event: 'snapshot', data: { projects: [p2], activeRuns: [], progress: {}, jobs: [] } });
     expect(after.epoch).toBe(2);
     expect(Object.keys(after.projects)).toEqual([p2.id]);

@@ -12,9 +12,12 @@ import { openApp } from './helpers/open-app.js';
 useDom();
 
 const unpaired = project({ id: 'p_unpaired1', kind: 'unpaired', layout: 'unpaired' });
-const radio = (target: HTMLElement, name: string, value: string) => target.querySelector(`input[name="${name}"][value="${value}"]`) as HTMLInputElement;
-const startButton = (target: HTMLElement) => [...target.querySelectorAll('button')].find((b) => /Start training/.test(b.textContent ?? ''))!;
-const presetCard = (target: HTMLElement, label: string) => [...target.querySelectorAll('.preset')].find((c) => c.textContent?.includes(label))!;
+const radio = (target: HTMLElement, name: string, value: string) =>
+  target.querySelector(`input[name="${name}"][value="${value}"]`) as HTMLInputElement;
+const startButton = (target: HTMLElement) =>
+  [...target.querySelectorAll('button')].find((b) => /Start training/.test(b.textContent ?? ''))!;
+const presetCard = (target: HTMLElement, label: string) =>
+  [...target.querySelectorAll('.preset')].find((c) => c.textContent?.includes(label))!;
 
 async function started(target: HTMLElement, client: { calls: Array<{ method: string; params: unknown }> }) {
   startButton(target).click();
@@ -30,7 +33,9 @@ describe('Train view: CycleGAN or CUT for an unpaired project', () => {
   });
 
   it('choosing CUT shows its options, explained from the option table, and starts a CUT run', async () => {
-    const { target, client } = await openApp('#/p/p_unpaired1/train', { 'runs.start': () => fullRun(runSummary({ model: 'cut' })) }, [unpaired]);
+    const { target, client } = await openApp('#/p/p_unpaired1/train', { 'runs.start': () => fullRun(runSummary({ model: 'cut' })) }, [
+      unpaired,
+    ]);
     expect(radio(target, 'model', 'cyclegan').checked).toBe(true);
     expect(target.querySelector('#opt-lambda_A')).not.toBeNull();
 
@@ -56,7 +61,9 @@ describe('Train view: CycleGAN or CUT for an unpaired project', () => {
   });
 
   it('the FastCUT preset picks CUT in its FastCUT mode, says how long it takes, and sends only the mode', async () => {
-    const { target, client } = await openApp('#/p/p_unpaired1/train', { 'runs.start': () => fullRun(runSummary({ model: 'cut' })) }, [unpaired]);
+    const { target, client } = await openApp('#/p/p_unpaired1/train', { 'runs.start': () => fullRun(runSummary({ model: 'cut' })) }, [
+      unpaired,
+    ]);
     const card = presetCard(target, 'Fast style — FastCUT');
     expect(card.textContent).toMatch(/About \d+ (hours|days) for 200 images on the wasm backend \(estimate\)\./);
     expect(card.textContent).toContain('200 epochs');

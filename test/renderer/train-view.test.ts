@@ -17,7 +17,8 @@ function choose(target: HTMLElement, selector: string, value: string) {
   el.dispatchEvent(new Event('change', { bubbles: true }));
 }
 
-const startButton = (target: HTMLElement) => [...target.querySelectorAll('button')].find((b) => /Start training/.test(b.textContent ?? ''))!;
+const startButton = (target: HTMLElement) =>
+  [...target.querySelectorAll('button')].find((b) => /Start training/.test(b.textContent ?? ''))!;
 
 describe('Train view: networks that cannot train on the crop', () => {
   it('says why next to Crop size before Start is pressed, and lets Start go once the crop fits', async () => {
@@ -54,7 +55,6 @@ describe('Train view: preset durations', () => {
     expect(card()).toContain('About 50 minutes for 200 images on the wasm backend (estimate).');
     expect(card()).not.toMatch(/in minutes|even on a CPU/);
     expect(target.textContent).toMatch(/Whole run\s*≈ 52 min/);
-
   });
 
   it('follow the backend the studio is set to', async () => {
@@ -80,10 +80,15 @@ describe('Live view: time left', () => {
   });
 
   it('says the figure is estimated until the run has measured its steps, then that it is measured', async () => {
-    const { target, client } = await open(`#/p/p_abcdef12/live/${run.id}`, { 'runs.get': () => fullRun(run) }, [project()], { [run.id]: progress('estimate', 3100) });
+    const { target, client } = await open(`#/p/p_abcdef12/live/${run.id}`, { 'runs.get': () => fullRun(run) }, [project()], {
+      [run.id]: progress('estimate', 3100),
+    });
     const eta = () => [...target.querySelectorAll('.eta > span')].map((e) => e.textContent!.trim()).join(' | ');
     expect(eta()).toBe('Time left | 51 min 40 s | estimated from the network size until step 4');
-    client.emit({ event: 'run.progress', data: { runId: run.id, progress: { ...progress('measured', 7490), totalIters: 4, secondsPerIter: 7.5 } } });
+    client.emit({
+      event: 'run.progress',
+      data: { runId: run.id, progress: { ...progress('measured', 7490), totalIters: 4, secondsPerIter: 7.5 } },
+    });
     await settle();
     expect(eta()).toBe('Time left | 2 h 04 min | at the measured speed');
   });

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { gridLayout, gridWindow, pagesFor, scrollToReveal, type GridGeometry } from '../../renderer/src/lib/stores/virtual-grid.js';
 
-const geo = (over: Partial<GridGeometry> = {}): GridGeometry => ({ itemCount: 10_000, width: 1000, minCellWidth: 150, cellHeight: (w) => w + 20, gap: 10, ...over });
+const geo = (over: Partial<GridGeometry> = {}): GridGeometry => ({
+  itemCount: 10_000,
+  width: 1000,
+  minCellWidth: 150,
+  cellHeight: (w) => w + 20,
+  gap: 10,
+  ...over,
+});
 
 describe('virtual grid windowing', () => {
   it('fits as many columns as the width allows and stretches them', () => {

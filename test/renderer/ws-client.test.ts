@@ -35,7 +35,8 @@ async function startServer(port = 0, opts: { silentMethods?: string[] } = {}): P
       if (!parsed.success) reply = { id: null, ok: false, error: { code: 'invalid-input', message: 'bad envelope' } };
       else if (opts.silentMethods?.includes(parsed.data.method)) return;
       else if (parsed.data.method === 'projects.list') reply = { id: parsed.data.id, ok: true, result: [project()] };
-      else if (parsed.data.method === 'runs.get') reply = { id: parsed.data.id, ok: false, error: { code: 'not-found', message: 'No run r_nothing00.' } };
+      else if (parsed.data.method === 'runs.get')
+        reply = { id: parsed.data.id, ok: false, error: { code: 'not-found', message: 'No run r_nothing00.' } };
       else reply = { id: parsed.data.id, ok: false, error: { code: 'unknown-method', message: `no ${parsed.data.method}` } };
       ws.send(JSON.stringify(reply));
     });
@@ -94,7 +95,24 @@ describe('WsStudioClient', () => {
     client.subscribe((e) => events.push(e));
     await waitFor(() => events.length === 1);
     for (const s of server.sockets) {
-      s.send(JSON.stringify({ event: 'run.progress', data: { runId: 'r_aaaaaa', progress: { epoch: 1, lastEpoch: 2, epochIter: 1, epochSize: 2, totalIters: 1, secondsPerIter: 1, speedBasis: 'measured', etaSeconds: 3 } } }));
+      s.send(
+        JSON.stringify({
+          event: 'run.progress',
+          data: {
+            runId: 'r_aaaaaa',
+            progress: {
+              epoch: 1,
+              lastEpoch: 2,
+              epochIter: 1,
+              epochSize: 2,
+              totalIters: 1,
+              secondsPerIter: 1,
+              speedBasis: 'measured',
+              etaSeconds: 3,
+            },
+          },
+        }),
+      );
       s.send(JSON.stringify({ event: 'not.an.event', data: {} }));
       s.send('not json');
       s.send(JSON.stringify({ event: 'project.deleted', data: { projectId: 'p_abcdef12' } }));
@@ -116,7 +134,11 @@ describe('WsStudioClient', () => {
   it('fails calls in flight when the connection drops, reconnects, and gets a fresh snapshot', async () => {
     const server = await startServer(0, { silentMethods: ['backend.info'] });
     const port = server.port;
-    const client = new WsStudioClient(`ws://127.0.0.1:${port}/api`, { createSocket: nodeSocket, reconnectInitialMs: 50, reconnectMaxMs: 200 });
+    const client = new WsStudioClient(`ws://127.0.0.1:${port}/api`, {
+      createSocket: nodeSocket,
+      reconnectInitialMs: 50,
+      reconnectMaxMs: 200,
+    });
     cleanups.push(() => client.close());
     const states: ConnectionState['kind'][] = [];
     client.onConnection((s) => states.push(s.kind));
@@ -155,7 +177,11 @@ describe('WsStudioClient', () => {
     const server = await startServer();
     const port = server.port;
     await server.close();
-    const client = new WsStudioClient(`ws://127.0.0.1:${port}/api`, { createSocket: nodeSocket, reconnectInitialMs: 20, reconnectMaxMs: 80 });
+    const client = new WsStudioClient(`ws://127.0.0.1:${port}/api`, {
+      createSocket: nodeSocket,
+      reconnectInitialMs: 20,
+      reconnectMaxMs: 80,
+    });
     cleanups.push(() => client.close());
     const delays: number[] = [];
     client.onConnection((s) => s.kind === 'closed' && s.retryInMs !== null && delays.push(s.retryInMs));

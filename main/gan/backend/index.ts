@@ -93,7 +93,9 @@ async function initBackendNow(request: string | undefined): Promise<BackendRepor
   }
   const why = tried.map((t) => `${t.variant}: ${t.reason}`).join('; ');
   if (explicit) {
-    throw new Error(`Backend '${request?.trim() || process.env.TANDEM_BACKEND}' is unavailable (${why}). Valid choices: ${BACKEND_CHOICES}.`);
+    throw new Error(
+      `Backend '${request?.trim() || process.env.TANDEM_BACKEND}' is unavailable (${why}). Valid choices: ${BACKEND_CHOICES}.`,
+    );
   }
   throw new Error(`No tfjs backend could be started (${why}).`);
 }

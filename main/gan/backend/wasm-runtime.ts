@@ -77,8 +77,7 @@ async function startWithOverrides(threads: number): Promise<number> {
   const realCreateObjectURL = URL.createObjectURL;
   // Patching the module object is visible to the wasm glue's own require('os') (same CJS singleton).
   (os as { cpus: typeof os.cpus }).cpus = () => [...realCpus(), ...realCpus()];
-  URL.createObjectURL = (obj: Blob) =>
-    obj.type === 'application/javascript' ? pthreadWorkerPath : realCreateObjectURL(obj);
+  URL.createObjectURL = (obj: Blob) => (obj.type === 'application/javascript' ? pthreadWorkerPath : realCreateObjectURL(obj));
   try {
     await setBackendOrThrow();
   } finally {

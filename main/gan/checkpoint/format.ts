@@ -73,7 +73,8 @@ export function encodeCheckpoint(c: CheckpointContents): Buffer {
     seen.add(t.name);
     const expectedArray = t.dtype === 'float32' ? Float32Array : t.dtype === 'int32' ? Int32Array : null;
     if (expectedArray === null) throw new Error(`checkpoint tensor ${t.name} has unsupported dtype ${String(t.dtype)}`);
-    if (!(t.data instanceof expectedArray)) throw new Error(`checkpoint tensor ${t.name} is ${t.dtype} but its data is not a ${expectedArray.name}`);
+    if (!(t.data instanceof expectedArray))
+      throw new Error(`checkpoint tensor ${t.name} is ${t.dtype} but its data is not a ${expectedArray.name}`);
     if (!t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
       throw new Error(`checkpoint tensor ${t.name} has invalid shape [${t.shape}]`);
     }
@@ -136,14 +137,17 @@ function checkPreamble(buf: Buffer, fileLength: number, fail: Fail): { headerLen
   const dataLength = Number(buf.readBigUInt64LE(16));
   const dataStart = alignUp(PREAMBLE_BYTES + headerLength);
   const expected = dataStart + dataLength;
-  if (!Number.isSafeInteger(expected)) fail(`declares an impossible size (data length ${dataLength}): the file is corrupted; use the previous checkpoint`);
+  if (!Number.isSafeInteger(expected))
+    fail(`declares an impossible size (data length ${dataLength}): the file is corrupted; use the previous checkpoint`);
   if (fileLength < expected) {
     fail(
       `is truncated (expected ${expected} bytes, found ${fileLength}): it was probably being written when the process stopped; use the previous checkpoint`,
     );
   }
   if (fileLength > expected) {
-    fail(`has ${fileLength - expected} unexpected bytes after its end (expected ${expected} bytes, found ${fileLength}): the file is corrupted; use the previous checkpoint`);
+    fail(
+      `has ${fileLength - expected} unexpected bytes after its end (expected ${expected} bytes, found ${fileLength}): the file is corrupted; use the previous checkpoint`,
+    );
   }
   return { headerLength, dataLength, dataStart };
 }
@@ -156,7 +160,9 @@ function parseHeader(buf: Buffer, headerLength: number, fail: Fail): { meta: Rec
     fail(`has an unreadable header (${(e as Error).message}): the file is corrupted; use the previous checkpoint`);
   }
   if (!isRecord(header) || !isRecord(header['meta']) || !Array.isArray(header['tensors'])) {
-    fail('has a header without the expected "meta" object and "tensors" list: the file is corrupted or was written by an incompatible program');
+    fail(
+      'has a header without the expected "meta" object and "tensors" list: the file is corrupted or was written by an incompatible program',
+    );
   }
   return header as { meta: Record<string, unknown>; tensors: unknown[] };
 }
@@ -197,7 +203,8 @@ export function decodeCheckpoint(buf: Buffer, source = 'checkpoint'): Checkpoint
   let previousEnd = 0;
   rawIndex.forEach((raw, i) => {
     const label = isRecord(raw) && typeof raw['name'] === 'string' ? `tensor "${raw['name']}"` : `tensor #${i}`;
-    const bad = (what: string): never => fail(`has an invalid ${label}: ${what}; the file is corrupted or was written by an incompatible program`);
+    const bad = (what: string): never =>
+      fail(`has an invalid ${label}: ${what}; the file is corrupted or was written by an incompatible program`);
     if (!isRecord(raw)) return bad('its index entry is not an object');
     const { name, dtype, shape, offset, byteLength } = raw;
     if (typeof name !== 'string' || name === '') bad('its name is not a non-empty string');

@@ -18,7 +18,12 @@ async function readWholeFile(path: string): Promise<Buffer> {
     handle = await open(path, 'r');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' || code === 'EPERM' ? 'cannot be read (no permission)' : (e as Error).message;
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'cannot be read (no permission)'
+          : (e as Error).message;
     throw new Error(`checkpoint ${path} ${why}`, { cause: e });
   }
   try {
@@ -45,7 +50,8 @@ export async function tensorsToCheckpoint(tensors: Map<string, tf.Tensor>, prefi
   const out: CheckpointTensor[] = [];
   for (const [key, t] of tensors) {
     const name = prefix + key;
-    if (t.dtype !== 'float32' && t.dtype !== 'int32') throw new Error(`cannot checkpoint tensor ${name}: dtype ${t.dtype} is not float32 or int32`);
+    if (t.dtype !== 'float32' && t.dtype !== 'int32')
+      throw new Error(`cannot checkpoint tensor ${name}: dtype ${t.dtype} is not float32 or int32`);
     // The cpu backend hands out its own storage rather than a copy; that is safe because tfjs
     // tensors are immutable (Variable.assign swaps storage), and avoids doubling peak memory.
     const data = (await t.data()) as Float32Array | Int32Array;

@@ -11,7 +11,17 @@ import { RESNET_BLOCKS, UNET_DOWN, UNET_DOWNSAMPLINGS, UNET_UP } from '../networ
 export type GenOp =
   | { op: 'reflectPad'; pad: number }
   | { op: 'conv'; key: string; inC: number; outC: number; kernel: number; stride: number; padding: number; bias: boolean }
-  | { op: 'convTranspose'; key: string; inC: number; outC: number; kernel: number; stride: number; padding: number; outputPadding: number; bias: boolean }
+  | {
+      op: 'convTranspose';
+      key: string;
+      inC: number;
+      outC: number;
+      kernel: number;
+      stride: number;
+      padding: number;
+      outputPadding: number;
+      bias: boolean;
+    }
   | { op: 'batchNorm'; key: string; channels: number }
   | { op: 'instanceNorm'; key: string; channels: number }
   | { op: 'relu' }
@@ -49,14 +59,24 @@ const tanh: Maker = () => ({ op: 'tanh' });
 function resnet(arch: GeneratorArch, nBlocks: number): GenOp[] {
   const { inputNc, outputNc, ngf } = arch;
   const bias = convBiasFor(arch.norm);
-  const conv = (inC: number, outC: number, kernel: number, stride: number, padding: number, b = bias): Maker => (key) => ({
-    op: 'conv', key, inC, outC, kernel, stride, padding, bias: b,
-  });
+  const conv =
+    (inC: number, outC: number, kernel: number, stride: number, padding: number, b = bias): Maker =>
+    (key) => ({
+      op: 'conv',
+      key,
+      inC,
+      outC,
+      kernel,
+      stride,
+      padding,
+      bias: b,
+    });
   const m: Maker[] = [() => ({ op: 'reflectPad', pad: 3 }), conv(inputNc, ngf, 7, 1, 0), normMaker(arch, ngf), relu];
   for (let i = 0; i < 2; i++) {
     const mult = 2 ** i;
     const c = ngf * mult * 2;
-    if (arch.antialias?.down) m.push(conv(ngf * mult, c, 3, 1, 1), normMaker(arch, c), relu, (key) => ({ op: 'blurPool', key, channels: c }));
+    if (arch.antialias?.down)
+      m.push(conv(ngf * mult, c, 3, 1, 1), normMaker(arch, c), relu, (key) => ({ op: 'blurPool', key, channels: c }));
     else m.push(conv(ngf * mult, c, 3, 2, 1), normMaker(arch, c), relu);
   }
   const dim = ngf * 4;
@@ -106,19 +126,31 @@ function unet(arch: GeneratorArch, numDowns: number): GenOp[] {
   const { ngf } = arch;
   const bias = convBiasFor(arch.norm);
   type Sub = (prefix: string) => GenOp[];
-  const block = (s: UnetBlock, inner: Sub | null): Sub => (prefix) => {
-    const inputNc = s.inputNc ?? s.outerNc;
-    const down: Maker = (key) => ({ op: 'conv', key, inC: inputNc, outC: s.innerNc, ...UNET_DOWN, bias });
-    const up = (inC: number, b: boolean): Maker => (key) => ({ op: 'convTranspose', key, inC, outC: s.outerNc, ...UNET_UP, bias: b });
-    const subOp: Maker = (key) => {
-      if (!inner) throw new Error('U-Net block without a submodule');
-      return { op: 'skip', body: inner(key) };
+  const block =
+    (s: UnetBlock, inner: Sub | null): Sub =>
+    (prefix) => {
+      const inputNc = s.inputNc ?? s.outerNc;
+      const down: Maker = (key) => ({ op: 'conv', key, inC: inputNc, outC: s.innerNc, ...UNET_DOWN, bias });
+      const up =
+        (inC: number, b: boolean): Maker =>
+        (key) => ({ op: 'convTranspose', key, inC, outC: s.outerNc, ...UNET_UP, bias: b });
+      const subOp: Maker = (key) => {
+        if (!inner) throw new Error('U-Net block without a submodule');
+        return { op: 'skip', body: inner(key) };
+      };
+      const leaky: Maker = () => ({ op: 'leakyRelu', alpha: 0.2 });
+      if (s.outermost) return seq(`${prefix}.model`, [down, subOp, relu, up(s.innerNc * 2, true), tanh]);
+      if (s.innermost) return seq(`${prefix}.model`, [leaky, down, relu, up(s.innerNc, bias), normMaker(arch, s.outerNc)]);
+      return seq(`${prefix}.model`, [
+        leaky,
+        down,
+        normMaker(arch, s.innerNc),
+        subOp,
+        relu,
+        up(s.innerNc * 2, bias),
+        normMaker(arch, s.outerNc),
+      ]);
     };
-    const leaky: Maker = () => ({ op: 'leakyRelu', alpha: 0.2 });
-    if (s.outermost) return seq(`${prefix}.model`, [down, subOp, relu, up(s.innerNc * 2, true), tanh]);
-    if (s.innermost) return seq(`${prefix}.model`, [leaky, down, relu, up(s.innerNc, bias), normMaker(arch, s.outerNc)]);
-    return seq(`${prefix}.model`, [leaky, down, normMaker(arch, s.innerNc), subOp, relu, up(s.innerNc * 2, bias), normMaker(arch, s.outerNc)]);
-  };
   let u = block({ outerNc: ngf * 8, innerNc: ngf * 8, innermost: true }, null);
   for (let i = 0; i < numDowns - 5; i++) u = block({ outerNc: ngf * 8, innerNc: ngf * 8, dropout: arch.useDropout }, u);
   u = block({ outerNc: ngf * 4, innerNc: ngf * 8 }, u);

@@ -53,7 +53,11 @@ export async function loadPthGenerator(file: string, overrides: ArchOverrides = 
   } catch (e) {
     net.dispose();
     if (e instanceof StateDictMismatchError) {
-      const stated = Object.keys(overrides).length ? ` with ${Object.entries(overrides).map(([k, v]) => `${k}=${String(v)}`).join(', ')} as given` : '';
+      const stated = Object.keys(overrides).length
+        ? ` with ${Object.entries(overrides)
+            .map(([k, v]) => `${k}=${String(v)}`)
+            .join(', ')} as given`
+        : '';
       throw new PthImportError(
         `${label} does not fit a ${arch.netG} generator (ngf ${arch.ngf}, norm ${arch.norm})${stated}: ${e.message.replace(/^the weights do not fit \S+: /, '')}`,
         e.missing,
@@ -87,7 +91,9 @@ export async function importPthModel(file: string, outPath: string, overrides: A
 }
 
 /** Training options for the CycleGAN built around imported generators (the architecture comes from the files). */
-export type CycleGanPairOptions = Partial<Omit<CycleGanOptions, 'model' | 'netG' | 'ngf' | 'norm' | 'input_nc' | 'output_nc' | 'no_dropout'>> & {
+export type CycleGanPairOptions = Partial<
+  Omit<CycleGanOptions, 'model' | 'netG' | 'ngf' | 'norm' | 'input_nc' | 'output_nc' | 'no_dropout'>
+> & {
   overrides?: ArchOverrides;
 };
 
@@ -106,7 +112,12 @@ export interface CycleGanPairResult {
  * with their architecture, loads both generators (the discriminators stay freshly initialised) and
  * saves a training checkpoint at epoch 1, iteration 0, so training (fine-tuning) can continue.
  */
-export async function importCycleGanPair(pathA: string, pathB: string, outPath: string, options: CycleGanPairOptions = {}): Promise<CycleGanPairResult> {
+export async function importCycleGanPair(
+  pathA: string,
+  pathB: string,
+  outPath: string,
+  options: CycleGanPairOptions = {},
+): Promise<CycleGanPairResult> {
   const { overrides = {}, ...training } = options;
   const a = await loadPthGenerator(pathA, overrides, 'G_A');
   let b: PthGenerator;

@@ -110,13 +110,20 @@ function inferResnet(sd: Shapes, first: readonly number[], notes: string[]): Gen
   let netG: NetG;
   if (nBlocks === 9) netG = 'resnet_9blocks';
   else if (nBlocks === 6) netG = 'resnet_6blocks';
-  else throw new ArchInferenceError(`a ResNet generator with ${nBlocks} residual blocks; Tandem builds resnet_6blocks and resnet_9blocks only`);
-  const norm: NormType = sd.has('model.2.running_mean') || sd.has('model.2.weight') ? 'batch' : sd.has('model.1.bias') ? 'instance' : 'none';
+  else
+    throw new ArchInferenceError(
+      `a ResNet generator with ${nBlocks} residual blocks; Tandem builds resnet_6blocks and resnet_9blocks only`,
+    );
+  const norm: NormType =
+    sd.has('model.2.running_mean') || sd.has('model.2.weight') ? 'batch' : sd.has('model.1.bias') ? 'instance' : 'none';
   const useDropout = dropoutBlocks > 0 && plainBlocks === 0;
   // CUT's anti-aliased ResNet keeps its blur filters as buffers: 3×3 on the way down, 4×4 on the way up.
   const filters = [...sd.entries()].filter(([k]) => /^model\.\d+\.filt$/.test(k)).map(([, t]) => t.shape[2]);
   const antialias = { down: filters.includes(3), up: filters.includes(4) };
-  if (antialias.down || antialias.up) notes.push(`CUT's anti-aliased resampling (filt buffers):${antialias.down ? ' blur-pool down' : ''}${antialias.up ? ' blurred ×2 up' : ''}`);
+  if (antialias.down || antialias.up)
+    notes.push(
+      `CUT's anti-aliased resampling (filt buffers):${antialias.down ? ' blur-pool down' : ''}${antialias.up ? ' blurred ×2 up' : ''}`,
+    );
   notes.push(
     `netG: ${netG} (${nBlocks} residual blocks)`,
     `ngf: ${ngf} (first conv's output channels)`,
@@ -145,7 +152,8 @@ function inferUnet(sd: Shapes, first: readonly number[], notes: string[]): Gener
   const up = shapeOf(sd, 'model.model.3.weight');
   if (!up || up.length !== 4) throw new ArchInferenceError('a U-Net generator without its outermost up-conv (model.model.3.weight)');
   const second = 'model.model.1.model.';
-  const norm: NormType = sd.has(`${second}2.running_mean`) || sd.has(`${second}2.weight`) ? 'batch' : sd.has(`${second}1.bias`) ? 'instance' : 'none';
+  const norm: NormType =
+    sd.has(`${second}2.running_mean`) || sd.has(`${second}2.weight`) ? 'batch' : sd.has(`${second}1.bias`) ? 'instance' : 'none';
   notes.push(
     `netG: ${netG} (${numDowns} downsamplings)`,
     `ngf: ${ngf} (first conv's output channels)`,

@@ -29,7 +29,13 @@ export function assertModelExportTarget(out: string): void {
  * `temp`: a sibling of `out` that nothing else uses (it is emptied first). Callers check the target
  * with assertModelExportTarget before loading anything; publishing checks it again, atomically.
  */
-export async function exportModel(net: Network, arch: GeneratorArch, format: ModelExportFormat, out: string, temp: string): Promise<ModelExportOutcome> {
+export async function exportModel(
+  net: Network,
+  arch: GeneratorArch,
+  format: ModelExportFormat,
+  out: string,
+  temp: string,
+): Promise<ModelExportOutcome> {
   await rm(temp, { recursive: true, force: true });
   await mkdir(path.dirname(out), { recursive: true });
   try {
@@ -42,7 +48,10 @@ export async function exportModel(net: Network, arch: GeneratorArch, format: Mod
     await publishFolder(temp, out);
     const files = (await readdir(out)).sort().map((n) => path.join(out, n));
     const page = path.join(out, path.basename(r.examplePage));
-    return { files, summary: `wrote ${path.join(out, 'model.json')} with ${r.shards.length} weight file(s); open ${page} in a browser to try it` };
+    return {
+      files,
+      summary: `wrote ${path.join(out, 'model.json')} with ${r.shards.length} weight file(s); open ${page} in a browser to try it`,
+    };
   } catch (e) {
     // A conflict keeps the finished result (the error names it); anything else leaves nothing.
     if (!(e instanceof PublishConflictError)) await rm(temp, { recursive: true, force: true }).catch(() => undefined);

@@ -43,7 +43,10 @@ export async function buildOnnxModel(net: Network, arch: GeneratorArch): Promise
   const sd = await net.torchStateDict();
   const ops = generatorGraph(arch);
   const missing = graphKeys(ops).filter((k) => !sd.has(k));
-  if (missing.length) throw new Error(`cannot export ${net.name} as ${arch.netG}: the network lacks ${missing.slice(0, 5).join(', ')}; its arch does not match its weights`);
+  if (missing.length)
+    throw new Error(
+      `cannot export ${net.name} as ${arch.netG}: the network lacks ${missing.slice(0, 5).join(', ')}; its arch does not match its weights`,
+    );
   const b = new OnnxGraphBuilder(sd);
   const out = b.emit(ops, 'input');
   b.node('Identity', [out], {}, 'output');

@@ -75,7 +75,13 @@ export class OnnxGraphBuilder {
       case 'conv': {
         const inputs = [x, this.weight(`${o.key}.weight`), ...(o.bias ? [this.weight(`${o.key}.bias`)] : [])];
         const p = o.padding;
-        return this.node('Conv', inputs, { kernel_shape: [o.kernel, o.kernel], strides: [o.stride, o.stride], pads: [p, p, p, p], dilations: [1, 1], group: 1 });
+        return this.node('Conv', inputs, {
+          kernel_shape: [o.kernel, o.kernel],
+          strides: [o.stride, o.stride],
+          pads: [p, p, p, p],
+          dilations: [1, 1],
+          group: 1,
+        });
       }
       case 'convTranspose': {
         const inputs = [x, this.weight(`${o.key}.weight`), ...(o.bias ? [this.weight(`${o.key}.bias`)] : [])];
@@ -103,7 +109,13 @@ export class OnnxGraphBuilder {
       }
       case 'blurPool': {
         const padded = this.node('Pad', [x, this.int64Init('pads_reflect_1', [0, 0, 1, 1, 0, 0, 1, 1])], { mode: 'reflect' });
-        return this.node('Conv', [padded, this.weight(`${o.key}.filt`)], { kernel_shape: [3, 3], strides: [2, 2], pads: [0, 0, 0, 0], dilations: [1, 1], group: o.channels });
+        return this.node('Conv', [padded, this.weight(`${o.key}.filt`)], {
+          kernel_shape: [3, 3],
+          strides: [2, 2],
+          pads: [0, 0, 0, 0],
+          dilations: [1, 1],
+          group: o.channels,
+        });
       }
       case 'upsample': {
         const scales = this.floatInit('resize_scales_2x', [4], Float32Array.from([1, 1, 2, 2]));

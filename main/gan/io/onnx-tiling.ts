@@ -65,8 +65,14 @@ export function instanceNormGraphs(model: Model): InstanceNormGraphs | null {
       reduceMean(`in_squared_${i}`, variance),
     );
   });
-  const statsOutputs = layers.flatMap((l) => [floatInfo(l.mean, ['batch', l.channels, 1, 1]), floatInfo(l.variance, ['batch', l.channels, 1, 1])]);
-  const live = withoutDeadNodes(statsNodes, statsOutputs.map((o) => o.name!));
+  const statsOutputs = layers.flatMap((l) => [
+    floatInfo(l.mean, ['batch', l.channels, 1, 1]),
+    floatInfo(l.variance, ['batch', l.channels, 1, 1]),
+  ]);
+  const live = withoutDeadNodes(
+    statsNodes,
+    statsOutputs.map((o) => o.name!),
+  );
   // Unused initializers would have onnxruntime print a warning for each one it drops.
   const used = new Set(live.flatMap((n) => n.input ?? []));
   const stats: Model = {

@@ -157,7 +157,12 @@ function transferable(x: Float32Array): ArrayBuffer[] {
   return x.byteOffset === 0 && x.byteLength === x.buffer.byteLength ? [x.buffer as ArrayBuffer] : [];
 }
 
-async function openOrt(onnxPath: string, contents: OnnxContents, options: OnnxTranslatorOptions, notes: string[]): Promise<{ engine: Engine; provider: string } | null> {
+async function openOrt(
+  onnxPath: string,
+  contents: OnnxContents,
+  options: OnnxTranslatorOptions,
+  notes: string[],
+): Promise<{ engine: Engine; provider: string } | null> {
   const { arch } = contents;
   const providers = options.providers ?? platformProviders();
   for (const list of [providers, ['cpu']]) {
@@ -184,12 +189,14 @@ async function openOrt(onnxPath: string, contents: OnnxContents, options: OnnxTr
       await (large ??= pool.open('model-large', onnxPath, { ...sessionOptions, enableCpuMemArena: false }));
       return 'model-large';
     };
-    const run = (key: string) => async (x: Float32Array, n: number, h: number, w: number, owned: boolean, extra: Feeds = {}) => {
-      const feeds = { input: { data: x, dims: [n, arch.inputNc, h, w] }, ...extra };
-      const out = await pool.run(await sessionFor(key, n * h * w), feeds, owned ? transferable(x) : []);
-      if (!out.output) throw new Error(`${path.basename(onnxPath)} has no output named 'output'`);
-      return out.output.data;
-    };
+    const run =
+      (key: string) =>
+      async (x: Float32Array, n: number, h: number, w: number, owned: boolean, extra: Feeds = {}) => {
+        const feeds = { input: { data: x, dims: [n, arch.inputNc, h, w] }, ...extra };
+        const out = await pool.run(await sessionFor(key, n * h * w), feeds, owned ? transferable(x) : []);
+        if (!out.output) throw new Error(`${path.basename(onnxPath)} has no output named 'output'`);
+        return out.output.data;
+      };
     // Opened on the first tiled image with instance norm, then kept for the next ones.
     let shared: Promise<ReturnType<typeof instanceNormGraphs>> | null = null;
     const openShared = async () => {
@@ -209,7 +216,9 @@ async function openOrt(onnxPath: string, contents: OnnxContents, options: OnnxTr
         if (arch.norm !== 'instance') return plain;
         const graphs = await (shared ??= openShared());
         if (!graphs) return plain;
-        const stats = await runPadded(overview(), arch, (x, n, h, w) => pool.run('stats', { input: { data: x, dims: [n, arch.inputNc, h, w] } }, transferable(x)));
+        const stats = await runPadded(overview(), arch, (x, n, h, w) =>
+          pool.run('stats', { input: { data: x, dims: [n, arch.inputNc, h, w] } }, transferable(x)),
+        );
         const feeds = Object.fromEntries(
           graphs.layers.flatMap((l) => [
             [l.mean, { data: statOf(stats, l.mean, l.channels), dims: [l.channels] }],
@@ -234,22 +243,49 @@ function statOf(outputs: Record<string, { data: Float32Array }>, name: string, c
 }
 
 /** One HWC image, padded (mirrored) to the multiple as NCHW for `fn`. */
-async function runPadded<T>(image: PlainImage, arch: GeneratorArch, fn: (x: Float32Array, n: number, h: number, w: number) => Promise<T>): Promise<T> {
+async function runPadded<T>(
+  image: PlainImage,
+  arch: GeneratorArch,
+  fn: (x: Float32Array, n: number, h: number, w: number) => Promise<T>,
+): Promise<T> {
   const multiple = sizeMultiple(arch.netG);
   const ph = padAmounts(image.height, multiple);
   const pw = padAmounts(image.width, multiple);
-  const x = padNchw(hwcToNchw([image.data], image.channels, image.height, image.width), 1, image.channels, image.height, image.width, ph, pw);
+  const x = padNchw(
+    hwcToNchw([image.data], image.channels, image.height, image.width),
+    1,
+    image.channels,
+    image.height,
+    image.width,
+    ph,
+    pw,
+  );
   return fn(x, 1, image.height + ph[0] + ph[1], image.width + pw[0] + pw[1]);
 }
 
 async function runPatch(engine: Engine, arch: GeneratorArch, patch: PlainImage): Promise<Float32Array> {
-  const y = await translateNchw(engine, arch, hwcToNchw([patch.data], arch.inputNc, patch.height, patch.width), patch.width, patch.height, true);
+  const y = await translateNchw(
+    engine,
+    arch,
+    hwcToNchw([patch.data], arch.inputNc, patch.height, patch.width),
+    patch.width,
+    patch.height,
+    true,
+  );
   return nchwToHwc(y, 1, arch.outputNc, patch.height, patch.width)[0]!;
 }
 
-async function translateNchw(engine: Engine, arch: GeneratorArch, x: Float32Array, width: number, height: number, owned: boolean): Promise<Float32Array> {
+async function translateNchw(
+  engine: Engine,
+  arch: GeneratorArch,
+  x: Float32Array,
+  width: number,
+  height: number,
+  owned: boolean,
+): Promise<Float32Array> {
   const per = arch.inputNc * width * height;
-  if (x.length === 0 || x.length % per) throw new Error(`${x.length} values is not a whole number of ${arch.inputNc}×${height}×${width} images`);
+  if (x.length === 0 || x.length % per)
+    throw new Error(`${x.length} values is not a whole number of ${arch.inputNc}×${height}×${width} images`);
   const n = x.length / per;
   if (!engine.pads) return engine.run(x, n, height, width, owned); // translateBatch pads and crops itself
   const multiple = sizeMultiple(arch.netG);
@@ -304,7 +340,11 @@ export async function createOnnxTranslator(onnxPath: string, options: OnnxTransl
 
   async function translate(images: Float32Array, width: number, height: number): Promise<Float32Array>;
   async function translate(images: readonly Float32Array[], width: number, height: number): Promise<Float32Array[]>;
-  async function translate(images: Float32Array | readonly Float32Array[], width: number, height: number): Promise<Float32Array | Float32Array[]> {
+  async function translate(
+    images: Float32Array | readonly Float32Array[],
+    width: number,
+    height: number,
+  ): Promise<Float32Array | Float32Array[]> {
     if (images instanceof Float32Array) return translateNchw(engine, arch, images, width, height, false);
     if (images.length === 0) return [];
     const y = await translateNchw(engine, arch, hwcToNchw(images, arch.inputNc, height, width), width, height, true);

@@ -182,7 +182,7 @@ export class OrtWorkerPool {
   }
 
   private dispatch(): void {
-    for (let i = 0; i < this.queue.length; ) {
+    for (let i = 0; i < this.queue.length;) {
       const job = this.queue[i]!;
       const able = this.slots.filter((s) => s.sessions.has(job.key) && !s.dead);
       if (able.length === 0) {

@@ -36,9 +36,26 @@ const MARK = Symbol('mark');
 type StackItem = PyValue | typeof MARK;
 
 const OPCODE_NAMES: Record<number, string> = {
-  0x49: 'INT', 0x4c: 'LONG', 0x53: 'STRING', 0x56: 'UNICODE', 0x46: 'FLOAT', 0x50: 'PERSID', 0x69: 'INST', 0x6f: 'OBJ',
-  0x70: 'PUT', 0x67: 'GET', 0x82: 'EXT1', 0x83: 'EXT2', 0x84: 'EXT4', 0x8f: 'EMPTY_SET', 0x90: 'ADDITEMS', 0x91: 'FROZENSET',
-  0x92: 'NEWOBJ_EX', 0x96: 'BYTEARRAY8', 0x97: 'NEXT_BUFFER', 0x98: 'READONLY_BUFFER',
+  0x49: 'INT',
+  0x4c: 'LONG',
+  0x53: 'STRING',
+  0x56: 'UNICODE',
+  0x46: 'FLOAT',
+  0x50: 'PERSID',
+  0x69: 'INST',
+  0x6f: 'OBJ',
+  0x70: 'PUT',
+  0x67: 'GET',
+  0x82: 'EXT1',
+  0x83: 'EXT2',
+  0x84: 'EXT4',
+  0x8f: 'EMPTY_SET',
+  0x90: 'ADDITEMS',
+  0x91: 'FROZENSET',
+  0x92: 'NEWOBJ_EX',
+  0x96: 'BYTEARRAY8',
+  0x97: 'NEXT_BUFFER',
+  0x98: 'READONLY_BUFFER',
 };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -57,7 +74,9 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): { value: PyV
   };
   const need = (n: number): void => {
     if (p + n > bytes.length) {
-      throw new PickleFormatError(`${label}: unexpected end of data at byte ${bytes.length} (needed ${n} more bytes at byte ${p}): the file is truncated`);
+      throw new PickleFormatError(
+        `${label}: unexpected end of data at byte ${bytes.length} (needed ${n} more bytes at byte ${p}): the file is truncated`,
+      );
     }
   };
   const u8 = (): number => (need(1), bytes[p++]!);

@@ -17,7 +17,15 @@ export function mirror(i: number, n: number): number {
   return j < n ? j : period - 1 - j;
 }
 
-export function padNchw(x: Float32Array, n: number, c: number, h: number, w: number, ph: [number, number], pw: [number, number]): Float32Array {
+export function padNchw(
+  x: Float32Array,
+  n: number,
+  c: number,
+  h: number,
+  w: number,
+  ph: [number, number],
+  pw: [number, number],
+): Float32Array {
   if (ph[0] + ph[1] + pw[0] + pw[1] === 0) return x;
   const H = h + ph[0] + ph[1];
   const W = w + pw[0] + pw[1];
@@ -33,7 +41,17 @@ export function padNchw(x: Float32Array, n: number, c: number, h: number, w: num
   return out;
 }
 
-export function cropNchw(x: Float32Array, n: number, c: number, H: number, W: number, ph: [number, number], pw: [number, number], h: number, w: number): Float32Array {
+export function cropNchw(
+  x: Float32Array,
+  n: number,
+  c: number,
+  H: number,
+  W: number,
+  ph: [number, number],
+  pw: [number, number],
+  h: number,
+  w: number,
+): Float32Array {
   if (H === h && W === w) return x;
   const out = new Float32Array(n * c * h * w);
   for (let p = 0; p < n * c; p++) {
@@ -58,4 +76,3 @@ export function nchwToHwc(x: Float32Array, n: number, c: number, h: number, w: n
     return img;
   });
 }
-

@@ -107,7 +107,8 @@ class TfGraphBuilder {
     // torch [a][b][y][x] → tf [y][x][b][a]
     for (let i = 0; i < a; i++)
       for (let j = 0; j < b; j++)
-        for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) out[((y * kw + x) * b + j) * a + i] = t.data[((i * b + j) * kh + y) * kw + x]!;
+        for (let y = 0; y < kh; y++)
+          for (let x = 0; x < kw; x++) out[((y * kw + x) * b + j) * a + i] = t.data[((i * b + j) * kh + y) * kw + x]!;
     return this.float(key, [kh, kw, b, a], out);
   }
 
@@ -116,7 +117,8 @@ class TfGraphBuilder {
     const t = this.tensor(key);
     const [c, , kh, kw] = t.shape as [number, number, number, number];
     const out = new Float32Array(t.data.length);
-    for (let i = 0; i < c; i++) for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) out[(y * kw + x) * c + i] = t.data[(i * kh + y) * kw + x]!;
+    for (let i = 0; i < c; i++)
+      for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) out[(y * kw + x) * c + i] = t.data[(i * kh + y) * kw + x]!;
     return this.float(key, [kh, kw, c, 1], out);
   }
 
@@ -131,14 +133,19 @@ class TfGraphBuilder {
   }
 
   private padding(p: number): Record<string, AttrValue> {
-    return p === 0 ? { padding: { s: b64('VALID') } } : { padding: { s: b64('EXPLICIT') }, explicit_paddings: ints([0, 0, p, p, p, p, 0, 0]) };
+    return p === 0
+      ? { padding: { s: b64('VALID') } }
+      : { padding: { s: b64('EXPLICIT') }, explicit_paddings: ints([0, 0, p, p, p, p, 0, 0]) };
   }
 
   private emitOne(o: GenOp, x: string): string {
     switch (o.op) {
       case 'reflectPad': {
         const p = o.pad;
-        return this.op('MirrorPad', [x, this.int32(`const/reflect_pad_${p}`, [4, 2], [0, 0, p, p, p, p, 0, 0])], { T: F32, mode: { s: b64('REFLECT') } });
+        return this.op('MirrorPad', [x, this.int32(`const/reflect_pad_${p}`, [4, 2], [0, 0, p, p, p, p, 0, 0])], {
+          T: F32,
+          mode: { s: b64('REFLECT') },
+        });
       }
       case 'conv': {
         const y = this.op('Conv2D', [x, this.kernel(`${o.key}.weight`)], {
@@ -156,7 +163,9 @@ class TfGraphBuilder {
         const extra = o.kernel + o.outputPadding - s - 2 * o.padding;
         const shape = this.op('Shape', [x], { T: F32, out_type: I32 });
         const scaled = this.op('Mul', [shape, this.int32(`const/shape_mul_${s}`, [4], [1, s, s, 0])], { T: I32 });
-        const outShape = this.op('AddV2', [scaled, this.int32(`const/shape_add_${extra}_${o.outC}`, [4], [0, extra, extra, o.outC])], { T: I32 });
+        const outShape = this.op('AddV2', [scaled, this.int32(`const/shape_add_${extra}_${o.outC}`, [4], [0, extra, extra, o.outC])], {
+          T: I32,
+        });
         const y = this.op('Conv2DBackpropInput', [outShape, this.kernel(`${o.key}.weight`), x], {
           T: F32,
           strides: ints([1, s, s, 1]),
@@ -176,12 +185,19 @@ class TfGraphBuilder {
       case 'instanceNorm': {
         const axes = this.int32('const/hw_axes', [2], [1, 2]);
         const mean = this.op('Mean', [x, axes], { T: F32, Tidx: I32, keep_dims: { b: true } });
-        const variance = this.op('Mean', [this.op('SquaredDifference', [x, mean], { T: F32 }), axes], { T: F32, Tidx: I32, keep_dims: { b: true } });
+        const variance = this.op('Mean', [this.op('SquaredDifference', [x, mean], { T: F32 }), axes], {
+          T: F32,
+          Tidx: I32,
+          keep_dims: { b: true },
+        });
         const inv = this.op('Rsqrt', [this.op('AddV2', [variance, this.float('const/eps', [], [EPS])], { T: F32 })], { T: F32 });
         return this.op('Mul', [this.op('Sub', [x, mean], { T: F32 }), inv], { T: F32 });
       }
       case 'blurPool': {
-        const padded = this.op('MirrorPad', [x, this.int32('const/reflect_pad_1', [4, 2], [0, 0, 1, 1, 1, 1, 0, 0])], { T: F32, mode: { s: b64('REFLECT') } });
+        const padded = this.op('MirrorPad', [x, this.int32('const/reflect_pad_1', [4, 2], [0, 0, 1, 1, 1, 1, 0, 0])], {
+          T: F32,
+          mode: { s: b64('REFLECT') },
+        });
         return this.op('DepthwiseConv2dNative', [padded, this.depthwiseKernel(`${o.key}.filt`)], {
           T: F32,
           strides: ints([1, 2, 2, 1]),
@@ -193,15 +209,19 @@ class TfGraphBuilder {
       case 'upsample': {
         // [2H, 2W] from the input's own shape, so the model keeps taking any size.
         const shape = this.op('Shape', [x], { T: F32, out_type: I32 });
-        const hw = this.op('StridedSlice', [shape, this.int32('const/hw_begin', [1], [1]), this.int32('const/hw_end', [1], [3]), this.int32('const/hw_stride', [1], [1])], {
-          T: I32,
-          Index: I32,
-          begin_mask: { i: '0' },
-          end_mask: { i: '0' },
-          ellipsis_mask: { i: '0' },
-          new_axis_mask: { i: '0' },
-          shrink_axis_mask: { i: '0' },
-        });
+        const hw = this.op(
+          'StridedSlice',
+          [shape, this.int32('const/hw_begin', [1], [1]), this.int32('const/hw_end', [1], [3]), this.int32('const/hw_stride', [1], [1])],
+          {
+            T: I32,
+            Index: I32,
+            begin_mask: { i: '0' },
+            end_mask: { i: '0' },
+            ellipsis_mask: { i: '0' },
+            new_axis_mask: { i: '0' },
+            shrink_axis_mask: { i: '0' },
+          },
+        );
         const size = this.op('Mul', [hw, this.int32('const/times_2', [2], [2, 2])], { T: I32 });
         return this.op('ResizeBilinear', [x, size], { T: F32, align_corners: { b: false }, half_pixel_centers: { b: true } });
       }
@@ -214,7 +234,11 @@ class TfGraphBuilder {
       case 'residual':
         return this.op('AddV2', [x, this.emit(o.body, x)], { T: F32 });
       case 'skip':
-        return this.op('ConcatV2', [x, this.emit(o.body, x), this.int32('const/channel_axis', [], [3])], { T: F32, Tidx: I32, N: { i: '2' } });
+        return this.op('ConcatV2', [x, this.emit(o.body, x), this.int32('const/channel_axis', [], [3])], {
+          T: F32,
+          Tidx: I32,
+          N: { i: '2' },
+        });
     }
   }
 }
@@ -230,12 +254,20 @@ export async function buildTfjsGraphModel(net: Network, arch: GeneratorArch): Pr
   const sd = await net.torchStateDict();
   const ops = generatorGraph(arch);
   const missing = graphKeys(ops).filter((k) => !sd.has(k));
-  if (missing.length) throw new Error(`cannot export ${net.name} as ${arch.netG}: the network lacks ${missing.slice(0, 5).join(', ')}; its arch does not match its weights`);
+  if (missing.length)
+    throw new Error(
+      `cannot export ${net.name} as ${arch.netG}: the network lacks ${missing.slice(0, 5).join(', ')}; its arch does not match its weights`,
+    );
   const b = new TfGraphBuilder(sd);
-  const input = b.op('Placeholder', [], {
-    dtype: F32,
-    shape: { shape: { dim: [{ size: '-1' }, { size: '-1' }, { size: '-1' }, { size: String(arch.inputNc) }] } },
-  }, 'input');
+  const input = b.op(
+    'Placeholder',
+    [],
+    {
+      dtype: F32,
+      shape: { shape: { dim: [{ size: '-1' }, { size: '-1' }, { size: '-1' }, { size: String(arch.inputNc) }] } },
+    },
+    'input',
+  );
   b.op('Identity', [b.emit(ops, input)], { T: F32 }, 'output');
   const weightData = Buffer.concat(b.data);
   const tensorInfo = (name: string, c: number) => ({

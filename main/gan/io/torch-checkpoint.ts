@@ -1,15 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TorchTensor } from '../networks/network.js';
-import {
-  globalValue,
-  PyDict,
-  type AllowedGlobal,
-  type PyOpaque,
-  PyTuple,
-  type PyValue,
-  unpickle,
-} from './pickle.js';
+import { globalValue, PyDict, type AllowedGlobal, type PyOpaque, PyTuple, type PyValue, unpickle } from './pickle.js';
 import { ZipArchive } from './zip-reader.js';
 
 /**
@@ -140,7 +132,9 @@ export function readTorchCheckpoint(bytes: Uint8Array, label = 'checkpoint'): To
   }
   if (bytes.length === 0) throw new TorchCheckpointError(`${label}: the file is empty`);
   if (bytes.length > 262 && new TextDecoder('latin1').decode(bytes.subarray(257, 262)) === 'ustar') {
-    throw new TorchCheckpointError(`${label}: a tar-format checkpoint (PyTorch < 0.4); re-save it with a newer PyTorch (torch.save(torch.load(f), f2))`);
+    throw new TorchCheckpointError(
+      `${label}: a tar-format checkpoint (PyTorch < 0.4); re-save it with a newer PyTorch (torch.save(torch.load(f), f2))`,
+    );
   }
   throw new TorchCheckpointError(`${label}: not a PyTorch checkpoint (neither a zip archive nor a pickle)`);
 }
@@ -200,7 +194,8 @@ function readLegacy(bytes: Uint8Array): PyValue {
     throw new TorchCheckpointError('a pickle that is not a PyTorch checkpoint (wrong magic number)');
   }
   const proto = unpickle(bytes, { globals: noGlobals, offset: first.end, label: 'protocol version' });
-  if (proto.value !== LEGACY_PROTOCOL) throw new TorchCheckpointError(`legacy protocol version ${String(proto.value)}, expected ${LEGACY_PROTOCOL}`);
+  if (proto.value !== LEGACY_PROTOCOL)
+    throw new TorchCheckpointError(`legacy protocol version ${String(proto.value)}, expected ${LEGACY_PROTOCOL}`);
   const sysInfo = unpickle(bytes, { globals: noGlobals, offset: proto.end, label: 'sys_info' });
   if (sysInfo.value instanceof PyDict && sysInfo.value.map.get('little_endian') === false) {
     throw new TorchCheckpointError('a checkpoint written on a big-endian machine; re-save it on a little-endian one');
@@ -280,7 +275,9 @@ function readTensor(t: TensorRef, bytes: Uint8Array): LoadedTensor {
   // The largest element index this view touches must lie inside the storage.
   const last = n === 0 ? base : base + t.shape.reduce((acc, d, i) => acc + (d - 1) * t.stride[i]!, 0);
   if (n > 0 && last >= available) {
-    throw new TorchCheckpointError(`a tensor of shape [${t.shape.join(', ')}] reads element ${last} of a ${available}-element storage (truncated or corrupt)`);
+    throw new TorchCheckpointError(
+      `a tensor of shape [${t.shape.join(', ')}] reads element ${last} of a ${available}-element storage (truncated or corrupt)`,
+    );
   }
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const read = elementReader(type, dv);
@@ -293,7 +290,9 @@ function readTensor(t: TensorRef, bytes: Uint8Array): LoadedTensor {
   for (let i = 0; i < n; i++) {
     const v = read(src);
     if (!isFloat && (v > 2147483647 || v < -2147483648)) {
-      throw new TorchCheckpointError(`an integer tensor holds ${v}, beyond int32; only small integer buffers (num_batches_tracked) are expected`);
+      throw new TorchCheckpointError(
+        `an integer tensor holds ${v}, beyond int32; only small integer buffers (num_batches_tracked) are expected`,
+      );
     }
     out[i] = v;
     for (let d = rank - 1; d >= 0; d--) {

@@ -81,7 +81,8 @@ export class ZipArchive {
     if (e.flags & 1) throw new ZipFormatError(`entry '${name}' is encrypted; encrypted archives are not supported`);
     const lh = e.localHeaderOffset;
     this.need(lh, 30, `the local header of '${name}'`);
-    if (this.view.getUint32(lh, true) !== SIG_LOCAL) throw new ZipFormatError(`entry '${name}': bad local header signature at byte ${lh} (corrupt archive)`);
+    if (this.view.getUint32(lh, true) !== SIG_LOCAL)
+      throw new ZipFormatError(`entry '${name}': bad local header signature at byte ${lh} (corrupt archive)`);
     const nameLen = this.view.getUint16(lh + 26, true);
     const extraLen = this.view.getUint16(lh + 28, true);
     const start = lh + 30 + nameLen + extraLen;
@@ -94,12 +95,15 @@ export class ZipArchive {
       try {
         data = new Uint8Array(inflateRawSync(raw));
       } catch (err) {
-        throw new ZipFormatError(`entry '${name}' does not inflate (${err instanceof Error ? err.message : String(err)}): the archive is corrupt`);
+        throw new ZipFormatError(
+          `entry '${name}' does not inflate (${err instanceof Error ? err.message : String(err)}): the archive is corrupt`,
+        );
       }
     } else {
       throw new ZipFormatError(`entry '${name}' uses compression method ${e.method}; only stored (0) and deflate (8) are supported`);
     }
-    if (data.length !== e.size) throw new ZipFormatError(`entry '${name}' has ${data.length} bytes, its directory says ${e.size} (corrupt archive)`);
+    if (data.length !== e.size)
+      throw new ZipFormatError(`entry '${name}' has ${data.length} bytes, its directory says ${e.size} (corrupt archive)`);
     const crc = crc32(data);
     if (crc !== e.crc32) throw new ZipFormatError(`entry '${name}' fails its CRC-32 check (corrupt archive)`);
     return data;
@@ -107,7 +111,9 @@ export class ZipArchive {
 
   private need(offset: number, length: number, what: string): void {
     if (offset < 0 || length < 0 || offset + length > this.bytes.length) {
-      throw new ZipFormatError(`${what} lies beyond the end of the file (byte ${offset}+${length} of ${this.bytes.length}): the file is truncated`);
+      throw new ZipFormatError(
+        `${what} lies beyond the end of the file (byte ${offset}+${length} of ${this.bytes.length}): the file is truncated`,
+      );
     }
   }
 
@@ -127,7 +133,8 @@ export class ZipArchive {
     let cdOffset = this.view.getUint32(eocd + 16, true);
     if (count === U16_MAX || cdSize === U32_MAX || cdOffset === U32_MAX) {
       const loc = eocd - 20;
-      if (loc < 0 || this.view.getUint32(loc, true) !== SIG_ZIP64_LOCATOR) throw new ZipFormatError('ZIP64 archive without a ZIP64 locator (corrupt archive)');
+      if (loc < 0 || this.view.getUint32(loc, true) !== SIG_ZIP64_LOCATOR)
+        throw new ZipFormatError('ZIP64 archive without a ZIP64 locator (corrupt archive)');
       const z64 = this.u64(loc + 8);
       this.need(z64, 56, 'the ZIP64 end record');
       if (this.view.getUint32(z64, true) !== SIG_ZIP64_EOCD) throw new ZipFormatError('bad ZIP64 end record signature (corrupt archive)');
@@ -139,7 +146,8 @@ export class ZipArchive {
     let p = cdOffset;
     for (let i = 0; i < count; i++) {
       this.need(p, 46, 'a central directory entry');
-      if (this.view.getUint32(p, true) !== SIG_CENTRAL) throw new ZipFormatError(`bad central directory entry at byte ${p} (corrupt archive)`);
+      if (this.view.getUint32(p, true) !== SIG_CENTRAL)
+        throw new ZipFormatError(`bad central directory entry at byte ${p} (corrupt archive)`);
       const flags = this.view.getUint16(p + 8, true);
       const method = this.view.getUint16(p + 10, true);
       const crc = this.view.getUint32(p + 16, true);

@@ -36,7 +36,23 @@ function reflectBlurStride2(x: tf.Tensor4D, filter: tf.Tensor4D): tf.Tensor4D {
     const input = args[0] as tf.Tensor4D;
     const [, h, w] = input.shape;
     const k = filter.shape[0];
-    const value = tf.tidy(() => tf.depthwiseConv2d(tf.mirrorPad(input, [[0, 0], [1, 1], [1, 1], [0, 0]], 'reflect'), filter, 2, 'valid'));
+    const value = tf.tidy(() =>
+      tf.depthwiseConv2d(
+        tf.mirrorPad(
+          input,
+          [
+            [0, 0],
+            [1, 1],
+            [1, 1],
+            [0, 0],
+          ],
+          'reflect',
+        ),
+        filter,
+        2,
+        'valid',
+      ),
+    );
     const gradFunc = (dy: tf.Tensor) =>
       tf.tidy(() => {
         const [, oh, ow] = dy.shape as [number, number, number, number];
@@ -46,7 +62,12 @@ function reflectBlurStride2(x: tf.Tensor4D, filter: tf.Tensor4D): tf.Tensor4D {
           return tf.reshape(tf.stack([t, tf.zerosLike(t)], axis + 1), shape);
         };
         const spread = zerosBetween(zerosBetween(dy as tf.Tensor4D, 1), 2);
-        const padded = tf.pad(spread, [[0, 0], [k - 1, h + 2 - 2 * oh], [k - 1, w + 2 - 2 * ow], [0, 0]]);
+        const padded = tf.pad(spread, [
+          [0, 0],
+          [k - 1, h + 2 - 2 * oh],
+          [k - 1, w + 2 - 2 * ow],
+          [0, 0],
+        ]);
         const dPadded = tf.depthwiseConv2d(padded, tf.reverse(filter, [0, 1]) as tf.Tensor4D, 1, 'valid');
         return reflectPadAdjoint(dPadded, 1, h, w);
       });
@@ -71,7 +92,23 @@ export function blurUpsample(x: tf.Tensor4D, filt: tf.Tensor4D): tf.Tensor4D {
     const value = tf.image.resizeBilinear(input, [2 * h, 2 * w], false, true);
     // Symmetric mirror padding by 1 repeats the edge row and column.
     const gradFunc = (dy: tf.Tensor) =>
-      tf.tidy(() => tf.depthwiseConv2d(tf.mirrorPad(dy as tf.Tensor4D, [[0, 0], [1, 1], [1, 1], [0, 0]], 'symmetric'), filt, 2, 'valid'));
+      tf.tidy(() =>
+        tf.depthwiseConv2d(
+          tf.mirrorPad(
+            dy as tf.Tensor4D,
+            [
+              [0, 0],
+              [1, 1],
+              [1, 1],
+              [0, 0],
+            ],
+            'symmetric',
+          ),
+          filt,
+          2,
+          'valid',
+        ),
+      );
     return { value, gradFunc };
   });
   return op(x) as tf.Tensor4D;

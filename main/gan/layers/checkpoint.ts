@@ -47,7 +47,12 @@ function recordSeed(seeds: number[], seed: number): number {
 
 interface EngineWithTape {
   state: { activeTape: unknown };
-  gradients(f: () => tf.Tensor, xs: tf.Tensor[], dy: tf.Tensor, allowNoGradients: boolean): { value: tf.Tensor; grads: Array<tf.Tensor | undefined> };
+  gradients(
+    f: () => tf.Tensor,
+    xs: tf.Tensor[],
+    dy: tf.Tensor,
+    allowNoGradients: boolean,
+  ): { value: tf.Tensor; grads: Array<tf.Tensor | undefined> };
 }
 
 /**

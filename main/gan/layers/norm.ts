@@ -27,7 +27,14 @@ export class BatchNorm2d implements Layer {
 
   forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
     if (!ctx.batchStats) {
-      return tf.batchNorm4d(x, this.runningMean as tf.Tensor1D, this.runningVar as tf.Tensor1D, this.beta as tf.Tensor1D, this.gamma as tf.Tensor1D, EPS);
+      return tf.batchNorm4d(
+        x,
+        this.runningMean as tf.Tensor1D,
+        this.runningVar as tf.Tensor1D,
+        this.beta as tf.Tensor1D,
+        this.gamma as tf.Tensor1D,
+        EPS,
+      );
     }
     if (!firstOrderOnly()) {
       const { mean, variance } = tf.moments(x, [0, 1, 2]);
@@ -87,7 +94,8 @@ export class InstanceNorm2d implements Layer {
       save([y, rstd]);
       return {
         value: y,
-        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => releasing(dy, normalisedGrad(dy as tf.Tensor4D, saved[0] as tf.Tensor4D, saved[1]!, [1, 2])),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+          releasing(dy, normalisedGrad(dy as tf.Tensor4D, saved[0] as tf.Tensor4D, saved[1]!, [1, 2])),
       };
     });
     return op(x) as tf.Tensor4D;

@@ -34,8 +34,7 @@ export class ParamRegistry {
     if (this.entries.has(name)) throw new Error(`${this.owner}: parameter ${name} defined twice`);
     const trainable = role !== 'running_mean' && role !== 'running_var' && role !== 'num_batches_tracked' && role !== 'blur_filter';
     const dtype = role === 'num_batches_tracked' ? 'int32' : 'float32';
-    const initial =
-      role === 'running_var' || role === 'norm_weight' ? tf.ones(shape, dtype) : tf.zeros(shape, dtype);
+    const initial = role === 'running_var' || role === 'norm_weight' ? tf.ones(shape, dtype) : tf.zeros(shape, dtype);
     // tfjs variable names are global to the engine: make them unique across networks.
     const variable = tf.variable(initial, trainable, `${this.owner}/${name}#${++uniqueCounter}`, dtype);
     initial.dispose();

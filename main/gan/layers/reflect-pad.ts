@@ -30,7 +30,12 @@ function foldReflectedAxis(dy: tf.Tensor4D, axis: 1 | 2, pad: number, size: numb
   const head = tf.reverse(sliceAlong(0, pad), axis);
   const tail = tf.reverse(sliceAlong(pad + size, pad), axis);
   const padSpec = (before: number, after: number): Array<[number, number]> => {
-    const p: Array<[number, number]> = [[0, 0], [0, 0], [0, 0], [0, 0]];
+    const p: Array<[number, number]> = [
+      [0, 0],
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ];
     p[axis] = [before, after];
     return p;
   };
@@ -56,7 +61,16 @@ export function reflectPad2d(x: tf.Tensor4D, pad: number): tf.Tensor4D {
   }
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const input = args[0] as tf.Tensor4D;
-    const value = tf.mirrorPad(input, [[0, 0], [pad, pad], [pad, pad], [0, 0]], 'reflect');
+    const value = tf.mirrorPad(
+      input,
+      [
+        [0, 0],
+        [pad, pad],
+        [pad, pad],
+        [0, 0],
+      ],
+      'reflect',
+    );
     return {
       value,
       gradFunc: (dy: tf.Tensor) => reflectPadGrad(dy as tf.Tensor4D, pad, h, w),

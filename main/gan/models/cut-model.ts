@@ -69,10 +69,23 @@ export class CutModel extends BaseModel<CutOptions> implements GanModel {
     const anti = { noAntialias: o.no_antialias };
     this.netG = defineCutG(
       'G',
-      { netG: o.netG, inputNc: o.input_nc, outputNc: o.output_nc, ngf: o.ngf, norm: o.normG as NormType, useDropout: !o.no_dropout, ...anti, noAntialiasUp: o.no_antialias_up },
+      {
+        netG: o.netG,
+        inputNc: o.input_nc,
+        outputNc: o.output_nc,
+        ngf: o.ngf,
+        norm: o.normG as NormType,
+        useDropout: !o.no_dropout,
+        ...anti,
+        noAntialiasUp: o.no_antialias_up,
+      },
       this.initSpec(),
     );
-    this.netD = defineCutD('D', { netD: o.netD, inputNc: o.output_nc, ndf: o.ndf, nLayersD: o.n_layers_D, norm: o.normD as NormType, ...anti }, this.initSpec());
+    this.netD = defineCutD(
+      'D',
+      { netD: o.netD, inputNc: o.output_nc, ndf: o.ndf, nLayersD: o.n_layers_D, norm: o.normD as NormType, ...anti },
+      this.initSpec(),
+    );
     this.netF = defineF('F', this.netG, this.nceLayers, o.netF_nc, this.initSpec());
     // The official order [G, D, F]; one LR schedule steps all three.
     this.createOptimizers({ G: [['G', this.netG]], D: [['D', this.netD]], F: [['F', this.netF]] });
@@ -181,7 +194,8 @@ export class CutModel extends BaseModel<CutOptions> implements GanModel {
   private computeGLoss(step: TrainStep, fakeB: tf.Tensor4D, idtB: tf.Tensor4D | null, keys: Map<string, NceKeys>): tf.Scalar {
     const o = this.options;
     const ctx = step.ctx;
-    const gan = o.lambda_GAN > 0 ? (tf.mul(ganLoss(o.gan_mode, this.netD.forward(fakeB, ctx), true), o.lambda_GAN) as tf.Scalar) : tf.scalar(0);
+    const gan =
+      o.lambda_GAN > 0 ? (tf.mul(ganLoss(o.gan_mode, this.netD.forward(fakeB, ctx), true), o.lambda_GAN) as tf.Scalar) : tf.scalar(0);
     step.loss('G_GAN', gan);
     const nce = step.loss('NCE', o.lambda_NCE > 0 ? this.nceQuerySide(fakeB, keys.get('NCE')!, ctx).total : tf.scalar(0));
     let nceBoth = nce;
@@ -221,7 +235,13 @@ export class CutModel extends BaseModel<CutOptions> implements GanModel {
     const { pooled } = this.netF.sample(feats, o.num_patches, ids);
     const batchSize = tgt.shape[0];
     const perLayer = pooled.map((q, i) =>
-      tf.mean(patchNceLoss(q, keys.pooled[i]!, { nceT: o.nce_T, batchSize, allNegativesFromMinibatch: o.nce_includes_all_negatives_from_minibatch })),
+      tf.mean(
+        patchNceLoss(q, keys.pooled[i]!, {
+          nceT: o.nce_T,
+          batchSize,
+          allNegativesFromMinibatch: o.nce_includes_all_negatives_from_minibatch,
+        }),
+      ),
     );
     const total = tf.div(tf.mul(tf.addN(perLayer), o.lambda_NCE), perLayer.length) as tf.Scalar;
     return { total, perLayer: perLayer as tf.Scalar[] };
@@ -231,7 +251,12 @@ export class CutModel extends BaseModel<CutOptions> implements GanModel {
    * calculate_NCE_loss(src, tgt) on its own, with the given patch ids (drawn when absent): the
    * per-layer means before λ_NCE, as the official logs them. For checks against the official code.
    */
-  nceLayerLosses(src: tf.Tensor4D, tgt: tf.Tensor4D, ids: Int32Array[] | null, flipped = false): { perLayer: tf.Scalar[]; ids: Int32Array[] } {
+  nceLayerLosses(
+    src: tf.Tensor4D,
+    tgt: tf.Tensor4D,
+    ids: Int32Array[] | null,
+    flipped = false,
+  ): { perLayer: tf.Scalar[]; ids: Int32Array[] } {
     const ctx = this.ctx();
     const keys = this.nceKeys(src, ctx, ids);
     const wasFlipped = this.flipped;

@@ -44,7 +44,16 @@ export class CycleGanModel extends BaseModel<CycleGanOptions> implements GanMode
     };
     this.pools = this.createPools();
     this.checkpointing = checkpointingFor(o, o.crop_size, tf.getBackend());
-    this.visualNames = ['real_A', 'fake_B', 'rec_A', ...(o.lambda_identity > 0 ? ['idt_B'] : []), 'real_B', 'fake_A', 'rec_B', ...(o.lambda_identity > 0 ? ['idt_A'] : [])];
+    this.visualNames = [
+      'real_A',
+      'fake_B',
+      'rec_A',
+      ...(o.lambda_identity > 0 ? ['idt_B'] : []),
+      'real_B',
+      'fake_A',
+      'rec_B',
+      ...(o.lambda_identity > 0 ? ['idt_A'] : []),
+    ];
     this.createOptimizers({
       G: [
         ['G_A', this.nets.G_A],
@@ -110,9 +119,17 @@ export class CycleGanModel extends BaseModel<CycleGanOptions> implements GanMode
       ['G_B', this.nets.G_B],
     ]);
     const grads = new Map<string, tf.Tensor>();
-    for (const side of SIDES) accumulateGrads(grads, gradsOf(() => this.ganAndCycleLoss(step, side), vars));
+    for (const side of SIDES)
+      accumulateGrads(
+        grads,
+        gradsOf(() => this.ganAndCycleLoss(step, side), vars),
+      );
     for (const side of SIDES) {
-      if (this.options.lambda_identity > 0) accumulateGrads(grads, gradsOf(() => this.identityLoss(step, side), vars));
+      if (this.options.lambda_identity > 0)
+        accumulateGrads(
+          grads,
+          gradsOf(() => this.identityLoss(step, side), vars),
+        );
       else tf.dispose(step.loss(`idt_${side}`, tf.scalar(0)));
     }
     return grads;

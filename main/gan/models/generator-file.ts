@@ -30,7 +30,12 @@ export type GeneratorMeta = z.infer<typeof generatorMetaSchema>;
 
 export const NET_PREFIX = 'net.G.';
 
-export async function saveGeneratorFile(path: string, net: Network, arch: GeneratorArch, source: Record<string, unknown> = {}): Promise<void> {
+export async function saveGeneratorFile(
+  path: string,
+  net: Network,
+  arch: GeneratorArch,
+  source: Record<string, unknown> = {},
+): Promise<void> {
   const tensors = [...(await net.torchStateDict())].map(([key, t]) => ({
     name: `${NET_PREFIX}${key}`,
     dtype: t.data instanceof Int32Array ? ('int32' as const) : ('float32' as const),
@@ -71,7 +76,15 @@ export async function loadTranslator(path: string, direction: 'AtoB' | 'BtoA' = 
   }
   if (kind === 'tandem-model') {
     const meta = c.meta as { options: Record<string, unknown>; progress?: { totalIters?: number } };
-    const o = meta.options as unknown as { model: string; netG: GeneratorArch['netG']; input_nc: number; output_nc: number; ngf: number; norm: GeneratorArch['norm']; no_dropout: boolean } & CutArchOptions;
+    const o = meta.options as unknown as {
+      model: string;
+      netG: GeneratorArch['netG'];
+      input_nc: number;
+      output_nc: number;
+      ngf: number;
+      norm: GeneratorArch['norm'];
+      no_dropout: boolean;
+    } & CutArchOptions;
     const cyclegan = o.model === 'cyclegan';
     if (!cyclegan && direction !== 'AtoB') throw new Error(`${path} is a pix2pix model; it translates A→B only`);
     const name = cyclegan ? (direction === 'AtoB' ? 'G_A' : 'G_B') : 'G';

@@ -34,7 +34,16 @@ function mirrorPadTo(x: tf.Tensor4D, ph: [number, number], pw: [number, number])
     const b = Math.min(bottom, h);
     const l = Math.min(left, w);
     const r = Math.min(right, w);
-    y = tf.mirrorPad(y, [[0, 0], [t, b], [l, r], [0, 0]], 'symmetric');
+    y = tf.mirrorPad(
+      y,
+      [
+        [0, 0],
+        [t, b],
+        [l, r],
+        [0, 0],
+      ],
+      'symmetric',
+    );
     top -= t;
     bottom -= b;
     left -= l;

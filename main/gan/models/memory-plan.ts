@@ -63,7 +63,14 @@ interface ArchCost {
 
 function resnetCost(inC: number, outC: number, ngf: number, blocks: number): ArchCost {
   const c4 = 4 * ngf;
-  const params = 49 * inC * ngf + 9 * ngf * 2 * ngf + 9 * 2 * ngf * c4 + blocks * 2 * 9 * c4 * c4 + 9 * c4 * 2 * ngf + 9 * 2 * ngf * ngf + 49 * ngf * outC;
+  const params =
+    49 * inC * ngf +
+    9 * ngf * 2 * ngf +
+    9 * 2 * ngf * c4 +
+    blocks * 2 * 9 * c4 * c4 +
+    9 * c4 * 2 * ngf +
+    9 * 2 * ngf * ngf +
+    49 * ngf * outC;
   // Stem and head at full size, one down/up at 1/2 (scale² 1/4), blocks at 1/4 (scale² 1/16).
   const outer = 2 * ngf + 2 * ((2 * ngf) / 4) + c4 / 16 + outC;
   const blockUnits = (2 * c4) / 16;

@@ -38,7 +38,12 @@ async function torchTensors(model: GanModel): Promise<CheckpointTensor[]> {
   const out: CheckpointTensor[] = [];
   for (const [netName, net] of model.networks()) {
     for (const [key, t] of await net.torchStateDict()) {
-      out.push({ name: `${NET}${netName}.${key}`, dtype: t.data instanceof Int32Array ? 'int32' : 'float32', shape: t.shape, data: t.data });
+      out.push({
+        name: `${NET}${netName}.${key}`,
+        dtype: t.data instanceof Int32Array ? 'int32' : 'float32',
+        shape: t.shape,
+        data: t.data,
+      });
     }
   }
   return out;
@@ -91,7 +96,8 @@ export async function saveModelCheckpoint(path: string, model: GanModel, progres
 export function parseMeta(c: CheckpointContents, path: string): CheckpointMeta {
   const m = c.meta as Partial<CheckpointMeta>;
   if (m.kind !== 'tandem-model') throw new Error(`${path} is not a Tandem model checkpoint`);
-  if (m.version !== 1) throw new Error(`${path} was written by a newer Tandem (checkpoint version ${String(m.version)}); update Tandem to open it`);
+  if (m.version !== 1)
+    throw new Error(`${path} was written by a newer Tandem (checkpoint version ${String(m.version)}); update Tandem to open it`);
   const options = modelOptionsSchema.safeParse(m.options);
   if (!options.success) throw new Error(`${path} carries invalid options: ${options.error.issues[0]?.message ?? 'unknown'}`);
   return { ...(m as CheckpointMeta), options: options.data };
@@ -116,7 +122,10 @@ export interface LoadedModel {
 }
 
 /** Rebuilds the model from the options the checkpoint carries, then restores every state. */
-export async function loadModelCheckpoint(path: string, overrides: Partial<Pick<ModelOptions, 'n_epochs' | 'n_epochs_decay'>> = {}): Promise<LoadedModel> {
+export async function loadModelCheckpoint(
+  path: string,
+  overrides: Partial<Pick<ModelOptions, 'n_epochs' | 'n_epochs_decay'>> = {},
+): Promise<LoadedModel> {
   const c = await loadCheckpoint(path);
   const meta = parseMeta(c, path);
   const options = { ...meta.options, ...overrides } as ModelOptions;

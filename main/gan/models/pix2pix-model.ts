@@ -58,11 +58,14 @@ export class Pix2PixModel extends BaseModel<Pix2PixOptions> implements GanModel 
       // One generator forward serves both updates, as in the reference: D's update runs inside G's
       // gradient tape, so loss_G then sees the updated D without a second (different-dropout)
       // forward of G. The tape only follows ops that lead from G's weights to loss_G.
-      const gGrads = gradsOf(() => {
-        const fakeB = this.forward(step);
-        applyGrads(this.optimizer('D'), this.backwardD(step, fakeB));
-        return this.backwardG(step, fakeB);
-      }, namedTrainables([['G', this.netG]]));
+      const gGrads = gradsOf(
+        () => {
+          const fakeB = this.forward(step);
+          applyGrads(this.optimizer('D'), this.backwardD(step, fakeB));
+          return this.backwardG(step, fakeB);
+        },
+        namedTrainables([['G', this.netG]]),
+      );
       applyGrads(this.optimizer('G'), gGrads);
       await this.recordLosses(step.losses);
     } finally {
@@ -82,14 +85,17 @@ export class Pix2PixModel extends BaseModel<Pix2PixOptions> implements GanModel 
     const { realA, realB } = this.inputs();
     const gan = this.options.gan_mode;
     const d = (x: tf.Tensor4D) => this.netD.forward(x, step.ctx);
-    return gradsOf(() => {
-      const lossFake = step.loss('D_fake', ganLoss(gan, d(tf.concat([realA, fakeB], 3)), false));
-      const lossReal = step.loss('D_real', ganLoss(gan, d(tf.concat([realA, realB], 3)), true));
-      const lossD = tf.mul(tf.add(lossFake, lossReal), 0.5) as tf.Scalar;
-      if (gan !== 'wgangp') return lossD;
-      const seed = this.rngs.penalty!.nextUint32();
-      return tf.add(lossD, gradientPenalty(d, tf.concat([realA, realB], 3), tf.concat([realA, fakeB], 3), seed));
-    }, namedTrainables([['D', this.netD]]));
+    return gradsOf(
+      () => {
+        const lossFake = step.loss('D_fake', ganLoss(gan, d(tf.concat([realA, fakeB], 3)), false));
+        const lossReal = step.loss('D_real', ganLoss(gan, d(tf.concat([realA, realB], 3)), true));
+        const lossD = tf.mul(tf.add(lossFake, lossReal), 0.5) as tf.Scalar;
+        if (gan !== 'wgangp') return lossD;
+        const seed = this.rngs.penalty!.nextUint32();
+        return tf.add(lossD, gradientPenalty(d, tf.concat([realA, realB], 3), tf.concat([realA, fakeB], 3), seed));
+      },
+      namedTrainables([['D', this.netD]]),
+    );
   }
 
   // reference: backward_G

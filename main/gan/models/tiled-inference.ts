@@ -161,7 +161,9 @@ export async function translateInTiles(
   const ys = tileStarts(height, th, overlap);
   const origins = ys.flatMap((y0) => xs.map((x0) => [x0, y0] as const));
   const prepared: PreparedTiles =
-    typeof engine === 'function' ? { run: engine } : await engine.prepare(() => overviewImage(image, opts.statsPixels ?? DEFAULT_STATS_PIXELS));
+    typeof engine === 'function'
+      ? { run: engine }
+      : await engine.prepare(() => overviewImage(image, opts.statsPixels ?? DEFAULT_STATS_PIXELS));
   const inFlight = typeof engine === 'function' ? 1 : Math.max(1, engine.concurrency ?? 1);
   const out = new Float32Array(width * height * outChannels);
   const weight = new Float32Array(width * height);
@@ -243,6 +245,12 @@ export function tfjsTileEngine(net: Network, arch: Pick<GeneratorArch, 'netG' | 
 }
 
 /** translateInTiles with a tfjs generator. */
-export function translateTiled(net: Network, arch: Pick<GeneratorArch, 'netG' | 'norm'>, image: PlainImage, outChannels: number, opts: TileOptions): Promise<PlainImage> {
+export function translateTiled(
+  net: Network,
+  arch: Pick<GeneratorArch, 'netG' | 'norm'>,
+  image: PlainImage,
+  outChannels: number,
+  opts: TileOptions,
+): Promise<PlainImage> {
   return translateInTiles(image, outChannels, sizeMultiple(arch.netG), opts, tfjsTileEngine(net, arch, opts));
 }

@@ -25,12 +25,21 @@ export function cutNLayerDiscriminator(params: ParamRegistry, spec: Discriminato
     const prev = mult;
     mult = Math.min(2 ** n, 8);
     const out = ndf * mult;
-    f.push(conv(ndf * prev, out, bias), (p) => makeNorm(p, out), () => new LeakyReLU(0.2), (p) => new BlurDownsample(params, p, out));
+    f.push(
+      conv(ndf * prev, out, bias),
+      (p) => makeNorm(p, out),
+      () => new LeakyReLU(0.2),
+      (p) => new BlurDownsample(params, p, out),
+    );
   }
   const prev = mult;
   mult = Math.min(2 ** nLayers, 8);
   const out = ndf * mult;
-  f.push(conv(ndf * prev, out, bias), (p) => makeNorm(p, out), () => new LeakyReLU(0.2));
+  f.push(
+    conv(ndf * prev, out, bias),
+    (p) => makeNorm(p, out),
+    () => new LeakyReLU(0.2),
+  );
   f.push(conv(out, 1, true));
   return sequential('model', f);
 }

@@ -31,17 +31,15 @@ function cutResnetParts(params: ParamRegistry, spec: CutGeneratorSpec): Part[] {
   const { inputNc, outputNc, ngf, norm, useDropout, nBlocks } = spec;
   const makeNorm = normFactory(params, norm);
   const bias = convBiasFor(norm);
-  const conv = (i: number, o: number, shape: { kernel: number; stride: number; padding: number }, b = bias) => (p: string) =>
-    new Conv2d(params, p, { inChannels: i, outChannels: o, ...shape, bias: b });
+  const conv =
+    (i: number, o: number, shape: { kernel: number; stride: number; padding: number }, b = bias) =>
+    (p: string) =>
+      new Conv2d(params, p, { inChannels: i, outChannels: o, ...shape, bias: b });
   const normRelu = (c: number): Part[] => [
     [(p) => makeNorm(p, c), c],
     [() => new ReLU(), c],
   ];
-  const parts: Part[] = [
-    [() => new ReflectionPad2d(RESNET.outerPad), inputNc],
-    [conv(inputNc, ngf, RESNET.outer), ngf],
-    ...normRelu(ngf),
-  ];
+  const parts: Part[] = [[() => new ReflectionPad2d(RESNET.outerPad), inputNc], [conv(inputNc, ngf, RESNET.outer), ngf], ...normRelu(ngf)];
   for (let i = 0; i < RESNET.downsamplings; i++) {
     const c = ngf * 2 ** (i + 1);
     if (spec.noAntialias) {
@@ -56,7 +54,10 @@ function cutResnetParts(params: ParamRegistry, spec: CutGeneratorSpec): Part[] {
     const c = ngf * 2 ** (RESNET.downsamplings - i);
     const half = Math.floor(c / 2);
     if (spec.noAntialiasUp) {
-      parts.push([(p) => new ConvTranspose2d(params, p, { inChannels: c, outChannels: half, ...RESNET.up, bias }), half], ...normRelu(half));
+      parts.push(
+        [(p) => new ConvTranspose2d(params, p, { inChannels: c, outChannels: half, ...RESNET.up, bias }), half],
+        ...normRelu(half),
+      );
     } else {
       parts.push([(p) => new BlurUpsample(params, p, c), c], [conv(c, half, { ...RESNET.down, stride: 1 }), half], ...normRelu(half));
     }

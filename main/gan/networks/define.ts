@@ -50,7 +50,8 @@ function generatorLayers(params: ParamRegistry, a: GeneratorArch): Layer {
 /** The reference's define_G: build, then init (skipped when weights will be loaded anyway). */
 export function defineG(name: string, arch: GeneratorArch, init: InitSpec | null): Network {
   if (arch.antialias) {
-    if (arch.netG !== 'resnet_9blocks' && arch.netG !== 'resnet_6blocks') throw new Error(`anti-aliased resampling exists for ResNet generators only, not ${arch.netG}`);
+    if (arch.netG !== 'resnet_9blocks' && arch.netG !== 'resnet_6blocks')
+      throw new Error(`anti-aliased resampling exists for ResNet generators only, not ${arch.netG}`);
     return defineCutG(name, { ...arch, netG: arch.netG, noAntialias: !arch.antialias.down, noAntialiasUp: !arch.antialias.up }, init);
   }
   const params = new ParamRegistry(name);

@@ -24,12 +24,20 @@ export function nLayerDiscriminator(params: ParamRegistry, spec: DiscriminatorSp
     const prev = mult;
     mult = Math.min(2 ** n, 8);
     const out = ndf * mult;
-    f.push(conv(ndf * prev, out, 2, bias), (p) => makeNorm(p, out), () => new LeakyReLU(0.2));
+    f.push(
+      conv(ndf * prev, out, 2, bias),
+      (p) => makeNorm(p, out),
+      () => new LeakyReLU(0.2),
+    );
   }
   const prev = mult;
   mult = Math.min(2 ** nLayers, 8);
   const out = ndf * mult;
-  f.push(conv(ndf * prev, out, 1, bias), (p) => makeNorm(p, out), () => new LeakyReLU(0.2));
+  f.push(
+    conv(ndf * prev, out, 1, bias),
+    (p) => makeNorm(p, out),
+    () => new LeakyReLU(0.2),
+  );
   f.push(conv(out, 1, 1, true));
   return sequential('model', f);
 }

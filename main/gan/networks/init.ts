@@ -36,7 +36,8 @@ function orthogonal(torchShape: readonly number[], gain: number, rng: NormalSour
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
       const v = flat[r * cols + c] ?? 0;
-      if (wide) a[r * m + c] = v; // element (c, r) of the transpose
+      if (wide)
+        a[r * m + c] = v; // element (c, r) of the transpose
       else a[c * m + r] = v;
     }
   }

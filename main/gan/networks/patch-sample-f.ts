@@ -73,8 +73,14 @@ export class PatchSampleF extends Network {
    * query pass. Rows are image-major (image b's patches are rows b·k … b·k + k − 1), as the official
    * `feat.permute(0,2,3,1).flatten(1,2)[:, ids].flatten(0,1)`: NHWC already is that layout.
    */
-  sample(feats: readonly tf.Tensor4D[], numPatches: number, ids: readonly Int32Array[] | null, source?: PatchIdSource): { pooled: tf.Tensor2D[]; ids: Int32Array[] } {
-    if (feats.length !== this.mlps.length) throw new Error(`PatchSampleF has ${this.mlps.length} MLPs but got ${feats.length} feature maps`);
+  sample(
+    feats: readonly tf.Tensor4D[],
+    numPatches: number,
+    ids: readonly Int32Array[] | null,
+    source?: PatchIdSource,
+  ): { pooled: tf.Tensor2D[]; ids: Int32Array[] } {
+    if (feats.length !== this.mlps.length)
+      throw new Error(`PatchSampleF has ${this.mlps.length} MLPs but got ${feats.length} feature maps`);
     const usedIds: Int32Array[] = [];
     const pooled = feats.map((feat, i) => {
       const [b, h, w, c] = feat.shape;

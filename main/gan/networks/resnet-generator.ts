@@ -45,7 +45,11 @@ export class ResnetBlock implements Layer {
       conv,
       (p) => makeNorm(p, dim),
     ]);
-    this.vars = params.all().slice(firstParam).filter((e) => e.trainable).map((e) => e.variable);
+    this.vars = params
+      .all()
+      .slice(firstParam)
+      .filter((e) => e.trainable)
+      .map((e) => e.variable);
   }
 
   forward(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {

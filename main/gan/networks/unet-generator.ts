@@ -43,10 +43,11 @@ class UnetSkipBlock implements Layer {
     const inputNc = spec.inputNc ?? outerNc;
     const bias = convBiasFor(norm);
     const makeNorm = normFactory(params, norm);
-    const downconv: BlockFactory = (p) =>
-      new Conv2d(params, p, { inChannels: inputNc, outChannels: innerNc, ...UNET_DOWN, bias });
-    const upconv = (inC: number, upBias: boolean): BlockFactory => (p) =>
-      new ConvTranspose2d(params, p, { inChannels: inC, outChannels: outerNc, ...UNET_UP, bias: upBias });
+    const downconv: BlockFactory = (p) => new Conv2d(params, p, { inChannels: inputNc, outChannels: innerNc, ...UNET_DOWN, bias });
+    const upconv =
+      (inC: number, upBias: boolean): BlockFactory =>
+      (p) =>
+        new ConvTranspose2d(params, p, { inChannels: inC, outChannels: outerNc, ...UNET_UP, bias: upBias });
     let parts: BlockFactory[];
     if (outermost) {
       parts = [downconv, sub(submodule), () => new ReLU(), upconv(innerNc * 2, true), () => new Tanh()];
@@ -82,7 +83,10 @@ function sub(factory: BlockFactory | null): BlockFactory {
 export function unetGenerator(params: ParamRegistry, spec: UnetGeneratorSpec): Layer {
   const { inputNc, outputNc, numDowns, ngf, norm, useDropout } = spec;
   if (numDowns < 5) throw new Error(`a U-Net needs at least 5 downsamplings, got ${numDowns}`);
-  const block = (s: BlockSpec, inner: BlockFactory | null): BlockFactory => (p) => new UnetSkipBlock(params, p, s, norm, inner);
+  const block =
+    (s: BlockSpec, inner: BlockFactory | null): BlockFactory =>
+    (p) =>
+      new UnetSkipBlock(params, p, s, norm, inner);
   let unet = block({ outerNc: ngf * 8, innerNc: ngf * 8, innermost: true }, null);
   for (let i = 0; i < numDowns - 5; i++) unet = block({ outerNc: ngf * 8, innerNc: ngf * 8, useDropout }, unet);
   unet = block({ outerNc: ngf * 4, innerNc: ngf * 8 }, unet);

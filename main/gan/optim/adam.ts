@@ -148,7 +148,10 @@ export class Adam {
     for (const [name, mv] of state.moments) {
       const p = this.params.get(name);
       if (p === undefined) throw new Error(`Adam: saved state for ${name}, which is not one of this optimiser's parameters`);
-      for (const [label, t] of [['m', mv.m], ['v', mv.v]] as const) {
+      for (const [label, t] of [
+        ['m', mv.m],
+        ['v', mv.v],
+      ] as const) {
         if (!tf.util.arraysEqual(t.shape, p.shape)) {
           throw new Error(`Adam: saved ${label} for ${name} has shape [${t.shape}] but the parameter has [${p.shape}]`);
         }

@@ -84,9 +84,7 @@ function nextLr(opts: SchedulerOptions, lastEpoch: number, prevLr: number): numb
         return prevLr + ((base - etaMin) * (1 - Math.cos(Math.PI / tMax))) / 2;
       }
       return (
-        ((1 + Math.cos((Math.PI * lastEpoch) / tMax)) / (1 + Math.cos((Math.PI * (lastEpoch - 1)) / tMax))) *
-          (prevLr - etaMin) +
-        etaMin
+        ((1 + Math.cos((Math.PI * lastEpoch) / tMax)) / (1 + Math.cos((Math.PI * (lastEpoch - 1)) / tMax))) * (prevLr - etaMin) + etaMin
       );
     }
     case 'plateau':
@@ -141,9 +139,7 @@ export class LrScheduler {
       lastEpoch: this.lastEpoch,
       lr: this.current,
       plateau:
-        p === null
-          ? null
-          : { best: p.best === Infinity ? null : p.best, numBadEpochs: p.numBadEpochs, cooldownCounter: p.cooldownCounter },
+        p === null ? null : { best: p.best === Infinity ? null : p.best, numBadEpochs: p.numBadEpochs, cooldownCounter: p.cooldownCounter },
     };
   }
 

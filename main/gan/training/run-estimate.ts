@@ -38,7 +38,11 @@ function generatorLayers(o: Pick<ResolvedRunOptions, 'netG' | 'ngf' | 'input_nc'
       { k: 3, cin: 2 * ngf, cout: 4 * ngf, side: s / 4 },
     ];
     for (let i = 0; i < blocks * 2; i++) layers.push({ k: 3, cin: 4 * ngf, cout: 4 * ngf, side: s / 4 });
-    layers.push({ k: 3, cin: 4 * ngf, cout: 2 * ngf, side: s / 4 }, { k: 3, cin: 2 * ngf, cout: ngf, side: s / 2 }, { k: 7, cin: ngf, cout: onc, side: s });
+    layers.push(
+      { k: 3, cin: 4 * ngf, cout: 2 * ngf, side: s / 4 },
+      { k: 3, cin: 2 * ngf, cout: ngf, side: s / 2 },
+      { k: 7, cin: ngf, cout: onc, side: s },
+    );
     return layers;
   }
   const downs = UNET_DOWNSAMPLINGS[o.netG];
@@ -57,7 +61,12 @@ function generatorLayers(o: Pick<ResolvedRunOptions, 'netG' | 'ngf' | 'input_nc'
 
 function discriminatorLayers(o: Pick<ResolvedRunOptions, 'netD' | 'ndf' | 'n_layers_D'>, cin: number, s: number): Layer[] {
   const { ndf } = o;
-  if (o.netD === 'pixel') return [{ k: 1, cin, cout: ndf, side: s }, { k: 1, cin: ndf, cout: 2 * ndf, side: s }, { k: 1, cin: 2 * ndf, cout: 1, side: s }];
+  if (o.netD === 'pixel')
+    return [
+      { k: 1, cin, cout: ndf, side: s },
+      { k: 1, cin: ndf, cout: 2 * ndf, side: s },
+      { k: 1, cin: 2 * ndf, cout: 1, side: s },
+    ];
   const n = o.netD === 'basic' ? 3 : o.n_layers_D;
   const layers: Layer[] = [{ k: 4, cin, cout: ndf, side: s / 2 }];
   let mult = 1;
@@ -70,7 +79,10 @@ function discriminatorLayers(o: Pick<ResolvedRunOptions, 'netD' | 'ndf' | 'n_lay
   }
   const prev = mult;
   mult = Math.min(2 ** n, 8);
-  layers.push({ k: 4, cin: ndf * prev, cout: ndf * mult, side: Math.max(1, side - 1) }, { k: 4, cin: ndf * mult, cout: 1, side: Math.max(1, side - 2) });
+  layers.push(
+    { k: 4, cin: ndf * prev, cout: ndf * mult, side: Math.max(1, side - 1) },
+    { k: 4, cin: ndf * mult, cout: 1, side: Math.max(1, side - 2) },
+  );
   return layers;
 }
 
@@ -203,12 +215,25 @@ export function estimateRun(o: ResolvedRunOptions, images: number, backend: Comp
   // Activations kept for the backward pass of every forward in an iteration, float32, plus
   // weights, gradients and Adam's two moments, plus ~300 MB of runtime overhead.
   const liveForwards =
-    o.model === 'pix2pix' ? c.gActs + 3 * c.dActs : o.model === 'cut' ? (o.nce_idt ? 2 : 1) * 1.6 * c.gActs + 3 * c.dActs : (o.lambda_identity > 0 ? 6 : 4) * c.gActs + 4 * c.dActs;
+    o.model === 'pix2pix'
+      ? c.gActs + 3 * c.dActs
+      : o.model === 'cut'
+        ? (o.nce_idt ? 2 : 1) * 1.6 * c.gActs + 3 * c.dActs
+        : (o.lambda_identity > 0 ? 6 : 4) * c.gActs + 4 * c.dActs;
   const memoryBytes = 4 * (o.batch_size * liveForwards + 4 * c.params) + 300 * 2 ** 20;
   const secondsPerEpoch = secondsPerIteration * iterationsPerEpoch;
   const epochs = epochCount(o);
   const totalSeconds = secondsPerEpoch * epochs;
-  return { backend, measured: Boolean(measured), secondsPerIteration, iterationsPerEpoch, secondsPerEpoch, epochs, totalSeconds, memoryBytes };
+  return {
+    backend,
+    measured: Boolean(measured),
+    secondsPerIteration,
+    iterationsPerEpoch,
+    secondsPerEpoch,
+    epochs,
+    totalSeconds,
+    memoryBytes,
+  };
 }
 
 /**

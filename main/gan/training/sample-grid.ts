@@ -32,6 +32,8 @@ export async function writeSampleGrid(file: string, rows: tf.Tensor4D[][], gap =
   }
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  await sharp(canvas, { raw: { width, height, channels: 3 } }).png().toFile(tmp);
+  await sharp(canvas, { raw: { width, height, channels: 3 } })
+    .png()
+    .toFile(tmp);
   await rename(tmp, file);
 }

@@ -137,7 +137,7 @@ export class FileFeatureMap extends FeatureMap {
   }
 
   private readFully(into: Uint8Array, position: number): void {
-    for (let done = 0; done < into.length; ) {
+    for (let done = 0; done < into.length;) {
       const n = readSync(this.handle, into, done, Math.min(into.length - done, 1 << 30), position + done);
       // Never-written parts of a sparse file read as zeros; a short read means the file is short.
       if (n === 0) throw new Error(`${path.basename(this.file)} ended early (the temporary folder may be full)`);
@@ -146,7 +146,8 @@ export class FileFeatureMap extends FeatureMap {
   }
 
   private writeFully(from: Uint8Array, position: number): void {
-    for (let done = 0; done < from.length; ) done += writeSync(this.handle, from, done, Math.min(from.length - done, 1 << 30), position + done);
+    for (let done = 0; done < from.length;)
+      done += writeSync(this.handle, from, done, Math.min(from.length - done, 1 << 30), position + done);
   }
 
   dispose(): void {

@@ -35,7 +35,14 @@ export function checkPlanOptions(arch: GeneratorArch, opts: PlanOptions): void {
   }
 }
 
-export function planImage(arch: GeneratorArch, width: number, height: number, memory: EngineMemory, budget: number, opts: PlanOptions): ImagePlan {
+export function planImage(
+  arch: GeneratorArch,
+  width: number,
+  height: number,
+  memory: EngineMemory,
+  budget: number,
+  opts: PlanOptions,
+): ImagePlan {
   const min = minimumSide(arch);
   if (width < min || height < min) throw new Error(`too small: ${width}×${height} px; ${arch.netG} needs at least ${min} px per side`);
   const wholeBytes = wholeImageBytes(arch, memory, width, height);

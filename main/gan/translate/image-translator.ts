@@ -40,7 +40,9 @@ const GPU_CAP_BYTES = 4 * 2 ** 30;
 
 function providerMemory(provider: string): EngineMemory {
   // CoreML runs in the Mac's unified memory; CUDA and DirectML in the GPU's own.
-  return provider === 'cuda' || provider === 'dml' ? { kind: 'gpu', capBytes: GPU_CAP_BYTES } : { kind: 'native', capBytes: Infinity, arenaMaxPixels: ARENA_MAX_PIXELS };
+  return provider === 'cuda' || provider === 'dml'
+    ? { kind: 'gpu', capBytes: GPU_CAP_BYTES }
+    : { kind: 'native', capBytes: Infinity, arenaMaxPixels: ARENA_MAX_PIXELS };
 }
 
 function tfjsMemory(backend: string): EngineMemory {
@@ -68,7 +70,8 @@ export async function openImageTranslator(modelPath: string, opts: TranslatorOpt
   const direction = opts.direction ?? 'AtoB';
   const mode = opts.mode ?? 'eval';
   const engine = opts.engine ?? 'auto';
-  if (engine === 'onnx' && mode !== 'eval') throw new Error("the ONNX engine runs eval mode only; use --engine tfjs for --mode reference-test");
+  if (engine === 'onnx' && mode !== 'eval')
+    throw new Error('the ONNX engine runs eval mode only; use --engine tfjs for --mode reference-test');
   const loaded = await loadTranslator(modelPath, direction);
   if (engine === 'tfjs' || mode !== 'eval') return tfjsImageTranslator(loaded.net, loaded.arch, mode);
   try {
@@ -98,7 +101,11 @@ export async function openImageTranslator(modelPath: string, opts: TranslatorOpt
   return tfjsImageTranslator(loaded.net, loaded.arch, mode);
 }
 
-function tfjsImageTranslator(net: Awaited<ReturnType<typeof loadTranslator>>['net'], arch: GeneratorArch, mode: InferenceMode): ImageTranslator {
+function tfjsImageTranslator(
+  net: Awaited<ReturnType<typeof loadTranslator>>['net'],
+  arch: GeneratorArch,
+  mode: InferenceMode,
+): ImageTranslator {
   return {
     engine: `tfjs (${tf.getBackend()})`,
     arch,
@@ -119,9 +126,17 @@ function tfjsImageTranslator(net: Awaited<ReturnType<typeof loadTranslator>>['ne
 }
 
 /** Converts once per model file version: the cache key covers path, size and modification time. */
-async function cachedOnnx(modelPath: string, direction: string, loaded: Awaited<ReturnType<typeof loadTranslator>>, cacheDir?: string): Promise<string> {
+async function cachedOnnx(
+  modelPath: string,
+  direction: string,
+  loaded: Awaited<ReturnType<typeof loadTranslator>>,
+  cacheDir?: string,
+): Promise<string> {
   const s = await stat(modelPath);
-  const key = createHash('sha256').update(`${path.resolve(modelPath)}|${s.size}|${s.mtimeMs}|${direction}`).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(`${path.resolve(modelPath)}|${s.size}|${s.mtimeMs}|${direction}`)
+    .digest('hex')
+    .slice(0, 16);
   const dir = cacheDir ?? path.join(os.tmpdir(), 'tandem-onnx-cache');
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, `${key}.onnx`);

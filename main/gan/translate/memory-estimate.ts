@@ -43,7 +43,10 @@ export function wholeImageBytes(arch: GeneratorArch, memory: EngineMemory, width
  */
 export function availableBytes(): number {
   const constrained = process.constrainedMemory?.() ?? 0;
-  const limit = constrained > 0 && constrained < Number.MAX_SAFE_INTEGER ? Math.min(os.freemem(), constrained - process.memoryUsage().rss) : os.freemem();
+  const limit =
+    constrained > 0 && constrained < Number.MAX_SAFE_INTEGER
+      ? Math.min(os.freemem(), constrained - process.memoryUsage().rss)
+      : os.freemem();
   return Math.max(0, limit * 0.75);
 }
 
@@ -53,10 +56,17 @@ export function imageBudget(memory: EngineMemory, available = availableBytes()):
 }
 
 /** The largest size with the image's aspect ratio that a whole pass fits in `budget` (0×0 if none). */
-export function largestWholeSize(arch: GeneratorArch, memory: EngineMemory, budget: number, width: number, height: number): { width: number; height: number } {
+export function largestWholeSize(
+  arch: GeneratorArch,
+  memory: EngineMemory,
+  budget: number,
+  width: number,
+  height: number,
+): { width: number; height: number } {
   let lo = 0;
   let hi = 1;
-  const fits = (s: number) => s === 0 || wholeImageBytes(arch, memory, Math.max(1, Math.floor(width * s)), Math.max(1, Math.floor(height * s))) <= budget;
+  const fits = (s: number) =>
+    s === 0 || wholeImageBytes(arch, memory, Math.max(1, Math.floor(width * s)), Math.max(1, Math.floor(height * s))) <= budget;
   if (fits(1)) return { width, height };
   for (let i = 0; i < 40; i++) {
     const mid = (lo + hi) / 2;

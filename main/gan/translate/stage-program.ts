@@ -80,7 +80,9 @@ export function stageProgram(graph: readonly GenOp[], inputChannels: number): St
       current.gathers = { key: o.key, channels: o.channels, kind: o.kind };
       stages.push(current);
       const entry: StageOp =
-        o.kind === 'instance' ? { op: 'instanceNormWith', key: o.key, channels: o.channels } : { op: 'batchNorm', key: o.key, channels: o.channels };
+        o.kind === 'instance'
+          ? { op: 'instanceNormWith', key: o.key, channels: o.channels }
+          : { op: 'batchNorm', key: o.key, channels: o.channels };
       current = { index: stages.length, ops: [entry], inChannels: o.channels, outChannels: o.channels, saves: [], reads: [] };
       continue;
     }

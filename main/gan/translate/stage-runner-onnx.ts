@@ -22,7 +22,12 @@ export function stageModel(stage: Stage, stateDict: Map<string, TorchTensor>): U
   const b = new OnnxGraphBuilder(stateDict);
   const info = (name: string, dims: Array<number | string>): onnxProto.onnx.IValueInfoProto => ({
     name,
-    type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+    type: {
+      tensorType: {
+        elemType: onnx.TensorProto.DataType.FLOAT,
+        shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+      },
+    },
   });
   const inputs = [info('x', [1, stage.inChannels, 'h', 'w'])];
   const outputs: onnxProto.onnx.IValueInfoProto[] = [];
@@ -82,7 +87,8 @@ export async function onnxStageRunner(
   prefix: string,
 ): Promise<StageRunner> {
   // A session per stage: without an arena each frees its tile's memory when the run returns.
-  for (const stage of stages) await pool.open(`${prefix}${stage.index}`, stageModel(stage, stateDict), { ...options, enableCpuMemArena: false });
+  for (const stage of stages)
+    await pool.open(`${prefix}${stage.index}`, stageModel(stage, stateDict), { ...options, enableCpuMemArena: false });
   return {
     concurrency: pool.size,
     async run(stage, tile): Promise<StageResult> {
@@ -93,7 +99,8 @@ export async function onnxStageRunner(
         feeds['mean'] = { data: tile.stats.mean, dims: [c] };
         feeds['variance'] = { data: tile.stats.variance, dims: [c] };
       }
-      for (const [slot, s] of tile.saved) feeds[savedName(slot)] = { data: s.data, dims: [1, s.data.length / (s.height * s.width), s.height, s.width] };
+      for (const [slot, s] of tile.saved)
+        feeds[savedName(slot)] = { data: s.data, dims: [1, s.data.length / (s.height * s.width), s.height, s.width] };
       const transfer = [tile.input, ...[...tile.saved.values()].map((s) => s.data)].map((a) => a.buffer as ArrayBuffer);
       const out = await pool.run(`${prefix}${stage.index}`, feeds, transfer);
       const y = out['y'];

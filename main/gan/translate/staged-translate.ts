@@ -177,7 +177,12 @@ function contains(outer: Span, inner: Span): boolean {
 }
 
 /** Translates a planar image whose size the network accepts; returns the output, planar. */
-export async function translateStaged(image: PlanarImage, stages: readonly Stage[], runner: StageRunner, opts: StagedOptions): Promise<PlanarImage> {
+export async function translateStaged(
+  image: PlanarImage,
+  stages: readonly Stage[],
+  runner: StageRunner,
+  opts: StagedOptions,
+): Promise<PlanarImage> {
   const geometry: StageGeometry[] = [];
   let h = image.height;
   let w = image.width;
@@ -196,7 +201,11 @@ export async function translateStaged(image: PlanarImage, stages: readonly Stage
   let doneWork = 0;
 
   let input: FeatureMap = new MemoryFeatureMap(image.channels, image.height, image.width);
-  input.write(image.data, region({ start: 0, end: image.height }, { start: 0, end: image.width }), region({ start: 0, end: image.height }, { start: 0, end: image.width }));
+  input.write(
+    image.data,
+    region({ start: 0, end: image.height }, { start: 0, end: image.width }),
+    region({ start: 0, end: image.height }, { start: 0, end: image.width }),
+  );
   const saved = new Map<number, FeatureMap>();
   let stats: { mean: Float32Array; variance: Float32Array } | undefined;
   try {
@@ -276,7 +285,12 @@ export async function translateStaged(image: PlanarImage, stages: readonly Stage
       stats = moments?.result();
     }
     const last = geometry.at(-1)!;
-    return { data: input.read(region({ start: 0, end: last.outH }, { start: 0, end: last.outW })), channels: last.stage.outChannels, height: last.outH, width: last.outW };
+    return {
+      data: input.read(region({ start: 0, end: last.outH }, { start: 0, end: last.outW })),
+      channels: last.stage.outChannels,
+      height: last.outH,
+      width: last.outW,
+    };
   } finally {
     input.dispose();
     for (const m of saved.values()) m.dispose();

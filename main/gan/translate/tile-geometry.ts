@@ -44,7 +44,8 @@ export function axisOps(ops: readonly StageOp[]): AxisOp[] {
       out.push({ kind: 'conv', kernel: next.kernel, stride: next.stride, pad: o.pad });
       i++;
     } else if (o.op === 'conv') out.push({ kind: 'conv', kernel: o.kernel, stride: o.stride, pad: o.padding });
-    else if (o.op === 'convTranspose') out.push({ kind: 'convTranspose', kernel: o.kernel, stride: o.stride, pad: o.padding, outputPad: o.outputPadding });
+    else if (o.op === 'convTranspose')
+      out.push({ kind: 'convTranspose', kernel: o.kernel, stride: o.stride, pad: o.padding, outputPad: o.outputPadding });
     else if (o.op === 'blurPool') out.push(BLUR_POOL_AXIS);
     else if (o.op === 'upsample') out.push({ kind: 'upsample' });
     else out.push({ kind: 'pointwise' });

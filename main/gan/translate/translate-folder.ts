@@ -3,7 +3,14 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { WriteFormat } from '../../data/image-write.js';
 import { PublishConflictError } from '../../data/publish.js';
-import { headerSize, keepsAlpha, readForTranslation, resizedSize, writeTranslation, type TranslationInput } from '../../data/translation-input.js';
+import {
+  headerSize,
+  keepsAlpha,
+  readForTranslation,
+  resizedSize,
+  writeTranslation,
+  type TranslationInput,
+} from '../../data/translation-input.js';
 import { isImagePath, scanImageFolderStrict } from '../../data/scan.js';
 import { checkPlanOptions, planImage, type ImagePlan, type TranslationPath } from './image-plan.js';
 import type { ImageTranslator } from './image-translator.js';
@@ -72,7 +79,12 @@ const WRITABLE: Record<string, WriteFormat> = { '.png': 'png', '.jpg': 'jpeg', '
 const EXTENSION: Record<WriteFormat, string> = { png: '.png', jpeg: '.jpg', webp: '.webp' };
 
 /** Where a source image's translation goes: same relative path, extension by output format. */
-export function outputPathFor(source: string, inputRoot: string, outputRoot: string, format?: WriteFormat): { file: string; format: WriteFormat } {
+export function outputPathFor(
+  source: string,
+  inputRoot: string,
+  outputRoot: string,
+  format?: WriteFormat,
+): { file: string; format: WriteFormat } {
   const rel = path.relative(inputRoot, source);
   const ext = path.extname(rel);
   const fmt = format ?? WRITABLE[ext.toLowerCase()] ?? 'png';
@@ -92,7 +104,12 @@ async function listInputs(input: string): Promise<{ root: string; files: string[
   return { root: scan.dir, files: scan.images, single: false };
 }
 
-function checkOutput(opts: TranslateFolderOptions, inputRoot: string, single: boolean, targets: ReadonlyArray<{ file: string; target: { file: string } }>): void {
+function checkOutput(
+  opts: TranslateFolderOptions,
+  inputRoot: string,
+  single: boolean,
+  targets: ReadonlyArray<{ file: string; target: { file: string } }>,
+): void {
   const out = path.resolve(opts.output);
   // Outputs inside an input folder would be picked up again as inputs on the next run; a single
   // input file has no folder to pollute, only itself to protect.
@@ -131,7 +148,9 @@ export async function translateFolder(t: ImageTranslator, opts: TranslateFolderO
   const todo = targets.filter(({ target }) => opts.overwrite || !existsSync(target.file));
   // Sizes from headers only: the ETA counts pixels, and a 50 MP photo is not one unit among many.
   const sizes = await Promise.all(todo.map(async ({ file }) => headerSize(file)));
-  const pixelsOf = sizes.map((s) => (s ? resizedSize(s.width, s.height, opts.resize) : { width: 0, height: 0 })).map((s) => s.width * s.height);
+  const pixelsOf = sizes
+    .map((s) => (s ? resizedSize(s.width, s.height, opts.resize) : { width: 0, height: 0 }))
+    .map((s) => s.width * s.height);
   const pixelsTotal = pixelsOf.reduce((a, b) => a + b, 0);
   let pixelsFinished = 0;
   const partial = new Map<number, number>();
@@ -168,7 +187,9 @@ export async function translateFolder(t: ImageTranslator, opts: TranslateFolderO
   const decoded = (i: number): Promise<TranslationInput | Error> => {
     let p = reads.get(i);
     if (!p) {
-      p = readForTranslation(todo[i]!.file, t.arch.inputNc === 1 ? 1 : 3, opts.resize).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+      p = readForTranslation(todo[i]!.file, t.arch.inputNc === 1 ? 1 : 3, opts.resize).catch((e: unknown) =>
+        e instanceof Error ? e : new Error(String(e)),
+      );
       reads.set(i, p);
     }
     return p;
@@ -227,10 +248,20 @@ export async function translateFolder(t: ImageTranslator, opts: TranslateFolderO
       }
       release();
       const { data, tiling } = result;
-      const note = image.alpha && !keepsAlpha(target.format) ? 'transparency dropped: JPEG has none (use --format png or webp to keep it)' : undefined;
+      const note =
+        image.alpha && !keepsAlpha(target.format) ? 'transparency dropped: JPEG has none (use --format png or webp to keep it)' : undefined;
       await pendingWrite;
       const keepExisting = !opts.overwrite;
-      pendingWrite = writeTranslation(target.file, data, image.width, image.height, t.arch.outputNc === 1 ? 1 : 3, image.alpha, target.format, keepExisting).then(
+      pendingWrite = writeTranslation(
+        target.file,
+        data,
+        image.width,
+        image.height,
+        t.arch.outputNc === 1 ? 1 : 3,
+        image.alpha,
+        target.format,
+        keepExisting,
+      ).then(
         () => {
           finish(i);
           summary.translated++;

@@ -61,7 +61,15 @@ export async function translateImage(
   const pw = padAmounts(image.width, multiple);
   const H = image.height + ph[0] + ph[1];
   const W = image.width + pw[0] + pw[1];
-  const planar = padNchw(hwcToNchw([image.data], arch.inputNc, image.height, image.width), 1, arch.inputNc, image.height, image.width, ph, pw);
+  const planar = padNchw(
+    hwcToNchw([image.data], arch.inputNc, image.height, image.width),
+    1,
+    arch.inputNc,
+    image.height,
+    image.width,
+    ph,
+    pw,
+  );
   const stages = stageProgram(generatorGraph(arch), arch.inputNc);
   const runner = await t.stageRunner(stages);
   const store = new FeatureStore(opts.budgetBytes, opts.spillDir);
@@ -74,7 +82,10 @@ export async function translateImage(
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     });
     const cropped = cropNchw(out.data, 1, out.channels, H, W, ph, pw, image.height, image.width);
-    return { data: nchwToHwc(cropped, 1, out.channels, image.height, image.width)[0]!, tiling: { spilledBytes: store.spilledBytes, peakMemoryBytes: store.peakMemoryBytes } };
+    return {
+      data: nchwToHwc(cropped, 1, out.channels, image.height, image.width)[0]!,
+      tiling: { spilledBytes: store.spilledBytes, peakMemoryBytes: store.peakMemoryBytes },
+    };
   } finally {
     store.dispose();
   }

@@ -78,7 +78,9 @@ function gradProblems(got: Stats, ref: Stats, rel: number): string[] {
 export function pix2pixStepParityTest(tolerance: StepTolerance): void {
   it('gives the reference fake_B, losses, gradients, post-Adam weights and batch-norm running statistics', async () => {
     const step = readParityFixture('pix2pix_step_small');
-    expect(step.meta.build, 'the fixture was built for another architecture').toContain(`--netG unet_128 --ngf ${NGF} --ndf ${NDF} --no_dropout`);
+    expect(step.meta.build, 'the fixture was built for another architecture').toContain(
+      `--netG unet_128 --ngf ${NGF} --ndf ${NDF} --no_dropout`,
+    );
     const model = createModel({ model: 'pix2pix', netG: 'unet_128', ngf: NGF, ndf: NDF, no_dropout: true });
     const nets = model.networks();
     nets.get('G')!.loadTorchStateDict(stateDictOf(step, 'G.'));
@@ -97,7 +99,9 @@ export function pix2pixStepParityTest(tolerance: StepTolerance): void {
 
     const losses = model.currentLosses();
     for (const [name, value] of Object.entries(step.losses as Record<string, number>)) {
-      expect(Math.abs(losses[name]! - value), `loss ${name}: ${losses[name]} vs ${value}`).toBeLessThan(tolerance.lossRel * Math.max(1, Math.abs(value)));
+      expect(Math.abs(losses[name]! - value), `loss ${name}: ${losses[name]} vs ${value}`).toBeLessThan(
+        tolerance.lossRel * Math.max(1, Math.abs(value)),
+      );
     }
 
     // The gradients each optimiser stepped with. Adam's first moment after one step from zero is

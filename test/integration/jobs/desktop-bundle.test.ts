@@ -53,12 +53,16 @@ describe('the bundled job process', () => {
   });
 
   const noGpu = swiftShaderSkipReason();
-  it.skipIf(noGpu)(`loads dawn.node from node_modules and runs a job on webgpu${noGpu ? ` (skipped: ${noGpu})` : ''}`, async () => {
-    const file = path.join(out, 'imported-webgpu.tandem');
-    const { info, backendLine } = await importThroughBundle({ ...swiftShaderEnv(), TANDEM_BACKEND: 'webgpu' }, file);
-    expect(info.reason).toBeUndefined();
-    expect(info.state).toBe('finished');
-    expect(backendLine).toBe('backend: webgpu (SwiftShader driver 5.0.0, vulkan, software) — requested via TANDEM_BACKEND=webgpu');
-    expect(existsSync(file)).toBe(true);
-  }, 120_000);
+  it.skipIf(noGpu)(
+    `loads dawn.node from node_modules and runs a job on webgpu${noGpu ? ` (skipped: ${noGpu})` : ''}`,
+    async () => {
+      const file = path.join(out, 'imported-webgpu.tandem');
+      const { info, backendLine } = await importThroughBundle({ ...swiftShaderEnv(), TANDEM_BACKEND: 'webgpu' }, file);
+      expect(info.reason).toBeUndefined();
+      expect(info.state).toBe('finished');
+      expect(backendLine).toBe('backend: webgpu (SwiftShader driver 5.0.0, vulkan, software) — requested via TANDEM_BACKEND=webgpu');
+      expect(existsSync(file)).toBe(true);
+    },
+    120_000,
+  );
 });

@@ -7,7 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoDatasets, type DemoDatasets } from '../../../main/data/demo.js';
 import { readCheckpointOptions } from '../../../main/gan/models/model-checkpoint.js';
 import { CHILD_ENTRY, forkLauncher } from '../../../main/jobs/launcher.js';
-import { partialFolderFor, type ChildMessage, type ChildMessageOf, type ChildMessageType, type TrainJobSpecInput } from '../../../main/jobs/protocol.js';
+import {
+  partialFolderFor,
+  type ChildMessage,
+  type ChildMessageOf,
+  type ChildMessageType,
+  type TrainJobSpecInput,
+} from '../../../main/jobs/protocol.js';
 import { JobSupervisor, type JobState, type SupervisorEvent } from '../../../main/jobs/supervisor.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tandem-jobs-'));
@@ -29,7 +35,9 @@ class Recorder {
   }
 
   messages<T extends ChildMessageType>(jobId: string, type: T): Array<ChildMessageOf<T>> {
-    return this.events.flatMap((e) => (e.type === 'message' && e.jobId === jobId && e.message.type === type ? [e.message as ChildMessageOf<T>] : []));
+    return this.events.flatMap((e) =>
+      e.type === 'message' && e.jobId === jobId && e.message.type === type ? [e.message as ChildMessageOf<T>] : [],
+    );
   }
 
   states(jobId: string): JobState[] {
@@ -37,7 +45,12 @@ class Recorder {
   }
 
   /** The first message of `type` from `jobId` that satisfies `test`, waiting for it if need be. */
-  async message<T extends ChildMessageType>(jobId: string, type: T, test: (m: ChildMessageOf<T>) => boolean = () => true, timeoutMs = 60_000): Promise<ChildMessageOf<T>> {
+  async message<T extends ChildMessageType>(
+    jobId: string,
+    type: T,
+    test: (m: ChildMessageOf<T>) => boolean = () => true,
+    timeoutMs = 60_000,
+  ): Promise<ChildMessageOf<T>> {
     return this.until(() => this.messages(jobId, type).find(test), `${type} from ${jobId}`, timeoutMs);
   }
 
@@ -50,7 +63,10 @@ class Recorder {
     for (;;) {
       const found = probe();
       if (found !== undefined) return found;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; states: ${JSON.stringify(supervisor.list().map((j) => [j.jobId, j.state, j.reason]))}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `timed out waiting for ${what}; states: ${JSON.stringify(supervisor.list().map((j) => [j.jobId, j.state, j.reason]))}`,
+        );
       await Promise.race([new Promise<void>((r) => this.wake.push(r)), sleep(250)]);
     }
   }
@@ -85,7 +101,13 @@ describe('training in a child process', () => {
     const id = supervisor.enqueue(trainSpec('train-1', false));
     expect((await rec.message(id, 'ready')).backendLine).toMatch(/^backend: wasm/);
     const started = await rec.message(id, 'started');
-    expect(started).toMatchObject({ resumed: false, progress: { epoch: 1, epochIter: 0, totalIters: 0 }, epochSize: 8, lastEpoch: 100, lossNames: ['G_GAN', 'G_L1', 'D_real', 'D_fake'] });
+    expect(started).toMatchObject({
+      resumed: false,
+      progress: { epoch: 1, epochIter: 0, totalIters: 0 },
+      epochSize: 8,
+      lastEpoch: 100,
+      lossNames: ['G_GAN', 'G_L1', 'D_real', 'D_fake'],
+    });
     await rec.message(id, 'sample', (s) => s.totalIters >= 4);
     await rec.message(id, 'checkpoint', (c) => c.reason === 'interval' && c.progress.totalIters >= 4);
     expect(existsSync(path.join(runDir(), 'samples', 'iter_00000004.png'))).toBe(true);
@@ -111,7 +133,12 @@ describe('training in a child process', () => {
     const result = info.result as { progress: { totalIters: number } };
     const metrics = rec.messages(id, 'metrics');
     expect(metrics.map((m) => m.totalIters)).toEqual(metrics.map((_, i) => i + 1)); // one per iteration, none lost
-    expect(metrics[0]!.losses).toEqual({ G_GAN: expect.any(Number), G_L1: expect.any(Number), D_real: expect.any(Number), D_fake: expect.any(Number) });
+    expect(metrics[0]!.losses).toEqual({
+      G_GAN: expect.any(Number),
+      G_L1: expect.any(Number),
+      D_real: expect.any(Number),
+      D_fake: expect.any(Number),
+    });
     const last = rec.messages(id, 'checkpoint').at(-1)!;
     expect(last).toMatchObject({ reason: 'stopped', progress: result.progress });
     expect((await readCheckpointOptions(path.join(runDir(), 'latest.tandem'))).progress).toEqual(result.progress);
@@ -135,7 +162,9 @@ describe('training in a child process', () => {
     const lastSaved = killed.lastCheckpoint!.progress.totalIters;
     expect(lastSaved).toBeGreaterThanOrEqual(saved.progress.totalIters);
     expect(killed.state).toBe('interrupted');
-    expect(killed.reason).toBe(`the trainer process was killed (SIGKILL) — possibly out of memory; resume continues from the last checkpoint at iteration ${lastSaved}`);
+    expect(killed.reason).toBe(
+      `the trainer process was killed (SIGKILL) — possibly out of memory; resume continues from the last checkpoint at iteration ${lastSaved}`,
+    );
 
     const again = supervisor.enqueue(trainSpec('train-3', true));
     expect((await rec.message(again, 'started')).progress.totalIters).toBe(lastSaved);
@@ -143,20 +172,31 @@ describe('training in a child process', () => {
 
     // One heavy job at a time: an export waits for the training to end.
     const output = path.join(dir, 'exported-test');
-    const exportId = supervisor.enqueue({ kind: 'export', jobId: 'export-small', model: path.join(runDir(), 'latest.tandem'), input: path.join(demo.paired, 'test'), output });
+    const exportId = supervisor.enqueue({
+      kind: 'export',
+      jobId: 'export-small',
+      model: path.join(runDir(), 'latest.tandem'),
+      input: path.join(demo.paired, 'test'),
+      output,
+    });
     await sleep(300);
     expect(supervisor.get(exportId)!.state).toBe('queued');
     supervisor.stop(again);
     expect((await supervisor.settled(again)).result).toMatchObject({ stopped: true });
     const exported = await supervisor.settled(exportId);
-    expect(exported).toMatchObject({ state: 'finished', result: { kind: 'export', stopped: false, folder: output, total: 2, translated: 2 } });
+    expect(exported).toMatchObject({
+      state: 'finished',
+      result: { kind: 'export', stopped: false, folder: output, total: 2, translated: 2 },
+    });
     expect(readdirSync(output).sort()).toEqual(['0001.png', '0002.png']);
     expect(existsSync(partialFolderFor(output, exportId))).toBe(false);
   });
 
   it('refuses a job with bad options at enqueue time, naming the option', () => {
     const spec = trainSpec('train-bad', false);
-    expect(() => supervisor.enqueue({ ...spec, runDir: path.join(dir, 'runs', 'bad'), options: { ...spec.options, ngf: 'many' } as never })).toThrow(/ngf/);
+    expect(() =>
+      supervisor.enqueue({ ...spec, runDir: path.join(dir, 'runs', 'bad'), options: { ...spec.options, ngf: 'many' } as never }),
+    ).toThrow(/ngf/);
     expect(supervisor.get('train-bad')).toBeUndefined();
   });
 });
@@ -168,7 +208,14 @@ describe('export in a child process', () => {
     const output = path.join(dir, 'exported-big');
     const partial = partialFolderFor(output, 'export-big');
     // tfjs on one wasm thread: slow enough (tens of ms an image) to be killed halfway.
-    const spec = { kind: 'export', jobId: 'export-big', model: path.join(runDir(), 'latest.tandem'), input, output, engine: 'tfjs' } as const;
+    const spec = {
+      kind: 'export',
+      jobId: 'export-big',
+      model: path.join(runDir(), 'latest.tandem'),
+      input,
+      output,
+      engine: 'tfjs',
+    } as const;
 
     const id = supervisor.enqueue(spec);
     const first = await rec.message(id, 'progress');
@@ -176,7 +223,9 @@ describe('export in a child process', () => {
     process.kill(supervisor.get(id)!.pid!, 'SIGKILL');
     const killed = await supervisor.settled(id);
     expect(killed.state).toBe('interrupted');
-    expect(killed.reason).toBe(`the export process was killed (SIGKILL) — possibly out of memory; run the export again to continue — finished images are kept in ${partial}`);
+    expect(killed.reason).toBe(
+      `the export process was killed (SIGKILL) — possibly out of memory; run the export again to continue — finished images are kept in ${partial}`,
+    );
     expect(existsSync(output)).toBe(false);
     // Images are written under hidden temporary names and renamed; a kill may leave one behind.
     const doneBefore = readdirSync(partial).filter((n) => !n.startsWith('.')).length;
@@ -186,7 +235,15 @@ describe('export in a child process', () => {
 
     const rerun = await supervisor.settled(supervisor.enqueue(spec));
     expect(rerun.state).toBe('finished');
-    expect(rerun.result).toMatchObject({ kind: 'export', stopped: false, folder: output, total: 24, skippedExisting: doneBefore, translated: 24 - doneBefore, failed: [] });
+    expect(rerun.result).toMatchObject({
+      kind: 'export',
+      stopped: false,
+      folder: output,
+      total: 24,
+      skippedExisting: doneBefore,
+      translated: 24 - doneBefore,
+      failed: [],
+    });
     expect(readdirSync(output).sort()).toEqual(Array.from({ length: 24 }, (_, i) => `${String(i + 1).padStart(4, '0')}.png`));
     expect(existsSync(partial)).toBe(false);
   });
@@ -210,8 +267,16 @@ describe('the child process', () => {
     child.send({ type: 'start', spec: { kind: 'train', jobId: 'j', runDir: 7 } });
     child.send({ type: 'self-destruct' });
     await waitFor(3);
-    expect(got[1]).toMatchObject({ type: 'log', level: 'error', line: expect.stringMatching(/^ignored invalid message from the studio 'start': spec\.runDir: .*expected string/) });
-    expect(got[2]).toMatchObject({ type: 'log', level: 'error', line: expect.stringMatching(/^ignored invalid message from the studio 'self-destruct': type: /) });
+    expect(got[1]).toMatchObject({
+      type: 'log',
+      level: 'error',
+      line: expect.stringMatching(/^ignored invalid message from the studio 'start': spec\.runDir: .*expected string/),
+    });
+    expect(got[2]).toMatchObject({
+      type: 'log',
+      level: 'error',
+      line: expect.stringMatching(/^ignored invalid message from the studio 'self-destruct': type: /),
+    });
     child.send({ type: 'stop' }); // no job yet: it just leaves
     expect((await exited).code).toBe(0);
   });

@@ -71,7 +71,9 @@ describe('Ctrl-C on tandem serve', () => {
 
     expect(await ctrlC(first.studio, first.client)).toBe(0);
     const said = first.studio.stderr.join('\n');
-    expect(said).toMatch(/stopping: run "interrupted by ctrl-c" finishes its step and saves a checkpoint \(waiting up to \d+ s\)\. Ctrl-C again to stop at once\./);
+    expect(said).toMatch(
+      /stopping: run "interrupted by ctrl-c" finishes its step and saves a checkpoint \(waiting up to \d+ s\)\. Ctrl-C again to stop at once\./,
+    );
     const saved = /run "interrupted by ctrl-c" stopped with a checkpoint; resume continues from iteration (\d+)/.exec(said);
     expect(saved, said).not.toBeNull();
     const savedAt = Number(saved![1]);
@@ -82,7 +84,11 @@ describe('Ctrl-C on tandem serve', () => {
     const stopped = unwrap(await second.client.call('runs.get', { runId: run.id }));
     expect(stopped).toMatchObject({ status: 'stopped', lastCheckpoint: 'latest.tandem', totalIters: savedAt });
     unwrap(await second.client.call('runs.resume', { runId: run.id }));
-    await until(async () => unwrap(await second.client.call('runs.metrics', { runId: run.id })).total >= savedAt + 2, 120_000, 'iterations after resuming');
+    await until(
+      async () => unwrap(await second.client.call('runs.metrics', { runId: run.id })).total >= savedAt + 2,
+      120_000,
+      'iterations after resuming',
+    );
     const its = unwrap(await second.client.call('runs.metrics', { runId: run.id })).points.map((p) => p.iteration);
     // One unbroken count: the resumed trainer went on from the checkpoint, not from 0.
     expect(its).toEqual(Array.from({ length: its.length }, (_, i) => i + 1));

@@ -44,10 +44,14 @@ describe.skipIf(skip)(`the studio's GPU probe${skip ? ` (skipped: ${skip})` : ''
     try {
       const first = unwrap(await client.call('backend.info', {}));
       expect(first.webgpu).toEqual({ state: 'probing' });
-      const info = await until(async () => {
-        const r = unwrap(await client.call('backend.info', {}));
-        return r.webgpu?.state !== 'probing' ? r : undefined;
-      }, 60_000, 'the GPU probe');
+      const info = await until(
+        async () => {
+          const r = unwrap(await client.call('backend.info', {}));
+          return r.webgpu?.state !== 'probing' ? r : undefined;
+        },
+        60_000,
+        'the GPU probe',
+      );
       expect(info.webgpu).toEqual({ state: 'found', adapter: 'SwiftShader driver 5.0.0', api: 'vulkan', software: true });
       const maps = readFileSync(`/proc/${server!.pid}/maps`, 'utf8');
       expect(maps).not.toContain('dawn.node');

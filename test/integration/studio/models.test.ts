@@ -23,7 +23,14 @@ let pairedId: string;
 
 beforeAll(async () => {
   const { studio, demo } = t;
-  unpairedId = unwrap(await studio.request('projects.create', { name: 'Zebras', layout: 'unpaired', folderA: join(demo.unpaired, 'trainA'), folderB: join(demo.unpaired, 'trainB') })).id;
+  unpairedId = unwrap(
+    await studio.request('projects.create', {
+      name: 'Zebras',
+      layout: 'unpaired',
+      folderA: join(demo.unpaired, 'trainA'),
+      folderB: join(demo.unpaired, 'trainB'),
+    }),
+  ).id;
   pairedId = unwrap(await studio.request('projects.create', { name: 'Facades', layout: 'aligned', folder: join(demo.paired, 'train') })).id;
 });
 
@@ -33,17 +40,25 @@ function errorOf<T>(r: ApiResult<T>): { code: string; message: string } {
 }
 
 async function settledRun(runId: string): Promise<Run> {
-  return until(async () => {
-    const r = unwrap(await t.studio.request('runs.get', { runId }));
-    return ['finished', 'failed', 'stopped', 'interrupted'].includes(r.status) ? r : undefined;
-  }, 90_000, `run ${runId} to settle`);
+  return until(
+    async () => {
+      const r = unwrap(await t.studio.request('runs.get', { runId }));
+      return ['finished', 'failed', 'stopped', 'interrupted'].includes(r.status) ? r : undefined;
+    },
+    90_000,
+    `run ${runId} to settle`,
+  );
 }
 
 async function settledModelExport(id: string): Promise<ModelExport> {
-  return until(async () => {
-    const e = unwrap(await t.studio.request('models.getExport', { modelExportId: id }));
-    return ['finished', 'failed', 'interrupted', 'stopped'].includes(e.status) ? e : undefined;
-  }, 90_000, `model export ${id}`);
+  return until(
+    async () => {
+      const e = unwrap(await t.studio.request('models.getExport', { modelExportId: id }));
+      return ['finished', 'failed', 'interrupted', 'stopped'].includes(e.status) ? e : undefined;
+    },
+    90_000,
+    `model export ${id}`,
+  );
 }
 
 async function rgb(file: string): Promise<Uint8Array> {
@@ -65,7 +80,15 @@ describe('models in and out of the studio', () => {
     const done = await settledRun(run.id);
     expect(done.statusReason).toBeNull();
     expect(done.status).toBe('finished');
-    expect(done.imported).toMatchObject({ generators: 1, format: 'zip', netG: 'resnet_6blocks', ngf: 8, norm: 'instance', params: 124931, files: [RESNET] });
+    expect(done.imported).toMatchObject({
+      generators: 1,
+      format: 'zip',
+      netG: 'resnet_6blocks',
+      ngf: 8,
+      norm: 'instance',
+      params: 124931,
+      files: [RESNET],
+    });
     expect(done.options).toMatchObject({ netG: 'resnet_6blocks', ngf: 8, norm: 'instance' });
     const [ckpt] = unwrap(await t.studio.request('checkpoints.list', { runId: run.id }));
     expect(ckpt).toMatchObject({ kind: 'imported', fileName: 'model.tandem', reason: 'imported' });
@@ -113,12 +136,16 @@ describe('models in and out of the studio', () => {
     await session.release();
 
     const target = join(t.dir, 'web', 'facades');
-    const tfjs = await settledModelExport(unwrap(await t.studio.request('models.export', { runId: run.id, format: 'tfjs', outputPath: target })).id);
+    const tfjs = await settledModelExport(
+      unwrap(await t.studio.request('models.export', { runId: run.id, format: 'tfjs', outputPath: target })).id,
+    );
     expect(tfjs.status).toBe('finished');
     expect(readdirSync(target)).toEqual(expect.arrayContaining(['model.json', 'index.html']));
     expect(tfjs.files).toContain(join(target, 'model.json'));
     // Nothing is overwritten: the same target again is refused up front.
-    expect(errorOf(await t.studio.request('models.export', { runId: run.id, format: 'tfjs', outputPath: target })).message).toMatch(/already exists/);
+    expect(errorOf(await t.studio.request('models.export', { runId: run.id, format: 'tfjs', outputPath: target })).message).toMatch(
+      /already exists/,
+    );
     expect(unwrap(await t.studio.request('models.exports', { projectId: pairedId })).map((e) => e.id)).toEqual([onnxJob.id, tfjs.id]);
   });
 
@@ -131,7 +158,9 @@ describe('models in and out of the studio', () => {
     expect(imported.imported).toMatchObject({ generators: 2, files: [RESNET, gB], params: 2 * 124931 });
 
     // The architecture comes from the imported weights; asking for another is refused.
-    const clash = errorOf(await t.studio.request('runs.start', { projectId: unpairedId, initFrom: { runId: pair.id }, options: { ngf: 16 } }));
+    const clash = errorOf(
+      await t.studio.request('runs.start', { projectId: unpairedId, initFrom: { runId: pair.id }, options: { ngf: 16 } }),
+    );
     expect(clash).toMatchObject({ code: 'invalid-input' });
     expect(clash.message).toMatch(/options\.ngf: a fine-tuned run keeps the architecture of "pair" \(ngf 8\)/);
 
@@ -165,7 +194,10 @@ describe('models in and out of the studio', () => {
     const marker = join(t.dir, 'pwned');
     const evil = join(t.dir, 'evil.pth');
     const cmd = new TextEncoder().encode(`touch ${marker}`);
-    await writeFile(evil, Uint8Array.from([0x80, 2, 0x63, ...new TextEncoder().encode('os\nsystem\n'), 0x8c, cmd.length, ...cmd, 0x85, 0x52, 0x2e]));
+    await writeFile(
+      evil,
+      Uint8Array.from([0x80, 2, 0x63, ...new TextEncoder().encode('os\nsystem\n'), 0x8c, cmd.length, ...cmd, 0x85, 0x52, 0x2e]),
+    );
     const run = unwrap(await t.studio.request('models.import', { projectId: unpairedId, file: evil }));
     const failed = await settledRun(run.id);
     expect(failed.status).toBe('failed');
@@ -175,9 +207,15 @@ describe('models in and out of the studio', () => {
   });
 
   it('checks files before starting a job: missing, not a .pth, the same file twice', async () => {
-    expect(errorOf(await t.studio.request('models.import', { projectId: unpairedId, file: join(t.dir, 'nope.pth') }))).toMatchObject({ code: 'not-found' });
-    expect(errorOf(await t.studio.request('models.import', { projectId: unpairedId, file: join(PTH, 'resnet6_ngf8_instance.json') })).message).toMatch(/\.pth or \.pt/);
-    const twice = errorOf(await t.studio.request('models.import', { projectId: unpairedId, file: RESNET, pairWith: RESNET.replace('resnet6', './resnet6') }));
+    expect(errorOf(await t.studio.request('models.import', { projectId: unpairedId, file: join(t.dir, 'nope.pth') }))).toMatchObject({
+      code: 'not-found',
+    });
+    expect(
+      errorOf(await t.studio.request('models.import', { projectId: unpairedId, file: join(PTH, 'resnet6_ngf8_instance.json') })).message,
+    ).toMatch(/\.pth or \.pt/);
+    const twice = errorOf(
+      await t.studio.request('models.import', { projectId: unpairedId, file: RESNET, pairWith: RESNET.replace('resnet6', './resnet6') }),
+    );
     expect(twice.message).toMatch(/same file was given twice/);
   });
 });

@@ -28,18 +28,34 @@ const tinyFastCut = {
 describe('FastCUT in the studio, with real training jobs', () => {
   it('trains a FastCUT run of an unpaired project, reports its losses and samples, stops, fine-tunes and translates a folder', async () => {
     const project = unwrap(
-      await t.client.call('projects.create', { name: 'Styles', layout: 'unpaired', folderA: join(t.demo.unpaired, 'trainA'), folderB: join(t.demo.unpaired, 'trainB') }),
+      await t.client.call('projects.create', {
+        name: 'Styles',
+        layout: 'unpaired',
+        folderA: join(t.demo.unpaired, 'trainA'),
+        folderB: join(t.demo.unpaired, 'trainB'),
+      }),
     );
     // An unpaired project refuses pix2pix, naming what it trains.
     const wrong = await t.client.call('runs.start', { projectId: project.id, options: { model: 'pix2pix' } });
-    expect(wrong.ok || wrong.error.message).toBe('This is an unpaired project, which trains CycleGAN or CUT; pix2pix needs a paired project.');
+    expect(wrong.ok || wrong.error.message).toBe(
+      'This is an unpaired project, which trains CycleGAN or CUT; pix2pix needs a paired project.',
+    );
 
     const schedule = { sampleEvery: 3, checkpointEvery: 3, saveEpochFreq: 0, numSamples: 2 };
     const run = unwrap(await t.client.call('runs.start', { projectId: project.id, options: tinyFastCut, schedule }));
     expect(run.model).toBe('cut');
-    expect(run.options).toMatchObject({ CUT_mode: 'FastCUT', lambda_NCE: 10, nce_idt: false, flip_equivariance: true, init_type: 'xavier' });
+    expect(run.options).toMatchObject({
+      CUT_mode: 'FastCUT',
+      lambda_NCE: 10,
+      nce_idt: false,
+      flip_equivariance: true,
+      init_type: 'xavier',
+    });
     await t.client.waitForEvent(runStatus(run.id, 'running'), 90_000);
-    await t.client.waitForEvent((e) => e.event === 'run.checkpoint' && e.data.runId === run.id && e.data.checkpoint.totalIters >= 6, 120_000);
+    await t.client.waitForEvent(
+      (e) => e.event === 'run.checkpoint' && e.data.runId === run.id && e.data.checkpoint.totalIters >= 6,
+      120_000,
+    );
     unwrap(await t.client.call('runs.stop', { runId: run.id }));
     await t.client.waitForEvent(runStatus(run.id, 'stopped'), 60_000);
 
@@ -67,8 +83,15 @@ describe('FastCUT in the studio, with real training jobs', () => {
     );
     expect(tuned.model).toBe('cut');
     expect(tuned.options).toMatchObject({ netG: 'resnet_6blocks', ngf: 4, netF_nc: 8, lr: 0.0001 });
-    await until(async () => ['finished', 'failed'].includes(unwrap(await t.client.call('runs.get', { runId: tuned.id })).status), 120_000, 'the fine-tuned run');
-    expect(unwrap(await t.client.call('runs.get', { runId: tuned.id }))).toMatchObject({ status: 'finished', startedFrom: { runId: run.id } });
+    await until(
+      async () => ['finished', 'failed'].includes(unwrap(await t.client.call('runs.get', { runId: tuned.id })).status),
+      120_000,
+      'the fine-tuned run',
+    );
+    expect(unwrap(await t.client.call('runs.get', { runId: tuned.id }))).toMatchObject({
+      status: 'finished',
+      startedFrom: { runId: run.id },
+    });
 
     // One direction only: A → B translates a folder, B → A is refused before a job starts.
     const backwards = await t.client.call('models.export', { runId: run.id, format: 'onnx', direction: 'BtoA' });

@@ -8,10 +8,11 @@ import { until, unwrap } from '../../unit/studio/helpers.js';
 
 const t = trainingStudio('tandem-e2e-', { trainCount: 8, testCount: 2, size: 48 }, { serve: true });
 
-
 describe('studio with real training jobs', () => {
   it('trains, shows samples, stops with a checkpoint, resumes with numbering intact, and exports', async () => {
-    const project = unwrap(await t.client.call('projects.create', { name: 'Demo', layout: 'aligned', folder: join(t.demo.paired, 'train') }));
+    const project = unwrap(
+      await t.client.call('projects.create', { name: 'Demo', layout: 'aligned', folder: join(t.demo.paired, 'train') }),
+    );
     expect(project.counts.files).toBe(8);
     const run = unwrap(
       await t.client.call('runs.start', {
@@ -21,7 +22,10 @@ describe('studio with real training jobs', () => {
       }),
     );
     await t.client.waitForEvent(runStatus(run.id, 'running'), 90_000);
-    await t.client.waitForEvent((e) => e.event === 'run.checkpoint' && e.data.runId === run.id && e.data.checkpoint.totalIters >= 8, 90_000);
+    await t.client.waitForEvent(
+      (e) => e.event === 'run.checkpoint' && e.data.runId === run.id && e.data.checkpoint.totalIters >= 8,
+      90_000,
+    );
     unwrap(await t.client.call('runs.stop', { runId: run.id }));
     await t.client.waitForEvent(runStatus(run.id, 'stopped'), 60_000);
 
@@ -42,7 +46,11 @@ describe('studio with real training jobs', () => {
     // Resume: a new child continues from latest.tandem; iterations go on from the checkpoint.
     const ckpt = unwrap(await t.client.call('checkpoints.list', { runId: run.id })).find((c) => c.fileName === 'latest.tandem')!;
     unwrap(await t.client.call('runs.resume', { runId: run.id }));
-    await until(async () => unwrap(await t.client.call('runs.metrics', { runId: run.id })).total >= ckpt.totalIters + 4, 90_000, 'iterations after resuming');
+    await until(
+      async () => unwrap(await t.client.call('runs.metrics', { runId: run.id })).total >= ckpt.totalIters + 4,
+      90_000,
+      'iterations after resuming',
+    );
     unwrap(await t.client.call('runs.stop', { runId: run.id }));
     await until(async () => unwrap(await t.client.call('runs.get', { runId: run.id })).status === 'stopped', 60_000, 'stopped again');
     const after = unwrap(await t.client.call('runs.metrics', { runId: run.id }));

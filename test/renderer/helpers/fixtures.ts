@@ -48,7 +48,13 @@ export function runSummary(over: Partial<RunSummary> = {}): RunSummary {
 export function points(from: number, to: number, step = 1): MetricPoint[] {
   const out: MetricPoint[] = [];
   for (let i = from; i <= to; i += step) {
-    out.push({ iteration: i, epoch: 1 + Math.floor(i / 100), losses: { G_GAN: 1 + 1 / (1 + i), G_L1: 30 / (1 + i / 50), D_real: 0.6, D_fake: 0.5 }, lr: 0.0002, seconds: i * 0.1 });
+    out.push({
+      iteration: i,
+      epoch: 1 + Math.floor(i / 100),
+      losses: { G_GAN: 1 + 1 / (1 + i), G_L1: 30 / (1 + i / 50), D_real: 0.6, D_fake: 0.5 },
+      lr: 0.0002,
+      seconds: i * 0.1,
+    });
   }
   return out;
 }
@@ -89,7 +95,13 @@ export function importedRun(over: Partial<RunSummary> = {}): RunSummary {
 export function fullRun(s: RunSummary): Run {
   // An import records whether its generator used dropout (the reference's resnets mostly do not).
   const arch = s.imported ? { netG: s.imported.netG, ngf: s.imported.ngf, norm: s.imported.norm, no_dropout: true } : {};
-  return { ...s, options: runOptionsSchema.parse({ model: s.model, ...arch }), schedule: runScheduleSchema.parse({}), runDir: `/studio/runs/${s.id}`, progress: null };
+  return {
+    ...s,
+    options: runOptionsSchema.parse({ model: s.model, ...arch }),
+    schedule: runScheduleSchema.parse({}),
+    runDir: `/studio/runs/${s.id}`,
+    progress: null,
+  };
 }
 
 export function modelExport(over: Partial<ModelExport> = {}): ModelExport {

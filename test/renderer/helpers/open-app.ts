@@ -8,9 +8,26 @@ import { FakeClient, type Handlers } from './fake-client.js';
 import { project } from './fixtures.js';
 
 export const studioHandlers: Handlers = {
-  'backend.info': () => ({ requested: 'auto', installed: { gpu: false, node: false, wasm: true, cpu: true }, lastReported: null, jobsAvailable: true, webgpu: null, measured: {} }),
+  'backend.info': () => ({
+    requested: 'auto',
+    installed: { gpu: false, node: false, wasm: true, cpu: true },
+    lastReported: null,
+    jobsAvailable: true,
+    webgpu: null,
+    measured: {},
+  }),
   'settings.get': () => ({ backend: 'auto', schedule: { sampleEvery: 400, checkpointEvery: 5000, saveEpochFreq: 5, numSamples: 4 } }),
-  'datasets.health': (p) => ({ projectId: p.projectId, status: 'ready', folders: [], unreadable: [], unreadableTotal: 0, duplicates: [], unmatched: null, usable: 200, problems: [] }),
+  'datasets.health': (p) => ({
+    projectId: p.projectId,
+    status: 'ready',
+    folders: [],
+    unreadable: [],
+    unreadableTotal: 0,
+    duplicates: [],
+    unmatched: null,
+    usable: 200,
+    problems: [],
+  }),
   'datasets.list': () => ({ total: 0, offset: 0, items: [] }),
   'runs.list': () => [],
   'runs.metrics': (p) => ({ runId: p.runId, total: 0, lossNames: [], points: [] }),
@@ -20,7 +37,12 @@ export const studioHandlers: Handlers = {
   'models.exports': () => [],
 };
 
-export async function openApp(hash: string, handlers: Handlers = {}, projects: Project[] = [project()], progress: Record<string, RunProgress> = {}) {
+export async function openApp(
+  hash: string,
+  handlers: Handlers = {},
+  projects: Project[] = [project()],
+  progress: Record<string, RunProgress> = {},
+) {
   const target = document.createElement('div');
   document.body.appendChild(target);
   const client = new FakeClient({ ...studioHandlers, ...handlers });

@@ -15,9 +15,13 @@ describe('main/api', () => {
     const optionsDir = join(apiDir, '../options');
     const shared = [
       ...readdirSync(optionsDir).map((n) => join(optionsDir, n)),
-      ...['../gan/models/options.ts', '../gan/networks/names.ts', '../gan/networks/geometry.ts', '../gan/training/run-estimate.ts', '../jobs/job-names.ts'].map((p) =>
-        join(apiDir, p),
-      ),
+      ...[
+        '../gan/models/options.ts',
+        '../gan/networks/names.ts',
+        '../gan/networks/geometry.ts',
+        '../gan/training/run-estimate.ts',
+        '../jobs/job-names.ts',
+      ].map((p) => join(apiDir, p)),
     ];
     const files = [
       ...readdirSync(apiDir)

@@ -17,7 +17,9 @@ describe('resolveBackendRequest', () => {
   });
 
   it('rejects unknown names, listing the valid ones', () => {
-    expect(() => resolveBackendRequest('vulkan', {})).toThrow(/Unknown requested backend 'vulkan'.*auto, gpu\|tensorflow-gpu, webgpu, node\|tensorflow, wasm, cpu/);
+    expect(() => resolveBackendRequest('vulkan', {})).toThrow(
+      /Unknown requested backend 'vulkan'.*auto, gpu\|tensorflow-gpu, webgpu, node\|tensorflow, wasm, cpu/,
+    );
     expect(() => resolveBackendRequest(undefined, { TANDEM_BACKEND: 'metal' })).toThrow(/TANDEM_BACKEND 'metal'/);
   });
 });

@@ -24,7 +24,17 @@ const CASES: Case[] = [
   { x: [2, 9, 7, 6], filter: [4, 4, 6, 13], stride: 2, pad: 'valid' },
   { x: [1, 11, 10, 3], filter: [4, 4, 3, 5], stride: 1, pad: 'same' },
   { x: [4, 6, 6, 7], filter: [3, 3, 7, 9], stride: 1, pad: 'valid' },
-  { x: [2, 8, 8, 3], filter: [3, 3, 3, 12], stride: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  {
+    x: [2, 8, 8, 3],
+    filter: [3, 3, 3, 12],
+    stride: 2,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [0, 1],
+      [0, 0],
+    ],
+  },
   // Few output pixels, many output channels: the input gradient takes the GEMM + col2im path.
   { x: [1, 4, 4, 3], filter: [4, 4, 3, 40], stride: 2, pad: 1 },
   { x: [2, 3, 5, 4], filter: [3, 3, 4, 33], stride: 2, pad: 'same' },

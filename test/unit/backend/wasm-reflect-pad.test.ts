@@ -11,7 +11,9 @@ function onBackend(backend: string, x: tf.Tensor4D, pad: number, dyWeights: tf.T
   try {
     return tf.tidy(() => ({
       y: reflectPad2d(x, pad).dataSync() as Float32Array,
-      dx: tf.grad((v: tf.Tensor) => tf.sum(tf.mul(reflectPad2d(v as tf.Tensor4D, pad), dyWeights)))(x).dataSync() as Float32Array,
+      dx: tf
+        .grad((v: tf.Tensor) => tf.sum(tf.mul(reflectPad2d(v as tf.Tensor4D, pad), dyWeights)))(x)
+        .dataSync() as Float32Array,
     }));
   } finally {
     tf.setBackend('wasm');

@@ -10,7 +10,13 @@ type Pass = Parameters<typeof winogradApplies>[4];
 type Shape4 = [number, number, number, number];
 
 /** A 3×3 stride-1 conv through winogradConv2d; `flipped` computes the input gradient's conv (dy → dx). */
-function viaWinograd(x: tf.Tensor4D, w: tf.Tensor4D, pads: [number, number, number, number], flipped: boolean, budget?: number): tf.Tensor4D {
+function viaWinograd(
+  x: tf.Tensor4D,
+  w: tf.Tensor4D,
+  pads: [number, number, number, number],
+  flipped: boolean,
+  budget?: number,
+): tf.Tensor4D {
   const [, h, wd] = x.shape;
   const [top, bottom, left, right] = pads;
   const u = winogradFilter(w, flipped);
@@ -39,7 +45,14 @@ describe('Winograd F(2×2, 3×3) convolutions on wasm match the cpu backend', ()
       const x = tf.randomNormal(c.x) as tf.Tensor4D;
       const w = tf.randomNormal([3, 3, c.x[3], c.co]) as tf.Tensor4D;
       const [top, bottom, left, right] = c.pads;
-      const reference = onCpu(() => tf.conv2d(x, w, 1, [[0, 0], [top, bottom], [left, right], [0, 0]]));
+      const reference = onCpu(() =>
+        tf.conv2d(x, w, 1, [
+          [0, 0],
+          [top, bottom],
+          [left, right],
+          [0, 0],
+        ]),
+      );
       for (const budget of [undefined, 200]) {
         const before = tf.memory().numTensors;
         const y = viaWinograd(x, w, c.pads, false, budget);
@@ -56,7 +69,14 @@ describe('Winograd F(2×2, 3×3) convolutions on wasm match the cpu backend', ()
       const w = tf.randomNormal([3, 3, c.x[3], c.co]) as tf.Tensor4D;
       const [top, bottom, left, right] = c.pads;
       const flippedSwapped = () => tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
-      const reference = onCpu(() => tf.conv2d(dy, flippedSwapped(), 1, [[0, 0], [top, bottom], [left, right], [0, 0]]));
+      const reference = onCpu(() =>
+        tf.conv2d(dy, flippedSwapped(), 1, [
+          [0, 0],
+          [top, bottom],
+          [left, right],
+          [0, 0],
+        ]),
+      );
       const before = tf.memory().numTensors;
       const dx = viaWinograd(dy, w, c.pads, true);
       expect(await relativeError(dx, reference)).toBeLessThan(1e-4);
@@ -70,7 +90,12 @@ describe('Winograd F(2×2, 3×3) convolutions on wasm match the cpu backend', ()
     it(`filter gradient, x${c.x.join('x')} → ${c.co} pads ${c.pads.join(',')}`, async () => {
       const x = tf.randomNormal(c.x) as tf.Tensor4D;
       const [top, bottom, left, right] = c.pads;
-      const pad: [[0, 0], [number, number], [number, number], [0, 0]] = [[0, 0], [top, bottom], [left, right], [0, 0]];
+      const pad: [[0, 0], [number, number], [number, number], [0, 0]] = [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ];
       const w = tf.zeros([3, 3, c.x[3], c.co]) as tf.Tensor4D;
       const dy = tf.tidy(() => tf.randomNormal(tf.conv2d(x, w, 1, pad).shape)) as tf.Tensor4D;
       const reference = onCpu(() => tf.grad((f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, f as tf.Tensor4D, 1, pad), dy)))(w));

@@ -102,8 +102,12 @@ describe.skipIf(skip)(`webgpu on SwiftShader${skip ? ` (skipped: ${skip})` : ''}
       const yShape: Shape4 = [c.x[0], side(c.x[1]), side(c.x[2]), c.filter[3]];
       const dy = () => tensor(yShape, 3);
       await expectWebgpuMatchesCpu(() => tf.conv2d(tensor(c.x, 1), tensor(c.filter, 2), c.stride, c.pad));
-      await expectWebgpuMatchesCpu(() => tf.grad((f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(tensor(c.x, 1), f as tf.Tensor4D, c.stride, c.pad), dy())))(tensor(c.filter, 2)));
-      await expectWebgpuMatchesCpu(() => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(v as tf.Tensor4D, tensor(c.filter, 2), c.stride, c.pad), dy())))(tensor(c.x, 1)));
+      await expectWebgpuMatchesCpu(() =>
+        tf.grad((f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(tensor(c.x, 1), f as tf.Tensor4D, c.stride, c.pad), dy())))(tensor(c.filter, 2)),
+      );
+      await expectWebgpuMatchesCpu(() =>
+        tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(v as tf.Tensor4D, tensor(c.filter, 2), c.stride, c.pad), dy())))(tensor(c.x, 1)),
+      );
     });
   }
 
@@ -116,14 +120,28 @@ describe.skipIf(skip)(`webgpu on SwiftShader${skip ? ` (skipped: ${skip})` : ''}
       const out: Shape4 = [n, 2 * h, 2 * w, t.filter[2]];
       const up = (x: tf.Tensor, f: tf.Tensor) => tf.conv2dTranspose(x as tf.Tensor4D, f as tf.Tensor4D, out, 2, 1);
       await expectWebgpuMatchesCpu(() => up(tensor(t.x, 4), tensor(t.filter, 5)));
-      await expectWebgpuMatchesCpu(() => tf.grad((x: tf.Tensor) => tf.sum(tf.mul(up(x, tensor(t.filter, 5)), tensor(out, 6))))(tensor(t.x, 4)));
-      await expectWebgpuMatchesCpu(() => tf.grad((f: tf.Tensor) => tf.sum(tf.mul(up(tensor(t.x, 4), f), tensor(out, 6))))(tensor(t.filter, 5)));
+      await expectWebgpuMatchesCpu(() =>
+        tf.grad((x: tf.Tensor) => tf.sum(tf.mul(up(x, tensor(t.filter, 5)), tensor(out, 6))))(tensor(t.x, 4)),
+      );
+      await expectWebgpuMatchesCpu(() =>
+        tf.grad((f: tf.Tensor) => tf.sum(tf.mul(up(tensor(t.x, 4), f), tensor(out, 6))))(tensor(t.filter, 5)),
+      );
     }
   });
 
   it('a wgangp step (the penalty differentiates a gradient) gives the losses and weights it gives on cpu', async () => {
     // Tiny, so the cpu backend runs it in a moment; pix2pix with a pixel discriminator at 16 px.
-    const options: ModelOptionsInput = { model: 'pix2pix', netG: 'resnet_6blocks', netD: 'pixel', ngf: 2, ndf: 2, gan_mode: 'wgangp', crop_size: 16, load_size: 16, seed: 4 };
+    const options: ModelOptionsInput = {
+      model: 'pix2pix',
+      netG: 'resnet_6blocks',
+      netD: 'pixel',
+      ngf: 2,
+      ndf: 2,
+      gan_mode: 'wgangp',
+      crop_size: 16,
+      load_size: 16,
+      seed: 4,
+    };
     const stepOn = async (backend: string) => {
       tf.setBackend(backend);
       expect(tf.getBackend()).toBe(backend);
@@ -143,7 +161,8 @@ describe.skipIf(skip)(`webgpu on SwiftShader${skip ? ` (skipped: ${skip})` : ''}
     };
     const cpu = await stepOn('cpu');
     const gpu = await stepOn('webgpu');
-    for (const [name, value] of Object.entries(cpu.losses)) expect(Math.abs(gpu.losses[name]! - value), name).toBeLessThan(REL_TOL * Math.max(1, Math.abs(value)));
+    for (const [name, value] of Object.entries(cpu.losses))
+      expect(Math.abs(gpu.losses[name]! - value), name).toBeLessThan(REL_TOL * Math.max(1, Math.abs(value)));
     expect(maxRelDiff(gpu.weights, cpu.weights)).toBeLessThan(REL_TOL);
   });
 });

@@ -19,7 +19,17 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-const tiny = { model: 'cut', netG: 'resnet_6blocks', ngf: 4, ndf: 4, netF_nc: 8, num_patches: 8, crop_size: 32, load_size: 32, seed: 3 } as const;
+const tiny = {
+  model: 'cut',
+  netG: 'resnet_6blocks',
+  ngf: 4,
+  ndf: 4,
+  netF_nc: 8,
+  num_patches: 8,
+  crop_size: 32,
+  load_size: 32,
+  seed: 3,
+} as const;
 
 async function weights(model: GanModel): Promise<Map<string, Float32Array>> {
   const out = new Map<string, Float32Array>();
@@ -85,7 +95,8 @@ describe('CUT options', () => {
 
 describe('CUT memory plan (fitted to wasm heaps measured at crops 64 and 128)', () => {
   it('estimates at or above the measured heaps, fits FastCUT at 256 with checkpointing and refuses CUT there naming a crop', () => {
-    const at = (crop: number, mode: 'CUT' | 'FastCUT') => resolveOptions({ model: 'cut', CUT_mode: mode, crop_size: crop, load_size: crop });
+    const at = (crop: number, mode: 'CUT' | 'FastCUT') =>
+      resolveOptions({ model: 'cut', CUT_mode: mode, crop_size: crop, load_size: crop });
     // Measured after two steps, resnet_9blocks ngf/ndf 64, no checkpointing (MB).
     for (const [crop, mode, heap] of [
       [64, 'CUT', 1068],
@@ -98,7 +109,9 @@ describe('CUT memory plan (fitted to wasm heaps measured at crops 64 and 128)', 
       expect(estimate).toBeLessThan(heap * 1.15);
     }
     expect(assertFits(at(256, 'FastCUT'), 256, 'wasm')).toMatchObject({ fits: true, checkpointing: true });
-    expect(() => assertFits(at(256, 'CUT'), 256, 'wasm')).toThrow(/^CUT resnet_9blocks at crop 256 needs ~\d+\.\d GB; the wasm backend has 4 GB: use --crop_size \d+ or smaller/);
+    expect(() => assertFits(at(256, 'CUT'), 256, 'wasm')).toThrow(
+      /^CUT resnet_9blocks at crop 256 needs ~\d+\.\d GB; the wasm backend has 4 GB: use --crop_size \d+ or smaller/,
+    );
   });
 });
 

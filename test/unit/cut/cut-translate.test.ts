@@ -14,7 +14,15 @@ import { useTestBackend } from '../../helpers/backend.js';
 import { CUT_G_CASE as CASE, hwc, maxDiff, officialTiledTranslationDiff } from '../../helpers/parity/cut-generator-parity.js';
 import { readNpy } from '../io/helpers.js';
 
-const arch: GeneratorArch = { netG: 'resnet_9blocks', inputNc: 3, outputNc: 3, ngf: 8, norm: 'instance', useDropout: false, antialias: { down: true, up: true } };
+const arch: GeneratorArch = {
+  netG: 'resnet_9blocks',
+  inputNc: 3,
+  outputNc: 3,
+  ngf: 8,
+  norm: 'instance',
+  useDropout: false,
+  antialias: { down: true, up: true },
+};
 let dir = '';
 let file = '';
 
@@ -48,7 +56,14 @@ describe('importing, translating and exporting the official CUT generator', () =
     net.loadTorchStateDict(extractStateDict((await readTorchCheckpointFile(`${CASE}.pth`)).object).stateDict);
     const m = await buildTfjsGraphModel(net, arch);
     const json = m.modelJson as { modelTopology: unknown; format: string };
-    const model = await loadGraphModel(tf.io.fromMemory({ modelTopology: json.modelTopology as object, weightSpecs: m.weightSpecs, weightData: m.weightData.slice().buffer, format: json.format }));
+    const model = await loadGraphModel(
+      tf.io.fromMemory({
+        modelTopology: json.modelTopology as object,
+        weightSpecs: m.weightSpecs,
+        weightData: m.weightData.slice().buffer,
+        format: json.format,
+      }),
+    );
     const x = tf.tensor4d(hwc(readNpy(`${CASE}.in.npy`)), [1, 64, 64, 3]);
     const y = model.execute(x) as tf.Tensor;
     expect(maxDiff((await y.data()) as Float32Array, hwc(readNpy(`${CASE}.out.npy`)))).toBeLessThan(1e-4);

@@ -45,7 +45,10 @@ describe('PatchNCE', () => {
 describe('PatchSampleF', () => {
   it('gathers the same positions of every image of a batch, image-major, and its gradient lands on those positions', async () => {
     const f = new PatchSampleF('F', [2], 3);
-    const feat = tf.tensor4d(Array.from({ length: 2 * 3 * 3 * 2 }, (_, i) => i / 10), [2, 3, 3, 2]);
+    const feat = tf.tensor4d(
+      Array.from({ length: 2 * 3 * 3 * 2 }, (_, i) => i / 10),
+      [2, 3, 3, 2],
+    );
     const ids = [Int32Array.from([4, 0])];
     const g = tf.grad((x: tf.Tensor) => {
       const { pooled } = f.sample([x as tf.Tensor4D], 2, ids);
@@ -67,7 +70,10 @@ describe('PatchSampleF', () => {
     // Zero MLP weights: every projection is exactly zero.
     const feat = tf.ones([1, 2, 2, 2]) as tf.Tensor4D;
     const w = f.trainable();
-    const { grads } = tf.variableGrads(() => tf.sum(f.sample([feat], 4, [Int32Array.from([0, 1, 2, 3])]).pooled[0]!) as tf.Scalar, [...w.values()]);
+    const { grads } = tf.variableGrads(
+      () => tf.sum(f.sample([feat], 4, [Int32Array.from([0, 1, 2, 3])]).pooled[0]!) as tf.Scalar,
+      [...w.values()],
+    );
     for (const t of Object.values(grads)) expect((await tf.all(tf.isFinite(t)).data())[0]).toBe(1);
     tf.dispose([feat, ...Object.values(grads)]);
     f.dispose();

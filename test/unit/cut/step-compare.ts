@@ -68,13 +68,16 @@ export function compareStats(
       const deltaSumFlips = Math.abs(delta.reduce((a, b) => a + b, 0) - ref.delta.sum) / (2 * LR);
       const allowed = bounds.flipsPerTensor(delta.length);
       obs.flips = Math.max(obs.flips, flips, Math.round(deltaSumFlips));
-      if (flips > allowed || deltaSumFlips > allowed + 0.5) problems.push(`${name}: ${flips} step signs differ (Σδ off by ${deltaSumFlips.toFixed(1)}·2lr)`);
+      if (flips > allowed || deltaSumFlips > allowed + 0.5)
+        problems.push(`${name}: ${flips} step signs differ (Σδ off by ${deltaSumFlips.toFixed(1)}·2lr)`);
       ref.first5.forEach((v, i) => {
         const d = Math.abs(mine.values[i]! - v);
         if (d > 1e-6 && Math.abs(d - 2 * LR) > 1e-6) problems.push(`${name}[${i}]: ${mine.values[i]} vs ${v}`);
       });
-      if (Math.abs(Math.max(...mine.values) - ref.max) > 2 * LR + 1e-6) problems.push(`${name}: max ${Math.max(...mine.values)} vs ${ref.max}`);
-      if (Math.abs(Math.min(...mine.values) - ref.min) > 2 * LR + 1e-6) problems.push(`${name}: min ${Math.min(...mine.values)} vs ${ref.min}`);
+      if (Math.abs(Math.max(...mine.values) - ref.max) > 2 * LR + 1e-6)
+        problems.push(`${name}: max ${Math.max(...mine.values)} vs ${ref.max}`);
+      if (Math.abs(Math.min(...mine.values) - ref.min) > 2 * LR + 1e-6)
+        problems.push(`${name}: min ${Math.min(...mine.values)} vs ${ref.min}`);
       if (!mine.grad) {
         problems.push(`${name}: no gradient`);
         continue;

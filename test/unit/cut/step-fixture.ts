@@ -22,7 +22,14 @@ export interface StepFixture {
   options: Record<string, unknown>;
   inputs: { A: JsonTensor; B: JsonTensor };
   init_state_dict: Record<'G' | 'D' | 'F', Record<string, JsonTensor>>;
-  rng_events: Array<{ phase: string; kind: string; sampled_here?: boolean; patch_ids?: number[][]; value?: boolean; feat_shapes_NCHW?: number[][] }>;
+  rng_events: Array<{
+    phase: string;
+    kind: string;
+    sampled_here?: boolean;
+    patch_ids?: number[][];
+    value?: boolean;
+    feat_shapes_NCHW?: number[][];
+  }>;
   losses: Record<'data_dependent_initialize' | 'optimize_parameters', Record<string, number>>;
   nce_layer_losses: Array<{ phase: string; nce_layer: number; mean_unweighted: number }>;
   netD_calls: Array<{ phase: string; output: JsonTensor }>;
@@ -38,7 +45,8 @@ export function recordedPatchIds(fx: StepFixture): PatchIdSource & { left(): num
     draw(positions, count) {
       const ids = queue.shift();
       if (!ids) throw new Error('more patch draws than the official run made');
-      if (ids.length !== count || ids.some((i) => i >= positions)) throw new Error(`recorded ids (${ids.length}) do not fit ${count} of ${positions} positions`);
+      if (ids.length !== count || ids.some((i) => i >= positions))
+        throw new Error(`recorded ids (${ids.length}) do not fit ${count} of ${positions} positions`);
       return Int32Array.from(ids);
     },
     left: () => queue.length,
@@ -68,7 +76,18 @@ export function modelFor(fx: StepFixture, initStateDict = fx.init_state_dict) {
     crop_size: o.crop_size as number,
     load_size: o.load_size as number,
   }) as CutOptions;
-  for (const k of ['lambda_NCE', 'nce_idt', 'flip_equivariance', 'nce_T', 'lambda_GAN', 'init_type', 'lr', 'beta1', 'beta2', 'gan_mode'] as const) {
+  for (const k of [
+    'lambda_NCE',
+    'nce_idt',
+    'flip_equivariance',
+    'nce_T',
+    'lambda_GAN',
+    'init_type',
+    'lr',
+    'beta1',
+    'beta2',
+    'gan_mode',
+  ] as const) {
     if (options[k] !== o[k]) throw new Error(`option ${k}: Tandem's ${String(options[k])}, the official run's ${String(o[k])}`);
   }
   const patchIds = recordedPatchIds(fx);

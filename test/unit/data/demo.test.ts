@@ -36,7 +36,11 @@ describe('writeDemoDatasets', () => {
     const files = await filesUnder(first.root);
     expect([...files.keys()].sort()).toEqual(
       [
-        ...['0001', '0002', '0003', '0004'].flatMap((n) => [`paired/train/${n}.png`, `unpaired/trainA/${n}.png`, `unpaired/trainB/${n}.png`]),
+        ...['0001', '0002', '0003', '0004'].flatMap((n) => [
+          `paired/train/${n}.png`,
+          `unpaired/trainA/${n}.png`,
+          `unpaired/trainB/${n}.png`,
+        ]),
         ...['0001', '0002'].flatMap((n) => [`paired/test/${n}.png`, `unpaired/testA/${n}.png`, `unpaired/testB/${n}.png`]),
       ].sort(),
     );

@@ -4,7 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatasetError } from '../../../main/data/errors.js';
 import { assertTrainable, formatHealthReport, inspectDataset, inspectFolders, type HealthReport } from '../../../main/data/health.js';
 import { resolveLayout } from '../../../main/data/layout.js';
-import { makeTempDir, noise, write16BitPng, writeSolid, writeTestImage, writeTextFile, writeTruncatedJpeg } from '../../helpers/image-files.js';
+import {
+  makeTempDir,
+  noise,
+  write16BitPng,
+  writeSolid,
+  writeTestImage,
+  writeTextFile,
+  writeTruncatedJpeg,
+} from '../../helpers/image-files.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -113,7 +121,9 @@ describe('inspectDataset and assertTrainable', () => {
     await writeTruncatedJpeg(join(dir, 'broken', 'y.jpg'));
     const broken = await inspectFolders([join(dir, 'broken')]);
     expect(broken.totals).toMatchObject({ files: 2, readable: 0, usable: 0 });
-    expect(() => assertTrainable(broken)).toThrow(/none of the 2 images in the images folder .*broken can be read \(e\.g\. x\.png: the file contains text/);
+    expect(() => assertTrainable(broken)).toThrow(
+      /none of the 2 images in the images folder .*broken can be read \(e\.g\. x\.png: the file contains text/,
+    );
     expect(formatHealthReport(broken)).toMatch(/! Nothing usable: none of the 2 images/);
   });
 

@@ -170,7 +170,9 @@ describe('writeImage', () => {
     const data = new Float32Array([-1, 0, 1, 0.5, -0.5, 2]);
     const p = join(dir, 'out', 'deep', 'x.png');
     await writeImage(p, { data, width: 2, height: 1, channels: 3 }, 'png');
-    const { data: px, info } = await sharp(await readFile(p)).raw().toBuffer({ resolveWithObject: true });
+    const { data: px, info } = await sharp(await readFile(p))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     expect(info.width).toBe(2);
     // (0+1)/2*255 = 127.5 → 128 (the reference truncates to 127); 2 clamps to 255.
     expect(Array.from(px)).toEqual([0, 128, 255, 191, 64, 255]);

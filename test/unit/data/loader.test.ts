@@ -40,7 +40,15 @@ interface Seen {
 async function collect(gen: AsyncGenerator<LoadedBatch>): Promise<Seen[]> {
   const out: Seen[] = [];
   for await (const b of gen) {
-    out.push({ index: b.index, pathsA: b.pathsA, pathsB: b.pathsB, A: Array.from(b.A.dataSync()), B: Array.from(b.B.dataSync()), shapeA: b.A.shape, shapeB: b.B.shape });
+    out.push({
+      index: b.index,
+      pathsA: b.pathsA,
+      pathsB: b.pathsB,
+      A: Array.from(b.A.dataSync()),
+      B: Array.from(b.B.dataSync()),
+      shapeA: b.A.shape,
+      shapeB: b.B.shape,
+    });
     tf.dispose([b.A, b.B]);
   }
   return out;
@@ -105,7 +113,9 @@ describe('DatasetLoader', () => {
     const resumed = await collect(new DatasetLoader(aligned, options()).epoch(5, { startAt: 2 }));
     expect(resumed).toEqual(full.slice(2));
     expect(resumed[0]!.index).toBe(2);
-    await expect(collect(new DatasetLoader(aligned, options()).epoch(5, { startAt: 9 }))).rejects.toThrow(/startAt must be a batch number from 0 to 4/);
+    await expect(collect(new DatasetLoader(aligned, options()).epoch(5, { startAt: 9 }))).rejects.toThrow(
+      /startAt must be a batch number from 0 to 4/,
+    );
   });
 
   it('skips and reports a file deleted or truncated mid-run; the epoch goes on', async () => {
@@ -159,7 +169,8 @@ describe('DatasetLoader', () => {
 
   it('unaligned: size is max(|A|, |B|), channels follow direction, B random unless serial', async () => {
     for (let i = 0; i < 5; i++) await writeTestImage(join(dir, 'u', 'trainA', `a${i}.png`), 12, 12, (x, y) => noise(x + i, y));
-    for (let i = 0; i < 2; i++) await writeTestImage(join(dir, 'u', 'trainB', `b${i}.png`), 14, 10, (x, y) => noise(y + i, x), { channels: 1 });
+    for (let i = 0; i < 2; i++)
+      await writeTestImage(join(dir, 'u', 'trainB', `b${i}.png`), 14, 10, (x, y) => noise(y + i, x), { channels: 1 });
     const layout = await resolveLayout({ kind: 'detect', dataroot: join(dir, 'u'), phase: 'train', model: 'cyclegan' });
     const pre: PreprocessOptions = { ...small, input_nc: 3, output_nc: 1 };
     const serial = await collect(new DatasetLoader(layout, options({ batch_size: 5, serial_batches: true, preprocess: pre })).epoch(0));

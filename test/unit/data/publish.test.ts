@@ -21,7 +21,7 @@ describe('publishFile', () => {
     expect(existsSync(at('.out.tmp'))).toBe(false);
   });
 
-  it("keeps a file that has the name, and the result, and names where the result is", async () => {
+  it('keeps a file that has the name, and the result, and names where the result is', async () => {
     writeFileSync(at('.out.tmp'), 'result');
     writeFileSync(at('out.onnx'), "the user's");
     const error = await publishFile(at('.out.tmp'), at('out.onnx')).catch((e: unknown) => e);
@@ -55,7 +55,11 @@ describe('publishFolder', () => {
     writeFileSync(at('full', 'notes.txt'), 'mine');
     writeFileSync(at('file'), 'mine');
     mkdirSync(at('empty'));
-    for (const [target, intoEmptyFolder] of [['full', true], ['file', true], ['empty', false]] as const) {
+    for (const [target, intoEmptyFolder] of [
+      ['full', true],
+      ['file', true],
+      ['empty', false],
+    ] as const) {
       const error = await publishFolder(at('out.partial'), at(target), { intoEmptyFolder }).catch((e: unknown) => e);
       expect(error, target).toBeInstanceOf(PublishConflictError);
       expect((error as Error).message).toContain(`the result was kept in ${at('out.partial')}`);

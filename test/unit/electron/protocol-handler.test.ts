@@ -24,7 +24,9 @@ beforeAll(async () => {
   await writeImages(join(tmp.dir, 'B'), ['dog.png']);
   await writeFile(join(tmp.dir, 'secret.png'), 'TOP-SECRET-BYTES');
   studio = await openStudio(join(tmp.dir, 'data'), new ScriptedJobRunner());
-  projectId = unwrap(await studio.request('projects.create', { name: 'p', layout: 'unpaired', folderA: join(tmp.dir, 'A'), folderB: join(tmp.dir, 'B') })).id;
+  projectId = unwrap(
+    await studio.request('projects.create', { name: 'p', layout: 'unpaired', folderA: join(tmp.dir, 'A'), folderB: join(tmp.dir, 'B') }),
+  ).id;
   handle = tandemProtocolHandler(studio, ui);
 });
 
@@ -49,7 +51,11 @@ describe('the tandem:// protocol handler', () => {
     const image = await fetchTandem(`tandem://app${items[0]!.url}`);
     expect(image.status).toBe(200);
     expect(image.headers.get('content-type')).toBe('image/png');
-    expect(Buffer.from(await image.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
+    expect(
+      Buffer.from(await image.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
     const thumb = await fetchTandem(`tandem://app${items[0]!.url}?thumb=64`);
     expect(thumb.headers.get('content-type')).toBe('image/webp');
 

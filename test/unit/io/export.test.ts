@@ -26,9 +26,25 @@ beforeAll(async () => {
   await useTestBackend();
   dir = mkdtempSync(path.join(os.tmpdir(), 'tandem-export-'));
   const r = await loadPthGenerator(path.join(PTH_DIR, 'resnet6_ngf8_instance.pth'));
-  nets.push({ label: 'reference resnet_6blocks, instance', net: r.net, arch: r.arch, sizes: [[64, 64], [36, 52]] });
+  nets.push({
+    label: 'reference resnet_6blocks, instance',
+    net: r.net,
+    arch: r.arch,
+    sizes: [
+      [64, 64],
+      [36, 52],
+    ],
+  });
   const u = await loadPthGenerator(path.join(PTH_DIR, 'unet256_ngf8_batch_legacy.pth'));
-  nets.push({ label: 'reference unet_256, batch', net: u.net, arch: u.arch, sizes: [[256, 256], [256, 512]] });
+  nets.push({
+    label: 'reference unet_256, batch',
+    net: u.net,
+    arch: u.arch,
+    sizes: [
+      [256, 256],
+      [256, 512],
+    ],
+  });
   // Random weights for the other layer combinations: no norm with dropout (index shift), instance U-Net, 1→2 channels.
   const rng = new Rng(7);
   const init = { type: 'normal' as const, gain: 0.2, rng };
@@ -47,7 +63,7 @@ function input(n: number, h: number, w: number, c: number, seed: number): tf.Ten
   return tf.randomUniform([n, h, w, c], -1, 1, 'float32', seed) as tf.Tensor4D;
 }
 
-describe('the export graph mirrors the engine\'s generators', () => {
+describe("the export graph mirrors the engine's generators", () => {
   it('reads exactly the state_dict keys of every generator, norm and dropout setting', async () => {
     for (const netG of GENERATORS) {
       for (const norm of ['batch', 'instance', 'none'] as const) {
@@ -64,7 +80,7 @@ describe('the export graph mirrors the engine\'s generators', () => {
 });
 
 describe('ONNX export', () => {
-  it('runs in onnxruntime with the engine\'s outputs (1e-4) at several sizes and batches', async () => {
+  it("runs in onnxruntime with the engine's outputs (1e-4) at several sizes and batches", async () => {
     for (const { label, net, arch, sizes } of nets) {
       const file = path.join(dir, `${net.name}-${arch.netG}.onnx`);
       const r = await exportOnnx(net, arch, file);
@@ -96,7 +112,7 @@ describe('ONNX export', () => {
 });
 
 describe('TF.js graph-model export', () => {
-  it('loads with tf.loadGraphModel from its files and gives the engine\'s outputs (1e-4)', async () => {
+  it("loads with tf.loadGraphModel from its files and gives the engine's outputs (1e-4)", async () => {
     for (const { label, net, arch, sizes } of nets) {
       const outDir = path.join(dir, `tfjs-${net.name}-${arch.netG}`);
       const r = await exportTfjs(net, arch, outDir);
@@ -108,8 +124,27 @@ describe('TF.js graph-model export', () => {
       };
       expect(json.format).toBe('graph-model');
       // Only ops a plain browser tfjs knows.
-      const known = new Set(['Placeholder', 'Const', 'Identity', 'MirrorPad', 'Conv2D', 'BiasAdd', 'Conv2DBackpropInput', 'Shape', 'Mul', 'AddV2',
-        'FusedBatchNormV3', 'Mean', 'SquaredDifference', 'Rsqrt', 'Sub', 'Relu', 'LeakyRelu', 'Tanh', 'ConcatV2']);
+      const known = new Set([
+        'Placeholder',
+        'Const',
+        'Identity',
+        'MirrorPad',
+        'Conv2D',
+        'BiasAdd',
+        'Conv2DBackpropInput',
+        'Shape',
+        'Mul',
+        'AddV2',
+        'FusedBatchNormV3',
+        'Mean',
+        'SquaredDifference',
+        'Rsqrt',
+        'Sub',
+        'Relu',
+        'LeakyRelu',
+        'Tanh',
+        'ConcatV2',
+      ]);
       expect(json.modelTopology.node.map((n) => n.op).filter((op) => !known.has(op))).toEqual([]);
       // An IOHandler reading the written files, as tf.io.browserFiles / http would.
       const handler: tf.io.IOHandler = {
@@ -173,7 +208,10 @@ describe('ONNX translator', () => {
   it('refuses an .onnx that Tandem did not export, and wrong input sizes', async () => {
     const file = path.join(dir, 'foreign.onnx');
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(file, onnxProto.onnx.ModelProto.encode({ irVersion: 7, opsetImport: [{ version: ONNX_OPSET }], graph: { name: 'g' } }).finish());
+    writeFileSync(
+      file,
+      onnxProto.onnx.ModelProto.encode({ irVersion: 7, opsetImport: [{ version: ONNX_OPSET }], graph: { name: 'g' } }).finish(),
+    );
     await expect(createOnnxTranslator(file)).rejects.toThrow(/was not exported by Tandem/);
     const good = path.join(dir, 'translator-resnet_6blocks.onnx');
     const t = await createOnnxTranslator(good);

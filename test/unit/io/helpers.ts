@@ -114,7 +114,13 @@ function pickleStateDict(entries: Array<[string, FakeTensor]>, legacy: boolean, 
     if (legacy) w.op(0x4e);
     w.op(0x74, 0x51);
     const stride = t.stride ?? t.shape.map((_, d) => t.shape.slice(d + 1).reduce((a, b) => a * b, 1));
-    w.int(t.offset ?? 0).tuple(t.shape).tuple(stride).op(0x89).global('collections', 'OrderedDict').op(0x29, 0x52).op(0x74, 0x52);
+    w.int(t.offset ?? 0)
+      .tuple(t.shape)
+      .tuple(stride)
+      .op(0x89)
+      .global('collections', 'OrderedDict')
+      .op(0x29, 0x52)
+      .op(0x74, 0x52);
   });
   w.op(0x75);
   if (wrapKey) w.op(0x73).str('epoch').int(3).op(0x73);
@@ -187,7 +193,10 @@ export function makeLegacyCheckpoint(entries: Array<[string, FakeTensor]>): Uint
 
 /** A generator's torch state_dict as FakeTensors (float32, contiguous). */
 export function fakeEntries(sd: ReadonlyMap<string, { shape: number[]; data: Float32Array | Int32Array }>): Array<[string, FakeTensor]> {
-  return [...sd].map(([k, t]) => [k, { dtype: t.data instanceof Int32Array ? 'int64' : 'float32', shape: t.shape, storage: Array.from(t.data) }]);
+  return [...sd].map(([k, t]) => [
+    k,
+    { dtype: t.data instanceof Int32Array ? 'int64' : 'float32', shape: t.shape, storage: Array.from(t.data) },
+  ]);
 }
 
 export { crc32 };

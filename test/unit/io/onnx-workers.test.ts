@@ -6,11 +6,19 @@ const { onnx } = onnxProto;
 
 /** input → 2·input (Add of the input to itself), any shape. */
 function doubling(): Uint8Array {
-  const info = (name: string) => ({ name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimParam: 'n' }] } } } });
+  const info = (name: string) => ({
+    name,
+    type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimParam: 'n' }] } } },
+  });
   return onnx.ModelProto.encode({
     irVersion: 7,
     opsetImport: [{ domain: '', version: 13 }],
-    graph: { name: 'double', node: [{ opType: 'Add', input: ['input', 'input'], output: ['output'] }], input: [info('input')], output: [info('output')] },
+    graph: {
+      name: 'double',
+      node: [{ opType: 'Add', input: ['input', 'input'], output: ['output'] }],
+      input: [info('input')],
+      output: [info('output')],
+    },
   }).finish();
 }
 
@@ -24,7 +32,9 @@ describe('onnxruntime worker pool', () => {
 
   it('runs more jobs than workers, each with its own answer, and moves transferred inputs', async () => {
     const inputs = Array.from({ length: 5 }, (_, i) => Float32Array.from({ length: 1000 }, (_, j) => i * 1000 + j));
-    const outs = await Promise.all(inputs.map((data, i) => pool.run('double', { input: { data, dims: [data.length] } }, i === 0 ? [data.buffer] : [])));
+    const outs = await Promise.all(
+      inputs.map((data, i) => pool.run('double', { input: { data, dims: [data.length] } }, i === 0 ? [data.buffer] : [])),
+    );
     expect(inputs[0]!.length, 'transferred').toBe(0);
     outs.forEach((o, i) => {
       expect(o.output!.data[0]).toBe(2 * i * 1000);

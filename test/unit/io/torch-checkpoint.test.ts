@@ -65,7 +65,6 @@ describe('zip reader', () => {
   });
 });
 
-
 describe('restricted unpickler', () => {
   it.each([
     ['os', 'system', false],
@@ -91,7 +90,9 @@ describe('restricted unpickler', () => {
     // A legacy file whose state_dict pickle (after a valid header) asks for eval.
     const legacy = makeLegacyCheckpoint([]);
     const header = legacy.subarray(0, legacy.indexOf(0x2e, legacy.indexOf(0x2e, legacy.indexOf(0x2e) + 1) + 1) + 1);
-    expect(() => readTorchCheckpoint(Buffer.concat([header, evilPickle('builtins', 'eval', '1+1')]), 'evil.pth')).toThrow(/asks for builtins\.eval/);
+    expect(() => readTorchCheckpoint(Buffer.concat([header, evilPickle('builtins', 'eval', '1+1')]), 'evil.pth')).toThrow(
+      /asks for builtins\.eval/,
+    );
     expect(existsSync(MARKER)).toBe(false);
   });
 
@@ -155,7 +156,9 @@ describe('PyTorch checkpoint reader', () => {
 
   it('says a truncated legacy file is truncated', () => {
     const bytes = u8(readFileSync(path.join(PTH_DIR, 'unet256_ngf8_batch_legacy.pth')));
-    expect(() => readTorchCheckpoint(bytes.subarray(0, Math.floor(bytes.length * 0.6)), 'cut.pth')).toThrow(/cut\.pth: storage \d+: .*truncated/);
+    expect(() => readTorchCheckpoint(bytes.subarray(0, Math.floor(bytes.length * 0.6)), 'cut.pth')).toThrow(
+      /cut\.pth: storage \d+: .*truncated/,
+    );
     expect(() => readTorchCheckpoint(bytes.subarray(0, 2000), 'cut.pth')).toThrow(/cut\.pth: .*truncated/);
     expect(() => readTorchCheckpoint(enc('hello, not a checkpoint'), 'x.pth')).toThrow(/x\.pth: not a PyTorch checkpoint/);
   });

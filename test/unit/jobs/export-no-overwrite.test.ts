@@ -57,9 +57,16 @@ describe('exports never overwrite what appears while they run', () => {
   it('an ONNX file created mid-export is kept; the error names the finished model beside it', async () => {
     const out = path.join(tmp.dir, 'made-meanwhile.onnx');
     const spec = { kind: 'model-export', jobId: 'onnx-race', model, direction: 'AtoB', format: 'onnx', out, backend: 'wasm' } as const;
-    const error = await failure(runModelExportJob(spec, contextActingAtReady(() => writeFileSync(out, USERS))));
+    const error = await failure(
+      runModelExportJob(
+        spec,
+        contextActingAtReady(() => writeFileSync(out, USERS)),
+      ),
+    );
     const kept = partialFolderFor(out, 'onnx-race');
-    expect(error.message).toBe(`${out} appeared while the export ran, so it was left untouched; the result was kept in ${kept} (move or rename it yourself)`);
+    expect(error.message).toBe(
+      `${out} appeared while the export ran, so it was left untouched; the result was kept in ${kept} (move or rename it yourself)`,
+    );
     expect(readFileSync(out, 'utf8')).toBe(USERS);
     expect(readFileSync(kept).length).toBeGreaterThan(10_000); // the whole model, not an empty claim
   });
@@ -67,7 +74,12 @@ describe('exports never overwrite what appears while they run', () => {
   it('a TF.js folder created mid-export (even an empty one) is kept, with the finished model beside it', async () => {
     const out = path.join(tmp.dir, 'tfjs-meanwhile');
     const spec = { kind: 'model-export', jobId: 'tfjs-race', model, direction: 'AtoB', format: 'tfjs', out, backend: 'wasm' } as const;
-    const error = await failure(runModelExportJob(spec, contextActingAtReady(() => mkdirSync(out))));
+    const error = await failure(
+      runModelExportJob(
+        spec,
+        contextActingAtReady(() => mkdirSync(out)),
+      ),
+    );
     const kept = partialFolderFor(out, 'tfjs-race');
     expect(error.message).toContain(`the result was kept in ${kept}`);
     expect(readdirSync(out)).toEqual([]);
@@ -76,7 +88,16 @@ describe('exports never overwrite what appears while they run', () => {
 
   it('an image export whose output folder fills up mid-export keeps those files and names the partial folder', async () => {
     const output = path.join(tmp.dir, 'export-meanwhile');
-    const spec = { kind: 'export', jobId: 'images-race', model, direction: 'AtoB', input: images, output, engine: 'tfjs', backend: 'wasm' } as const;
+    const spec = {
+      kind: 'export',
+      jobId: 'images-race',
+      model,
+      direction: 'AtoB',
+      input: images,
+      output,
+      engine: 'tfjs',
+      backend: 'wasm',
+    } as const;
     const act = () => {
       mkdirSync(output);
       writeFileSync(path.join(output, 'a.png'), USERS);

@@ -8,7 +8,11 @@ export class FakeChild implements ChildHandle {
   readonly received: unknown[] = [];
   readonly kills: NodeJS.Signals[] = [];
   exited: ChildExit | null = null;
-  private readonly listeners = { message: new Set<(m: unknown) => void>(), exit: new Set<(e: ChildExit) => void>(), output: new Set<(s: 'stdout' | 'stderr', l: string) => void>() };
+  private readonly listeners = {
+    message: new Set<(m: unknown) => void>(),
+    exit: new Set<(e: ChildExit) => void>(),
+    output: new Set<(s: 'stdout' | 'stderr', l: string) => void>(),
+  };
 
   constructor(
     readonly entry: string,

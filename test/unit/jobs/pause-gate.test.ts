@@ -55,7 +55,8 @@ describe('PauseGate', () => {
     };
     const gate = new PauseGate();
     let released = 0;
-    const it = pausableSource(inner, gate, () => released++).epoch(1)[Symbol.asyncIterator]();
+    const batches = pausableSource(inner, gate, () => released++).epoch(1);
+    const it = batches[Symbol.asyncIterator]();
     await it.next();
     expect(released).toBe(0); // a batch that passes freely is no pause
     gate.pause();

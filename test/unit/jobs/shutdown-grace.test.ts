@@ -8,7 +8,9 @@ describe('the wait for a stopping job', () => {
   });
 
   it('allows for a checkpoint not measured yet (the first comes at an epoch end)', () => {
-    expect(shutdownGraceMs('train', { secondsPerStep: 12, checkpointSeconds: null })).toBe((3 * 12 + 2 * SHUTDOWN_GRACE.unmeasuredCheckpointSeconds) * 1000);
+    expect(shutdownGraceMs('train', { secondsPerStep: 12, checkpointSeconds: null })).toBe(
+      (3 * 12 + 2 * SHUTDOWN_GRACE.unmeasuredCheckpointSeconds) * 1000,
+    );
   });
 
   it('never goes below the floor: fast steps, or no step yet (then nothing is lost by ending it)', () => {

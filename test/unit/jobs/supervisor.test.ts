@@ -12,7 +12,13 @@ const train = (jobId: string, over: Partial<TrainJobSpecInput> = {}): TrainJobSp
   schedule: {},
   ...over,
 });
-const exportJob = (jobId: string): ExportJobSpecInput => ({ kind: 'export', jobId, model: '/runs/a/latest.tandem', input: '/in', output: '/out/final' });
+const exportJob = (jobId: string): ExportJobSpecInput => ({
+  kind: 'export',
+  jobId,
+  model: '/runs/a/latest.tandem',
+  input: '/in',
+  output: '/out/final',
+});
 
 function setup(opts: { maxConcurrent?: number } = {}) {
   const launcher = new FakeLauncher();
@@ -38,7 +44,10 @@ function startedTrain<T extends { launcher: FakeLauncher; supervisor: JobSupervi
 }
 
 function finishTrain(child: FakeChild, stopped = false): void {
-  child.post({ type: 'finished', result: { kind: 'train', stopped, progress: { epoch: 2, epochIter: 0, totalIters: 8 }, latestCheckpoint: '/runs/x/latest.tandem' } });
+  child.post({
+    type: 'finished',
+    result: { kind: 'train', stopped, progress: { epoch: 2, epochIter: 0, totalIters: 8 }, latestCheckpoint: '/runs/x/latest.tandem' },
+  });
   child.exit({ code: 0, signal: null });
 }
 
@@ -58,7 +67,11 @@ describe('JobSupervisor', () => {
     const id = supervisor.enqueue(spec);
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     const info = supervisor.get(id)!;
-    expect(info.spec).toMatchObject({ resume: false, numSamples: 4, schedule: { sampleEvery: 400, checkpointEvery: 5000, saveEpochFreq: 5 } });
+    expect(info.spec).toMatchObject({
+      resume: false,
+      numSamples: 4,
+      schedule: { sampleEvery: 400, checkpointEvery: 5000, saveEpochFreq: 5 },
+    });
   });
 
   it('says hello before start: the spec goes out only once the child listens, then queued controls', () => {
@@ -167,26 +180,51 @@ describe('JobSupervisor', () => {
 
   it('marks a child that dies without a result as interrupted, with the checkpoint to resume from', async () => {
     const { supervisor, id: a, child } = startedTrain(train('a'), setup());
-    child.post({ type: 'checkpoint', file: '/runs/a/latest.tandem', progress: { epoch: 1, epochIter: 4, totalIters: 4 }, reason: 'interval' });
+    child.post({
+      type: 'checkpoint',
+      file: '/runs/a/latest.tandem',
+      progress: { epoch: 1, epochIter: 4, totalIters: 4 },
+      reason: 'interval',
+    });
     child.exit({ code: null, signal: 'SIGKILL' });
     const info = await supervisor.settled(a);
     expect(info.state).toBe('interrupted');
-    expect(info.reason).toBe('the trainer process was killed (SIGKILL) — possibly out of memory; resume continues from the last checkpoint at iteration 4');
+    expect(info.reason).toBe(
+      'the trainer process was killed (SIGKILL) — possibly out of memory; resume continues from the last checkpoint at iteration 4',
+    );
     expect(info.lastCheckpoint).toEqual({ file: '/runs/a/latest.tandem', progress: { epoch: 1, epochIter: 4, totalIters: 4 } });
   });
 
   it('recognises heap exhaustion from what the child printed', async () => {
     const { supervisor, id: a, child } = startedTrain(train('a', { resume: true }), setup());
-    child.post({ type: 'started', progress: { epoch: 3, epochIter: 0, totalIters: 24 }, resumed: true, lastEpoch: 4, epochSize: 8, lossNames: [] });
+    child.post({
+      type: 'started',
+      progress: { epoch: 3, epochIter: 0, totalIters: 24 },
+      resumed: true,
+      lastEpoch: 4,
+      epochSize: 8,
+      lossNames: [],
+    });
     child.writeStderr('FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory');
     child.exit({ code: 134, signal: null });
-    expect((await supervisor.settled(a)).reason).toBe('the trainer process ran out of memory; resume continues from the last checkpoint at iteration 24');
+    expect((await supervisor.settled(a)).reason).toBe(
+      'the trainer process ran out of memory; resume continues from the last checkpoint at iteration 24',
+    );
   });
 
   it('a trainer that ran out of GPU memory is interrupted (resumable), with its reason and what to resume from', async () => {
     const { supervisor, id: a, child } = startedTrain(train('a'), setup());
-    child.post({ type: 'checkpoint', file: '/runs/a/latest.tandem', progress: { epoch: 1, epochIter: 8, totalIters: 8 }, reason: 'interval' });
-    child.post({ type: 'interrupted', reason: 'the GPU (Apple M2) ran out of memory: … CycleGAN resnet_9blocks at crop 512 does not fit in ~7.5 GB: use --crop_size 384 or smaller' });
+    child.post({
+      type: 'checkpoint',
+      file: '/runs/a/latest.tandem',
+      progress: { epoch: 1, epochIter: 8, totalIters: 8 },
+      reason: 'interval',
+    });
+    child.post({
+      type: 'interrupted',
+      reason:
+        'the GPU (Apple M2) ran out of memory: … CycleGAN resnet_9blocks at crop 512 does not fit in ~7.5 GB: use --crop_size 384 or smaller',
+    });
     child.exit({ code: 1, signal: null });
     const info = await supervisor.settled(a);
     expect(info.state).toBe('interrupted');
@@ -201,14 +239,21 @@ describe('JobSupervisor', () => {
     launcher.last.post({ type: 'hello', pid: 1, protocol: PROTOCOL_VERSION });
     launcher.last.post({ type: 'failed', message: 'Cannot train on this dataset: no readable images.', userFacing: true });
     launcher.last.exit({ code: 1, signal: null });
-    expect(await supervisor.settled(a)).toMatchObject({ state: 'failed', reason: 'Cannot train on this dataset: no readable images.', userFacing: true });
+    expect(await supervisor.settled(a)).toMatchObject({
+      state: 'failed',
+      reason: 'Cannot train on this dataset: no readable images.',
+      userFacing: true,
+    });
   });
 
   it('kills a child that lingers after its last message', async () => {
     const launcher = new FakeLauncher();
     const lingering = { launcher, supervisor: new JobSupervisor({ launcher, exitGraceMs: 20 }) };
     const { supervisor, id: a, child } = startedTrain(train('a'), lingering);
-    child.post({ type: 'finished', result: { kind: 'train', stopped: false, progress: { epoch: 2, epochIter: 0, totalIters: 8 }, latestCheckpoint: null } });
+    child.post({
+      type: 'finished',
+      result: { kind: 'train', stopped: false, progress: { epoch: 2, epochIter: 0, totalIters: 8 }, latestCheckpoint: null },
+    });
     const info = await supervisor.settled(a);
     expect(launcher.last.kills).toEqual(['SIGKILL']);
     expect(info.state).toBe('finished');
@@ -238,7 +283,9 @@ describe('JobSupervisor', () => {
     const a = supervisor.enqueue(exportJob('a'));
     launcher.last.exit({ code: null, signal: 'SIGKILL' });
     const first = await supervisor.settled(a);
-    expect(first.reason).toBe('the export process was killed (SIGKILL) — possibly out of memory; run the export again to continue — finished images are kept in /out/final.partial-a');
+    expect(first.reason).toBe(
+      'the export process was killed (SIGKILL) — possibly out of memory; run the export again to continue — finished images are kept in /out/final.partial-a',
+    );
     supervisor.enqueue(exportJob('a'));
     expect(launcher.children).toHaveLength(2);
     expect(supervisor.list()).toHaveLength(1);
@@ -269,22 +316,46 @@ describe('JobSupervisor', () => {
 });
 
 describe('interruptionReason', () => {
-  const spec = { kind: 'train', jobId: 'r', runDir: '/r', options: { model: 'pix2pix' }, data: { kind: 'aligned', dir: '/d' }, resume: false, schedule: { sampleEvery: 1, checkpointEvery: 1, saveEpochFreq: 1 }, numSamples: 0, serialBatches: false } as const;
+  const spec = {
+    kind: 'train',
+    jobId: 'r',
+    runDir: '/r',
+    options: { model: 'pix2pix' },
+    data: { kind: 'aligned', dir: '/d' },
+    resume: false,
+    schedule: { sampleEvery: 1, checkpointEvery: 1, saveEpochFreq: 1 },
+    numSamples: 0,
+    serialBatches: false,
+  } as const;
   it('says when nothing was saved yet', () => {
-    expect(interruptionReason({ kind: 'train', spec }, { code: 1, signal: null })).toBe('the trainer process exited unexpectedly (code 1); no checkpoint was saved yet, so the run has to start again');
-    expect(interruptionReason({ kind: 'train', spec }, { code: null, signal: 'SIGTERM' })).toMatch(/^the trainer process was ended by SIGTERM;/);
-    expect(interruptionReason({ kind: 'train', spec }, { code: null, signal: null, error: 'spawn ENOENT' })).toMatch(/could not be started \(spawn ENOENT\)/);
+    expect(interruptionReason({ kind: 'train', spec }, { code: 1, signal: null })).toBe(
+      'the trainer process exited unexpectedly (code 1); no checkpoint was saved yet, so the run has to start again',
+    );
+    expect(interruptionReason({ kind: 'train', spec }, { code: null, signal: 'SIGTERM' })).toMatch(
+      /^the trainer process was ended by SIGTERM;/,
+    );
+    expect(interruptionReason({ kind: 'train', spec }, { code: null, signal: null, error: 'spawn ENOENT' })).toMatch(
+      /could not be started \(spawn ENOENT\)/,
+    );
   });
 });
 
 describe('JobSupervisor.kill', () => {
   it('ends an unresponsive child at once and says it was on request', async () => {
     const { launcher, supervisor, id: a } = startedTrain(train('a'), setup());
-    launcher.last.post({ type: 'checkpoint', file: '/runs/a/latest.tandem', progress: { epoch: 1, epochIter: 8, totalIters: 8 }, reason: 'epoch' });
+    launcher.last.post({
+      type: 'checkpoint',
+      file: '/runs/a/latest.tandem',
+      progress: { epoch: 1, epochIter: 8, totalIters: 8 },
+      reason: 'epoch',
+    });
     supervisor.stop(a);
     supervisor.kill(a);
     expect(launcher.last.kills).toEqual(['SIGKILL']);
-    expect(await supervisor.settled(a)).toMatchObject({ state: 'interrupted', reason: 'the trainer process was ended on request; resume continues from the last checkpoint at iteration 8' });
+    expect(await supervisor.settled(a)).toMatchObject({
+      state: 'interrupted',
+      reason: 'the trainer process was ended on request; resume continues from the last checkpoint at iteration 8',
+    });
   });
 });
 
@@ -298,8 +369,21 @@ describe('JobSupervisor.shutdown: the wait follows the trainer, and the studio o
     return { launcher, supervisor: new JobSupervisor({ launcher }) };
   }
 
-  const metrics = (secondsPerIter: number) => ({ type: 'metrics', totalIters: 9, epoch: 1, losses: { G_GAN: 1 }, lr: 0.0002, secondsPerIter });
-  const checkpoint = (seconds: number) => ({ type: 'checkpoint', file: '/runs/a/latest.tandem', progress: { epoch: 1, epochIter: 8, totalIters: 8 }, reason: 'interval', seconds });
+  const metrics = (secondsPerIter: number) => ({
+    type: 'metrics',
+    totalIters: 9,
+    epoch: 1,
+    losses: { G_GAN: 1 },
+    lr: 0.0002,
+    secondsPerIter,
+  });
+  const checkpoint = (seconds: number) => ({
+    type: 'checkpoint',
+    file: '/runs/a/latest.tandem',
+    progress: { epoch: 1, epochIter: 8, totalIters: 8 },
+    reason: 'interval',
+    seconds,
+  });
 
   it('waits three measured steps and two checkpoint writes, then ends it with a reason naming the studio, not memory', async () => {
     vi.useFakeTimers();
@@ -317,7 +401,8 @@ describe('JobSupervisor.shutdown: the wait follows the trainer, and the studio o
       expect(launcher.last.kills).toEqual(['SIGKILL']);
       expect(supervisor.get(a)).toMatchObject({
         state: 'interrupted',
-        reason: 'the trainer process was ended by the studio, which was stopping: it had not saved within the 44 s allowed (its steps take about 12 s); resume continues from the last checkpoint at iteration 8',
+        reason:
+          'the trainer process was ended by the studio, which was stopping: it had not saved within the 44 s allowed (its steps take about 12 s); resume continues from the last checkpoint at iteration 8',
       });
     } finally {
       vi.useRealTimers();

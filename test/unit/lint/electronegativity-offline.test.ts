@@ -31,7 +31,19 @@ describe('Electronegativity in npm run lint', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tandem-offline-lint-'));
     try {
       const trace = path.join(dir, 'sockets.strace');
-      const offline = run('strace', ['-f', '-qq', '--seccomp-bpf', '-e', 'trace=socket,connect', '-o', trace, 'unshare', '-rn', process.execPath, SCRIPT]);
+      const offline = run('strace', [
+        '-f',
+        '-qq',
+        '--seccomp-bpf',
+        '-e',
+        'trace=socket,connect',
+        '-o',
+        trace,
+        'unshare',
+        '-rn',
+        process.execPath,
+        SCRIPT,
+      ]);
       expect(offline.code, offline.out).toBe(0);
       expect(offline.out).not.toMatch(/connectivity|Could not retrieve|Fetching/i);
       const sockets = readFileSync(trace, 'utf8')

@@ -17,7 +17,9 @@ describe('import boundaries', () => {
     expect(await restricted(file, "import * as tf from '@tensorflow/tfjs-core';\nexport const x = tf;")).toHaveLength(1);
     expect(await restricted(file, "import { ipcRenderer } from 'electron';\nexport const x = ipcRenderer;")).toHaveLength(1);
     expect(await restricted(file, "import { Studio } from '../../main/studio/index.js';\nexport const x = Studio;")).toHaveLength(1);
-    expect(await restricted(file, "import { METHOD_NAMES } from '../../main/api/methods.js';\nexport const x = METHOD_NAMES;")).toHaveLength(1);
+    expect(
+      await restricted(file, "import { METHOD_NAMES } from '../../main/api/methods.js';\nexport const x = METHOD_NAMES;"),
+    ).toHaveLength(1);
     expect(await restricted(file, "import { METHOD_NAMES } from '$api/methods.js';\nexport const x = METHOD_NAMES;")).toEqual([]);
     expect(await restricted(file, "import { fmt } from './util/format.js';\nexport const x = fmt;")).toEqual([]);
   });

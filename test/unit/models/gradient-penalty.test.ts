@@ -10,7 +10,11 @@ beforeAll(useTestBackend);
 
 describe('WGAN-GP gradient penalty', () => {
   it("its gradient with respect to D's weights matches finite differences", () => {
-    const d = defineD('D', { netD: 'basic', inputNc: 3, ndf: 4, nLayersD: 1, norm: 'none' }, { type: 'normal', gain: 0.3, rng: new Rng(2) });
+    const d = defineD(
+      'D',
+      { netD: 'basic', inputNc: 3, ndf: 4, nLayersD: 1, norm: 'none' },
+      { type: 'normal', gain: 0.3, rng: new Rng(2) },
+    );
     const real = tf.randomUniform([2, 16, 16, 3], -1, 1, 'float32', 1) as tf.Tensor4D;
     const fake = tf.randomUniform([2, 16, 16, 3], -1, 1, 'float32', 2) as tf.Tensor4D;
     const critic = (x: tf.Tensor4D) => d.forward(x, evalContext);

@@ -18,25 +18,38 @@ describe('tiled translation', () => {
   });
 
   it('matches a whole-image pass, without seams, and keeps the size', async () => {
-    const net = defineG('G', { netG: 'resnet_6blocks', inputNc: 3, outputNc: 3, ngf: 8, norm: 'batch', useDropout: false }, {
-      // Variance-preserving weights, so the output has structure to compare (0.02 gives a flat image).
-      type: 'xavier',
-      gain: 1,
-      rng: new Rng(3),
-    });
+    const net = defineG(
+      'G',
+      { netG: 'resnet_6blocks', inputNc: 3, outputNc: 3, ngf: 8, norm: 'batch', useDropout: false },
+      {
+        // Variance-preserving weights, so the output has structure to compare (0.02 gives a flat image).
+        type: 'xavier',
+        gain: 1,
+        rng: new Rng(3),
+      },
+    );
     const width = 400;
     const height = 300;
     const image = tf.tidy(() => {
       const yy = tf.div(tf.range(0, height), height).reshape([1, height, 1, 1]);
       const xx = tf.div(tf.range(0, width), width).reshape([1, 1, width, 1]);
-      return tf.concat([tf.sin(tf.mul(tf.add(yy, xx), 9)), tf.mul(yy, tf.ones([1, 1, width, 1])), tf.mul(xx, tf.ones([1, height, 1, 1]))], 3) as tf.Tensor4D;
+      return tf.concat(
+        [tf.sin(tf.mul(tf.add(yy, xx), 9)), tf.mul(yy, tf.ones([1, 1, width, 1])), tf.mul(xx, tf.ones([1, height, 1, 1]))],
+        3,
+      ) as tf.Tensor4D;
     });
     const whole = tf.tidy(() => translateBatch(net, 'resnet_6blocks', image).dataSync() as Float32Array);
-    const tiled = await translateTiled(net, { netG: 'resnet_6blocks', norm: 'batch' }, { data: image.dataSync() as Float32Array, width, height, channels: 3 }, 3, {
-      // Tiles must be well beyond the network's receptive field (~120 px for resnet_6blocks).
-      tile: 256,
-      overlap: 128,
-    });
+    const tiled = await translateTiled(
+      net,
+      { netG: 'resnet_6blocks', norm: 'batch' },
+      { data: image.dataSync() as Float32Array, width, height, channels: 3 },
+      3,
+      {
+        // Tiles must be well beyond the network's receptive field (~120 px for resnet_6blocks).
+        tile: 256,
+        overlap: 128,
+      },
+    );
     expect([tiled.width, tiled.height, tiled.data.length]).toEqual([width, height, whole.length]);
     let sum = 0;
     let max = 0;

@@ -5,7 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportOnnx } from '../../../main/gan/io/onnx-export.js';
 import { createOnnxTranslator, type OnnxTranslator } from '../../../main/gan/io/onnx-translator.js';
 import { translateBatch } from '../../../main/gan/models/inference.js';
-import { overviewImage, tfjsTileEngine, translateInTiles, type PlainImage, type TileOptions } from '../../../main/gan/models/tiled-inference.js';
+import {
+  overviewImage,
+  tfjsTileEngine,
+  translateInTiles,
+  type PlainImage,
+  type TileOptions,
+} from '../../../main/gan/models/tiled-inference.js';
 import { defineG, sizeMultiple, type GeneratorArch } from '../../../main/gan/networks/define.js';
 import type { Network } from '../../../main/gan/networks/network.js';
 import { tf } from '../../../main/gan/tf.js';
@@ -79,7 +85,7 @@ function tfjsWhole(): Float32Array {
   return tf.tidy(() => translateBatch(net, arch.netG, tf.tensor4d(image.data, [1, H, W, 3])).dataSync() as Float32Array);
 }
 
-describe('tiles share the whole image\'s instance-norm statistics', () => {
+describe("tiles share the whole image's instance-norm statistics", () => {
   it('tfjs: tiles match the untiled pass, where per-tile statistics do not', async () => {
     const whole = tfjsWhole();
     const multiple = sizeMultiple(arch.netG);
@@ -93,10 +99,16 @@ describe('tiles share the whole image\'s instance-norm statistics', () => {
     expectCloseOnlyWhenShared(perTile.data, shared.data, whole, 'tfjs');
   });
 
-  it('onnxruntime: the same, and its tiles agree with tfjs\'s within one level', async () => {
+  it("onnxruntime: the same, and its tiles agree with tfjs's within one level", async () => {
     const [whole] = await ort.translate([image.data], W, H);
     const multiple = sizeMultiple(arch.netG);
-    const perTile = await translateInTiles(image, 3, multiple, tiles, async (patch) => (await ort.translate([patch.data], patch.width, patch.height))[0]!);
+    const perTile = await translateInTiles(
+      image,
+      3,
+      multiple,
+      tiles,
+      async (patch) => (await ort.translate([patch.data], patch.width, patch.height))[0]!,
+    );
     const shared = await translateInTiles(image, 3, multiple, tiles, ort.tiles);
     expectCloseOnlyWhenShared(perTile.data, shared.data, whole!, 'onnxruntime');
     const tfjsShared = await translateInTiles(image, 3, multiple, tiles, tfjsTileEngine(net, arch));

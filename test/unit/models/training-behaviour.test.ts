@@ -82,7 +82,8 @@ describe('learning', () => {
     const heldOutL1 = () =>
       tf.tidy(() => {
         let total = 0;
-        for (const p of heldOut) total += tf.mean(tf.abs(tf.sub(translateBatch(model.generator('AtoB'), 'resnet_6blocks', p.A), p.B))).dataSync()[0]!;
+        for (const p of heldOut)
+          total += tf.mean(tf.abs(tf.sub(translateBatch(model.generator('AtoB'), 'resnet_6blocks', p.A), p.B))).dataSync()[0]!;
         return total / heldOut.length;
       });
     const initial = heldOutL1();

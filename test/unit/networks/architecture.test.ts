@@ -61,7 +61,15 @@ describe('shapes', () => {
   it("norm 'none' follows the reference: no bias on inner convs, Identity keeps the numbering", () => {
     const d = defineD('d', D('basic', 3, 'none'), null);
     const names = d.params.all().map((e) => e.name);
-    expect(names).toEqual(['model.0.weight', 'model.0.bias', 'model.2.weight', 'model.5.weight', 'model.8.weight', 'model.11.weight', 'model.11.bias']);
+    expect(names).toEqual([
+      'model.0.weight',
+      'model.0.bias',
+      'model.2.weight',
+      'model.5.weight',
+      'model.8.weight',
+      'model.11.weight',
+      'model.11.bias',
+    ]);
     d.dispose();
   });
 });

@@ -37,11 +37,15 @@ describe('gradient checkpointing of ResNet blocks', () => {
   for (const [name, arch] of cases) {
     it(`gives the same gradients, dropout masks and running statistics: ${name}`, async () => {
       const make = () =>
-        defineG('G', { netG: 'resnet_6blocks', inputNc: 3, outputNc: 3, ngf: 4, norm: 'instance', useDropout: false, ...arch }, {
-          type: 'normal',
-          gain: 0.02,
-          rng: new Rng(1),
-        });
+        defineG(
+          'G',
+          { netG: 'resnet_6blocks', inputNc: 3, outputNc: 3, ngf: 4, norm: 'instance', useDropout: false, ...arch },
+          {
+            type: 'normal',
+            gain: 0.02,
+            rng: new Rng(1),
+          },
+        );
       const plain = make();
       const ckpt = make();
       const x = tf.randomUniform([2, 16, 16, 3], -1, 1, 'float32', 3) as tf.Tensor4D;

@@ -53,7 +53,11 @@ describe('init_weights follows the reference', () => {
 
   it('is reproducible from the seed', async () => {
     const g = async (seed: number) => {
-      const net = defineG('G', { netG: 'resnet_6blocks', inputNc: 3, outputNc: 3, ngf: 4, norm: 'instance', useDropout: false }, { type: 'normal', gain: 0.02, rng: new Rng(seed) });
+      const net = defineG(
+        'G',
+        { netG: 'resnet_6blocks', inputNc: 3, outputNc: 3, ngf: 4, norm: 'instance', useDropout: false },
+        { type: 'normal', gain: 0.02, rng: new Rng(seed) },
+      );
       const data = (await net.torchStateDict()).get('model.1.weight')!.data;
       net.dispose();
       return [...data];

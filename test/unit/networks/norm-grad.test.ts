@@ -30,11 +30,21 @@ describe('normalisation layers with closed-form gradients', () => {
       const norm = new InstanceNorm2d();
       const [xs, ws] = [x(), w()];
       const first = (f: (v: tf.Tensor4D) => tf.Tensor) => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(f(v as tf.Tensor4D), ws)))(xs);
-      expect(maxRel(first((v) => norm.forward(v, ctx)), first((v) => composed(v, [1, 2])))).toBeLessThan(1e-5);
+      expect(
+        maxRel(
+          first((v) => norm.forward(v, ctx)),
+          first((v) => composed(v, [1, 2])),
+        ),
+      ).toBeLessThan(1e-5);
       // WGAN-GP differentiates an input gradient again: that must see through the normalisation too.
       const second = (f: (v: tf.Tensor4D) => tf.Tensor) =>
         tf.grad((u: tf.Tensor) => tf.sum(tf.square(tf.grad((v: tf.Tensor) => tf.sum(tf.mul(f(v as tf.Tensor4D), ws)))(u))))(xs);
-      expect(maxRel(second((v) => norm.forward(v, ctx)), second((v) => composed(v, [1, 2])))).toBeLessThan(1e-4);
+      expect(
+        maxRel(
+          second((v) => norm.forward(v, ctx)),
+          second((v) => composed(v, [1, 2])),
+        ),
+      ).toBeLessThan(1e-4);
     });
   });
 

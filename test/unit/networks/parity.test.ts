@@ -14,7 +14,9 @@ describe('networks give the reference outputs for the reference weights', () => 
   it('refuses weights of another architecture, naming the keys', () => {
     const f = readParityFixture('resnet6_ngf8_instance');
     const g = defineG('G', { netG: 'resnet_9blocks', inputNc: 3, outputNc: 3, ngf: 8, norm: 'instance', useDropout: false }, null);
-    expect(() => g.loadTorchStateDict(stateDictOf(f))).toThrow(/missing keys: model\.16\.conv_block\.1\.weight.*unexpected keys: model\.16\.weight/);
+    expect(() => g.loadTorchStateDict(stateDictOf(f))).toThrow(
+      /missing keys: model\.16\.conv_block\.1\.weight.*unexpected keys: model\.16\.weight/,
+    );
     g.dispose();
   });
 });

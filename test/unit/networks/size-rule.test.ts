@@ -24,7 +24,13 @@ beforeAll(useTestBackend);
 /** The real network's output side for an n×n input in training mode (batch norm, batch 1), or null when it fails. */
 function realSide(net: Network, side: number): number | null {
   try {
-    const shape = tf.tidy(() => net.forward(tf.randomNormal([1, side, side, 3]), trainContext(() => 1)).shape);
+    const shape = tf.tidy(
+      () =>
+        net.forward(
+          tf.randomNormal([1, side, side, 3]),
+          trainContext(() => 1),
+        ).shape,
+    );
     return shape[1] === shape[2] && shape[1]! > 0 ? shape[1]! : null;
   } catch {
     return null;
@@ -162,7 +168,9 @@ describe('the refusal, in the user’s terms', () => {
     expect(networkSizeProblem({ netG: 'unet_256', netD: 'basic', n_layers_D: 3, crop_size: 128 })).toBe(
       'unet_256 halves the image 8 times and needs crops of at least 256, not 128: use a crop of 256, or keep 128 with unet_128 or a ResNet generator',
     );
-    expect(networkSizeProblem({ netG: 'unet_256', netD: 'basic', n_layers_D: 3, crop_size: 300 })).toMatch(/multiple of 256, not 300: use 256 or 512/);
+    expect(networkSizeProblem({ netG: 'unet_256', netD: 'basic', n_layers_D: 3, crop_size: 300 })).toMatch(
+      /multiple of 256, not 300: use 256 or 512/,
+    );
     expect(networkSizeProblem({ netG: 'resnet_9blocks', netD: 'basic', n_layers_D: 3, crop_size: 130 })).toMatch(
       /^resnet_9blocks halves the image twice and doubles it back, so crops must be a multiple of 4, not 130: use 128 or 132$/,
     );
@@ -170,7 +178,9 @@ describe('the refusal, in the user’s terms', () => {
       'the basic (70×70 PatchGAN) discriminator halves the image 3 times and needs crops of at least 24 to judge any patch, not 16: ' +
         'use a crop of 24, the n_layers discriminator with 2 D layers or the pixel discriminator',
     );
-    expect(networkSizeProblem({ netG: 'resnet_6blocks', netD: 'n_layers', n_layers_D: 5, crop_size: 32 })).toMatch(/5-layer discriminator .* at least 96 .* use a crop of 96, 3 D layers or/);
+    expect(networkSizeProblem({ netG: 'resnet_6blocks', netD: 'n_layers', n_layers_D: 5, crop_size: 32 })).toMatch(
+      /5-layer discriminator .* at least 96 .* use a crop of 96, 3 D layers or/,
+    );
     expect(networkSizeProblem({ netG: 'unet_128', netD: 'n_layers', n_layers_D: 5, crop_size: 128 })).toBeNull();
   });
 
@@ -178,7 +188,9 @@ describe('the refusal, in the user’s terms', () => {
     expect(() => resolveOptions({ model: 'pix2pix', netG: 'unet_256', crop_size: 32, load_size: 40 })).toThrow(
       'invalid training options: --crop_size: unet_256 halves the image 8 times and needs crops of at least 256',
     );
-    expect(() => resolveOptions({ model: 'cyclegan', netG: 'resnet_6blocks', crop_size: 16, load_size: 20 })).toThrow(/basic \(70×70 PatchGAN\) discriminator/);
+    expect(() => resolveOptions({ model: 'cyclegan', netG: 'resnet_6blocks', crop_size: 16, load_size: 20 })).toThrow(
+      /basic \(70×70 PatchGAN\) discriminator/,
+    );
     // Without a crop the sizes come from the files; the schema cannot judge them.
     expect(resolveOptions({ model: 'pix2pix', netG: 'unet_256', crop_size: 32, preprocess: 'none' }).crop_size).toBe(32);
   });

@@ -29,7 +29,10 @@ describe('electron-builder configuration', () => {
   it('unpacks native modules from asar and rebuilds them for Electron', () => {
     const unpacked = config.asarUnpack as string[];
     for (const m of ['better-sqlite3', 'sharp', 'onnxruntime-node', '@tensorflow/tfjs-node']) {
-      expect(unpacked.some((p) => p.includes(`node_modules/${m}/`)), m).toBe(true);
+      expect(
+        unpacked.some((p) => p.includes(`node_modules/${m}/`)),
+        m,
+      ).toBe(true);
     }
     expect(config.npmRebuild).toBe(true);
     // Worker threads cannot start from inside the archive.
@@ -37,7 +40,11 @@ describe('electron-builder configuration', () => {
   });
 
   it('flips the security fuses', () => {
-    expect(config.electronFuses).toMatchObject({ runAsNode: false, enableNodeOptionsEnvironmentVariable: false, onlyLoadAppFromAsar: true });
+    expect(config.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      onlyLoadAppFromAsar: true,
+    });
   });
 
   it("ships only the target platform's dawn.node (webgpu), unpacked from asar with the DLLs beside it", () => {
@@ -54,7 +61,11 @@ describe('electron-builder configuration', () => {
     expect(kept('linux', 'x64')).toEqual(['linux-x64']);
     expect(kept('linux', 'arm64')).toEqual(['linux-arm64']);
     // The Windows addon loads the shader compilers from its own folder.
-    expect(packagedFiles('win', 'x64', dist).map((f) => path.basename(f)).sort()).toEqual(expect.arrayContaining(['dawn.node', 'd3dcompiler_47.dll', 'dxcompiler.dll']));
+    expect(
+      packagedFiles('win', 'x64', dist)
+        .map((f) => path.basename(f))
+        .sort(),
+    ).toEqual(expect.arrayContaining(['dawn.node', 'd3dcompiler_47.dll', 'dxcompiler.dll']));
   });
 });
 
@@ -65,8 +76,12 @@ describe('electron-builder configuration', () => {
  */
 function packagedFiles(os: 'mac' | 'win' | 'linux', arch: string, dir: string): string[] {
   const require = createRequire(import.meta.url);
-  const { FileMatcher } = require('app-builder-lib/out/fileMatcher.js') as { FileMatcher: new (from: string, to: string, expand: (p: string) => string, patterns?: string[]) => FileMatcherLike };
-  const { expandMacro } = require('app-builder-lib/out/util/macroExpander.js') as { expandMacro: (p: string, arch: string, appInfo: object, extra: object) => string };
+  const { FileMatcher } = require('app-builder-lib/out/fileMatcher.js') as {
+    FileMatcher: new (from: string, to: string, expand: (p: string) => string, patterns?: string[]) => FileMatcherLike;
+  };
+  const { expandMacro } = require('app-builder-lib/out/util/macroExpander.js') as {
+    expandMacro: (p: string, arch: string, appInfo: object, extra: object) => string;
+  };
   const platform = (config[os] as { files?: string[] } | undefined)?.files ?? [];
   const exclusions = [...((config.files as string[]) ?? []), ...platform].filter((p) => p.startsWith('!'));
   const matcher = new FileMatcher(REPO, REPO, (p) => expandMacro(p, arch, {}, { os }), ['**/*', ...exclusions]);

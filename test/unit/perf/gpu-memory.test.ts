@@ -30,7 +30,9 @@ describe('GPU memory (webgpu)', () => {
   it('answers an out-of-memory with the largest crop whose step fits in what the GPU held', () => {
     const o = cyclegan(512);
     const heldAt300 = Math.min(estimatePeakMB(o, 300, false), estimatePeakMB(o, 300, true)) * 2 ** 20;
-    expect(gpuOutOfMemoryAdvice(o, 512, heldAt300)).toMatch(/^CycleGAN resnet_9blocks at crop 512 does not fit in ~\d+\.\d GB: use --crop_size 300 or smaller$/);
+    expect(gpuOutOfMemoryAdvice(o, 512, heldAt300)).toMatch(
+      /^CycleGAN resnet_9blocks at crop 512 does not fit in ~\d+\.\d GB: use --crop_size 300 or smaller$/,
+    );
     expect(gpuOutOfMemoryAdvice(o, 512, 2 ** 20)).toMatch(/use a smaller --ngf\/--ndf or batch size$/);
     // WebGPU does not report a GPU's memory: nothing is refused up front for its total.
     expect(memoryLimitMB('webgpu')).toBe(Number.POSITIVE_INFINITY);

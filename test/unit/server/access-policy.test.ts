@@ -3,12 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { accessPolicy, hasValidToken, hostAllowed, isLoopbackHost, originAllowed } from '../../../main/server/access-policy.js';
 import { BadRequest } from '../../../main/server/request-parsing.js';
 
-const req = (headers: Record<string, string>, url = '/'): IncomingMessage => ({ headers, url, socket: { localPort: 4873 } }) as unknown as IncomingMessage;
+const req = (headers: Record<string, string>, url = '/'): IncomingMessage =>
+  ({ headers, url, socket: { localPort: 4873 } }) as unknown as IncomingMessage;
 
 describe('access policy', () => {
   it('treats 127/8, ::1 and localhost as loopback, and nothing else', () => {
-    for (const h of ['127.0.0.1', '127.0.0.2', '127.255.1.1', '::1', '[::1]', 'localhost', '::ffff:127.0.0.1']) expect(isLoopbackHost(h), h).toBe(true);
-    for (const h of ['0.0.0.0', '::', '192.168.1.10', '10.0.0.1', 'example.com', '128.0.0.1', '127.example.com']) expect(isLoopbackHost(h), h).toBe(false);
+    for (const h of ['127.0.0.1', '127.0.0.2', '127.255.1.1', '::1', '[::1]', 'localhost', '::ffff:127.0.0.1'])
+      expect(isLoopbackHost(h), h).toBe(true);
+    for (const h of ['0.0.0.0', '::', '192.168.1.10', '10.0.0.1', 'example.com', '128.0.0.1', '127.example.com'])
+      expect(isLoopbackHost(h), h).toBe(false);
   });
 
   it('requires a token off loopback or when asked, never otherwise', () => {

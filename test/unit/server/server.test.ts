@@ -17,7 +17,11 @@ let runner: ScriptedJobRunner;
 let projectId: string;
 const wsUrl = (s: RunningServer, query = '') => `ws://127.0.0.1:${s.port}/api${query}`;
 
-function get(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function get(
+  port: number,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const r = request({ host: '127.0.0.1', port, path, headers }, (res) => {
       let body = '';
@@ -38,7 +42,9 @@ beforeAll(async () => {
   await symlink(join(tmp.dir, 'secret.png'), join(tmp.dir, 'A', 'link.png'));
   runner = new ScriptedJobRunner();
   studio = await openStudio(join(tmp.dir, 'data'), runner);
-  projectId = unwrap(await studio.request('projects.create', { name: 'p', layout: 'unpaired', folderA: join(tmp.dir, 'A'), folderB: join(tmp.dir, 'B') })).id;
+  projectId = unwrap(
+    await studio.request('projects.create', { name: 'p', layout: 'unpaired', folderA: join(tmp.dir, 'A'), folderB: join(tmp.dir, 'B') }),
+  ).id;
   server = await startStudioServer({ studio, host: '127.0.0.1', port: 0, uiDir: join(tmp.dir, 'no-ui') });
 });
 
@@ -97,14 +103,22 @@ describe('WebSocket API', () => {
 
     c.socket.send('{"id": 7, "method": ');
     await new Promise((r) => setTimeout(r, 100));
-    expect(c.orphanReplies.at(-1)).toMatchObject({ id: null, ok: false, error: { code: 'invalid-input', message: expect.stringMatching(/not valid JSON/) } });
+    expect(c.orphanReplies.at(-1)).toMatchObject({
+      id: null,
+      ok: false,
+      error: { code: 'invalid-input', message: expect.stringMatching(/not valid JSON/) },
+    });
 
     const noMethod = await c.raw({ id: 8, params: {} });
     expect(noMethod).toMatchObject({ id: 8, ok: false, error: { code: 'invalid-input' } });
 
     // 10 MB in one string: refused before parsing, with the id, and the socket stays usable.
     const huge = await c.raw({ id: 9, method: 'projects.rename', params: { projectId, name: 'x'.repeat(10_000_000) } });
-    expect(huge).toMatchObject({ id: 9, ok: false, error: { code: 'too-large', message: expect.stringMatching(/10\.0 MB.*limited to 1\.0 MB/) } });
+    expect(huge).toMatchObject({
+      id: 9,
+      ok: false,
+      error: { code: 'too-large', message: expect.stringMatching(/10\.0 MB.*limited to 1\.0 MB/) },
+    });
     // Under the frame limit but over the field limit: the schema names the field.
     const long = await c.raw({ id: 10, method: 'projects.rename', params: { projectId, name: 'y'.repeat(300_000) } });
     expect(long).toMatchObject({ id: 10, ok: false, error: { code: 'invalid-input', field: 'name' } });
@@ -132,7 +146,8 @@ describe('HTTP', () => {
     expect(traversalThumb.status).toBe(403);
 
     const page = unwrap(await studio.request('datasets.list', { projectId, role: 'A' }));
-    for (const item of page.items.filter((i) => i.status === 'ok' && i.relPath !== 'link.png')) expect((await get(server.port, item.url)).status).toBe(200);
+    for (const item of page.items.filter((i) => i.status === 'ok' && i.relPath !== 'link.png'))
+      expect((await get(server.port, item.url)).status).toBe(200);
 
     for (const path of [
       `/files/${projectId}/A/../../secret.png`,

@@ -11,9 +11,23 @@ beforeEach(async () => {
   tmp = await tempDir('tandem-metrics-');
   store = Store.open(join(tmp.dir, 'tandem.db'));
   const now = Date.now();
-  store.projects.insert({ id: 'p_aaaaaaaa', name: 'p', kind: 'unpaired', layout: 'unpaired', folderA: '/a', folderB: '/b', artifactDir: '/d', status: 'ready', statusReason: null, createdAt: now, updatedAt: now });
+  store.projects.insert({
+    id: 'p_aaaaaaaa',
+    name: 'p',
+    kind: 'unpaired',
+    layout: 'unpaired',
+    folderA: '/a',
+    folderB: '/b',
+    artifactDir: '/d',
+    status: 'ready',
+    statusReason: null,
+    createdAt: now,
+    updatedAt: now,
+  });
   store.db
-    .prepare(`INSERT INTO runs (id, project_id, name, model, options_json, schedule_json, backend, status, run_dir, last_epoch, created_at) VALUES ('r_aaaaaaaa', 'p_aaaaaaaa', 'r', 'cyclegan', '{}', '{}', 'auto', 'running', '/r', 200, 0)`)
+    .prepare(
+      `INSERT INTO runs (id, project_id, name, model, options_json, schedule_json, backend, status, run_dir, last_epoch, created_at) VALUES ('r_aaaaaaaa', 'p_aaaaaaaa', 'r', 'cyclegan', '{}', '{}', 'auto', 'running', '/r', 200, 0)`,
+    )
     .run();
 });
 afterEach(async () => {

@@ -22,20 +22,34 @@ const now = 1_700_000_000_000;
 const fixtures: Record<number, { seed(db: Database.Database): void; check(store: Store): void }> = {
   1: {
     seed(db) {
-      db.prepare(`INSERT INTO projects (id, name, kind, layout, folder_a, folder_b, artifact_dir, status, created_at, updated_at) VALUES ('p_aaaaaaaa', 'Cats', 'paired', 'paired-folders', '/a', '/b', '/data/p', 'ready', ?, ?)`).run(now, now);
-      db.prepare(`INSERT INTO dataset_files (project_id, role, rel_path, size, mtime_ms, width, height, content_hash, status, indexed_at) VALUES ('p_aaaaaaaa', 'A', 'cat.png', 10, 1, 24, 24, 'h', 'ok', ?)`).run(now);
+      db.prepare(
+        `INSERT INTO projects (id, name, kind, layout, folder_a, folder_b, artifact_dir, status, created_at, updated_at) VALUES ('p_aaaaaaaa', 'Cats', 'paired', 'paired-folders', '/a', '/b', '/data/p', 'ready', ?, ?)`,
+      ).run(now, now);
+      db.prepare(
+        `INSERT INTO dataset_files (project_id, role, rel_path, size, mtime_ms, width, height, content_hash, status, indexed_at) VALUES ('p_aaaaaaaa', 'A', 'cat.png', 10, 1, 24, 24, 'h', 'ok', ?)`,
+      ).run(now);
       db.prepare(
         `INSERT INTO runs (id, project_id, name, model, options_json, schedule_json, backend, status, run_dir, total_iters, epoch, last_epoch, last_checkpoint, created_at)
          VALUES ('r_aaaaaaaa', 'p_aaaaaaaa', 'Run 1', 'pix2pix', '{"model":"pix2pix","lr":0.0002}', '{"sampleEvery":400,"checkpointEvery":5000,"saveEpochFreq":5,"numSamples":4}', 'auto', 'stopped', '/data/p/runs/r', 30, 1, 200, 'latest.tandem', ?)`,
       ).run(now);
-      db.prepare(`INSERT INTO metrics (run_id, iteration, epoch, losses, lr, seconds) VALUES ('r_aaaaaaaa', 1, 1, '{"G_GAN":0.7}', 0.0002, 0.1)`).run();
-      db.prepare(`INSERT INTO checkpoints (run_id, file_name, kind, epoch, epoch_iter, total_iters, reason, created_at) VALUES ('r_aaaaaaaa', 'latest.tandem', 'latest', 1, 30, 30, 'stopped', ?)`).run(now);
-      db.prepare(`INSERT INTO samples (run_id, iteration, file, created_at) VALUES ('r_aaaaaaaa', 20, 'samples/iter_00000020.png', ?)`).run(now);
+      db.prepare(
+        `INSERT INTO metrics (run_id, iteration, epoch, losses, lr, seconds) VALUES ('r_aaaaaaaa', 1, 1, '{"G_GAN":0.7}', 0.0002, 0.1)`,
+      ).run();
+      db.prepare(
+        `INSERT INTO checkpoints (run_id, file_name, kind, epoch, epoch_iter, total_iters, reason, created_at) VALUES ('r_aaaaaaaa', 'latest.tandem', 'latest', 1, 30, 30, 'stopped', ?)`,
+      ).run(now);
+      db.prepare(`INSERT INTO samples (run_id, iteration, file, created_at) VALUES ('r_aaaaaaaa', 20, 'samples/iter_00000020.png', ?)`).run(
+        now,
+      );
     },
     check(store) {
       expect(store.projects.get('p_aaaaaaaa')).toMatchObject({ name: 'Cats', folderA: '/a', status: 'ready' });
       expect(store.datasetIndex.counts('p_aaaaaaaa')).toEqual({ files: 1, unreadable: 0 });
-      expect(store.runs.get('r_aaaaaaaa')).toMatchObject({ options: { model: 'pix2pix', lr: 0.0002 }, totalIters: 30, lastCheckpoint: 'latest.tandem' });
+      expect(store.runs.get('r_aaaaaaaa')).toMatchObject({
+        options: { model: 'pix2pix', lr: 0.0002 },
+        totalIters: 30,
+        lastCheckpoint: 'latest.tandem',
+      });
       expect(store.metrics.list('r_aaaaaaaa')).toEqual([{ iteration: 1, epoch: 1, losses: { G_GAN: 0.7 }, lr: 0.0002, seconds: 0.1 }]);
       expect(store.artifacts.checkpoints('r_aaaaaaaa')).toHaveLength(1);
       expect(store.artifacts.samples('r_aaaaaaaa')).toHaveLength(1);
@@ -49,7 +63,9 @@ const fixtures: Record<number, { seed(db: Database.Database): void; check(store:
         `INSERT INTO exports (id, project_id, run_id, checkpoint_id, input_dir, output_dir, format, tile, direction, status, done, total, failed, created_at)
          VALUES ('e_aaaaaaaa', 'p_aaaaaaaa', 'r_aaaaaaaa', ?, '/in', '/out', 'png', 0, 'AtoB', 'finished', 3, 3, 0, ?)`,
       ).run(ckpt, now);
-      db.prepare(`INSERT INTO jobs (id, kind, run_id, state, created_at, updated_at) VALUES ('j_aaaaaaaa', 'train', 'r_aaaaaaaa', 'finished', ?, ?)`).run(now, now);
+      db.prepare(
+        `INSERT INTO jobs (id, kind, run_id, state, created_at, updated_at) VALUES ('j_aaaaaaaa', 'train', 'r_aaaaaaaa', 'finished', ?, ?)`,
+      ).run(now, now);
       db.prepare(`INSERT INTO settings (key, value) VALUES ('backend', '"wasm"')`).run();
     },
     check(store) {
@@ -66,12 +82,18 @@ const fixtures: Record<number, { seed(db: Database.Database): void; check(store:
         `INSERT INTO runs (id, project_id, name, model, origin, imported_json, options_json, schedule_json, backend, status, run_dir, last_epoch, created_at)
          VALUES ('r_bbbbbbbb', 'p_aaaaaaaa', 'horse2zebra', 'cyclegan', 'imported', '{"generators":1,"netG":"resnet_9blocks"}', '{"model":"cyclegan"}', '{}', 'auto', 'finished', '/data/p/runs/i', 1, ?)`,
       ).run(now);
-      const info = db.prepare(`INSERT INTO checkpoints (run_id, file_name, kind, epoch, epoch_iter, total_iters, reason, created_at) VALUES ('r_bbbbbbbb', 'model.tandem', 'imported', 1, 0, 0, 'imported', ?)`).run(now);
+      const info = db
+        .prepare(
+          `INSERT INTO checkpoints (run_id, file_name, kind, epoch, epoch_iter, total_iters, reason, created_at) VALUES ('r_bbbbbbbb', 'model.tandem', 'imported', 1, 0, 0, 'imported', ?)`,
+        )
+        .run(now);
       db.prepare(
         `INSERT INTO model_exports (id, project_id, run_id, checkpoint_id, format, direction, output_path, status, files_json, created_at)
          VALUES ('x_aaaaaaaa', 'p_aaaaaaaa', 'r_bbbbbbbb', ?, 'onnx', 'AtoB', '/out/h2z.onnx', 'finished', '["/out/h2z.onnx"]', ?)`,
       ).run(info.lastInsertRowid, now);
-      db.prepare(`INSERT INTO jobs (id, kind, model_export_id, state, created_at, updated_at) VALUES ('j_bbbbbbbb', 'model-export', 'x_aaaaaaaa', 'finished', ?, ?)`).run(now, now);
+      db.prepare(
+        `INSERT INTO jobs (id, kind, model_export_id, state, created_at, updated_at) VALUES ('j_bbbbbbbb', 'model-export', 'x_aaaaaaaa', 'finished', ?, ?)`,
+      ).run(now, now);
     },
     check(store) {
       fixtures[2]!.check(store);
@@ -91,7 +113,12 @@ const fixtures: Record<number, { seed(db: Database.Database): void; check(store:
     },
     check(store) {
       fixtures[3]!.check(store);
-      expect(store.runs.get('r_cccccccc')!.startedFrom).toEqual({ runId: 'r_bbbbbbbb', runName: 'horse2zebra', checkpointId: 2, fileName: 'model.tandem' });
+      expect(store.runs.get('r_cccccccc')!.startedFrom).toEqual({
+        runId: 'r_bbbbbbbb',
+        runName: 'horse2zebra',
+        checkpointId: 2,
+        fileName: 'model.tandem',
+      });
       expect(store.runs.get('r_aaaaaaaa')!.startedFrom).toBeNull();
     },
   },
@@ -162,7 +189,13 @@ describe('migrations', () => {
     const store = Store.open(file);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(() => store.db.prepare(`INSERT INTO runs (id, project_id, name, model, options_json, schedule_json, backend, status, run_dir, last_epoch, created_at) VALUES ('r_x', 'p_nope', 'x', 'pix2pix', '{}', '{}', 'auto', 'queued', '/', 1, 0)`).run()).toThrow(/FOREIGN KEY/);
+    expect(() =>
+      store.db
+        .prepare(
+          `INSERT INTO runs (id, project_id, name, model, options_json, schedule_json, backend, status, run_dir, last_epoch, created_at) VALUES ('r_x', 'p_nope', 'x', 'pix2pix', '{}', '{}', 'auto', 'queued', '/', 1, 0)`,
+        )
+        .run(),
+    ).toThrow(/FOREIGN KEY/);
     store.close();
     const again = Store.open(file);
     expect((again.db.prepare('SELECT COUNT(*) AS n FROM schema_version').get() as { n: number }).n).toBe(LATEST_VERSION);

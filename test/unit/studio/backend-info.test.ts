@@ -27,11 +27,18 @@ describe('backend.info', () => {
     expect(unwrap(await studio.request('backend.info', {})).webgpu).toEqual({ state: 'probing' });
     expect(unwrap(await studio.request('backend.info', {})).webgpu).toEqual({ state: 'probing' });
     expect(runner.probes).toHaveLength(1);
-    runner.answerProbe({ found: true, adapter: { name: 'Apple M2 Pro', vendor: 'apple', architecture: 'metal-3', api: 'metal', software: false } });
-    const info = await until(async () => {
-      const r = unwrap(await studio.request('backend.info', {}));
-      return r.webgpu?.state === 'found' ? r : undefined;
-    }, 2000, 'the probe answer');
+    runner.answerProbe({
+      found: true,
+      adapter: { name: 'Apple M2 Pro', vendor: 'apple', architecture: 'metal-3', api: 'metal', software: false },
+    });
+    const info = await until(
+      async () => {
+        const r = unwrap(await studio.request('backend.info', {}));
+        return r.webgpu?.state === 'found' ? r : undefined;
+      },
+      2000,
+      'the probe answer',
+    );
     expect(info.webgpu).toEqual({ state: 'found', adapter: 'Apple M2 Pro', api: 'metal', software: false });
   });
 
@@ -48,8 +55,20 @@ describe('backend.info', () => {
   it("records a training run's measured speed for its backend, which the next studio still knows", async () => {
     await writeImages(join(tmp.dir, 'A'), ['1.png', '2.png']);
     await writeImages(join(tmp.dir, 'B'), ['1.png', '2.png']);
-    const projectId = unwrap(await studio.request('projects.create', { name: 'p', layout: 'paired-folders', folderA: join(tmp.dir, 'A'), folderB: join(tmp.dir, 'B') })).id;
-    const run = unwrap(await studio.request('runs.start', { projectId, options: { netG: 'resnet_6blocks', n_epochs: 1, n_epochs_decay: 0, crop_size: 128, load_size: 143 } }));
+    const projectId = unwrap(
+      await studio.request('projects.create', {
+        name: 'p',
+        layout: 'paired-folders',
+        folderA: join(tmp.dir, 'A'),
+        folderB: join(tmp.dir, 'B'),
+      }),
+    ).id;
+    const run = unwrap(
+      await studio.request('runs.start', {
+        projectId,
+        options: { netG: 'resnet_6blocks', n_epochs: 1, n_epochs_decay: 0, crop_size: 128, load_size: 143 },
+      }),
+    );
     const job = runner.lastJobId();
     runner.send(job, {
       type: 'ready',
@@ -58,9 +77,26 @@ describe('backend.info', () => {
       adapter: { name: 'Apple M2 Pro', vendor: 'apple', architecture: 'metal-3', api: 'metal', software: false },
     });
     runner.state(job, 'running');
-    runner.send(job, { type: 'progress', job: 'train', epoch: 1, epochIter: 2, epochSize: 2, totalIters: 2, lastEpoch: 1, secondsPerIter: 0.25, speedBasis: 'measured', etaEpochSeconds: 0, etaRunSeconds: 0 });
+    runner.send(job, {
+      type: 'progress',
+      job: 'train',
+      epoch: 1,
+      epochIter: 2,
+      epochSize: 2,
+      totalIters: 2,
+      lastEpoch: 1,
+      secondsPerIter: 0.25,
+      speedBasis: 'measured',
+      etaEpochSeconds: 0,
+      etaRunSeconds: 0,
+    });
     // The trainer's GPU is news even before any probe answered.
-    expect(unwrap(await studio.request('backend.info', {})).webgpu).toEqual({ state: 'found', adapter: 'Apple M2 Pro', api: 'metal', software: false });
+    expect(unwrap(await studio.request('backend.info', {})).webgpu).toEqual({
+      state: 'found',
+      adapter: 'Apple M2 Pro',
+      api: 'metal',
+      software: false,
+    });
     expect(unwrap(await studio.request('backend.info', {})).measured).toEqual({});
     runner.state(job, 'finished');
     const measured = unwrap(await studio.request('backend.info', {})).measured;

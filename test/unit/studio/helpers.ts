@@ -66,7 +66,14 @@ export class ScriptedJobRunner extends RunnerListeners implements JobRunner {
   /** What a trainer reports for iterations from+1 … to (one image per iteration). */
   iterations(jobId: string, from: number, to: number, epoch = 1): void {
     for (let i = from + 1; i <= to; i++) {
-      this.send(jobId, { type: 'metrics', totalIters: i, epoch, losses: { G_GAN: 1 / i, G_L1: 2 / i, D_real: 0.5, D_fake: 0.5 }, lr: 0.0002, secondsPerIter: 0.01 });
+      this.send(jobId, {
+        type: 'metrics',
+        totalIters: i,
+        epoch,
+        losses: { G_GAN: 1 / i, G_L1: 2 / i, D_real: 0.5, D_fake: 0.5 },
+        lr: 0.0002,
+        secondsPerIter: 0.01,
+      });
     }
   }
 }
@@ -84,12 +91,20 @@ export async function writeImages(dir: string, names: string[], size = 24): Prom
 /** Fast polling for watcher tests: presence every 100 ms, short debounce and settle times. */
 export const FAST_WATCH: StudioOptions['watch'] = { presenceIntervalMs: 100, debounceMs: 50, writeSettleMs: 100 };
 
-export async function openStudio(dataDir: string, runner: JobRunner = new ScriptedJobRunner(), extra: Partial<StudioOptions> = {}): Promise<Studio> {
+export async function openStudio(
+  dataDir: string,
+  runner: JobRunner = new ScriptedJobRunner(),
+  extra: Partial<StudioOptions> = {},
+): Promise<Studio> {
   return Studio.open({ dataDir, runner, watch: FAST_WATCH, throttleMs: 50, log: () => {}, ...extra });
 }
 
 /** Polls until `probe` returns a value (not undefined/false) or the time runs out. */
-export async function until<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+export async function until<T>(
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();

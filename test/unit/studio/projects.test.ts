@@ -30,7 +30,13 @@ afterEach(async () => {
 describe('projects', () => {
   it('creates, lists, gets, renames and deletes, never touching the images', async () => {
     const p = unwrap(await studio.request('projects.create', { name: 'Cats', layout: 'paired-folders', folderA: A, folderB: B }));
-    expect(p).toMatchObject({ name: 'Cats', kind: 'paired', layout: 'paired-folders', status: 'ready', counts: { files: 6, unreadable: 0 } });
+    expect(p).toMatchObject({
+      name: 'Cats',
+      kind: 'paired',
+      layout: 'paired-folders',
+      status: 'ready',
+      counts: { files: 6, unreadable: 0 },
+    });
     expect(p.artifactDir).toBe(join(tmp.dir, 'data', 'projects', p.id));
     expect(existsSync(p.artifactDir)).toBe(true);
 
@@ -96,7 +102,11 @@ describe('dataset index and health', () => {
     ]);
     const lonely = unwrap(await studio.request('datasets.pairs', { projectId: p.id, only: 'unmatched' }));
     expect(lonely.items.map((i) => i.key)).toEqual(['fox']);
-    expect(unwrap(await studio.request('datasets.pairs', { projectId: p.id, only: 'matched' })).items.map((i) => i.B!.relPath)).toEqual(['cat.png', 'dog.png', 'owl.jpg']);
+    expect(unwrap(await studio.request('datasets.pairs', { projectId: p.id, only: 'matched' })).items.map((i) => i.B!.relPath)).toEqual([
+      'cat.png',
+      'dog.png',
+      'owl.jpg',
+    ]);
     const u = unwrap(await studio.request('projects.create', { name: 'Seasons', layout: 'unpaired', folderA: A, folderB: B }));
     const refused = await studio.request('datasets.pairs', { projectId: u.id });
     expect(refused.ok ? null : refused.error).toMatchObject({ code: 'invalid-input' });
@@ -110,17 +120,29 @@ describe('dataset index and health', () => {
 
     const t0 = Date.now();
     await writeImages(A, ['new.png', 'sub/deep.png']);
-    await until(async () => unwrap(await studio.request('projects.get', { projectId: p.id })).counts.files === 8, 2000, 'two added files in the index');
+    await until(
+      async () => unwrap(await studio.request('projects.get', { projectId: p.id })).counts.files === 8,
+      2000,
+      'two added files in the index',
+    );
     const added = Date.now() - t0;
     expect(events.some((e) => e.event === 'dataset.changed' && e.data.projectId === p.id && e.data.added > 0)).toBe(true);
 
     const t1 = Date.now();
     await rm(join(A, 'cat.png'));
-    await until(async () => unwrap(await studio.request('projects.get', { projectId: p.id })).counts.files === 7, 2000, 'a removed file to leave the index');
+    await until(
+      async () => unwrap(await studio.request('projects.get', { projectId: p.id })).counts.files === 7,
+      2000,
+      'a removed file to leave the index',
+    );
     const removed = Date.now() - t1;
 
     await writeFile(join(A, 'dog.png'), 'now garbage');
-    await until(async () => unwrap(await studio.request('datasets.list', { projectId: p.id, status: 'unreadable' })).total === 1, 2000, 'a changed file re-read');
+    await until(
+      async () => unwrap(await studio.request('datasets.list', { projectId: p.id, status: 'unreadable' })).total === 1,
+      2000,
+      'a changed file re-read',
+    );
     expect(events.some((e) => e.event === 'project.changed')).toBe(true);
     console.log(`index latency: add ${added} ms, remove ${removed} ms`);
   });
@@ -129,10 +151,14 @@ describe('dataset index and health', () => {
     const p = unwrap(await studio.request('projects.create', { name: 'Cats', layout: 'unpaired', folderA: A, folderB: B }));
     const moved = join(tmp.dir, 'images', 'A-moved');
     await rename(A, moved);
-    const missing = await until(async () => {
-      const x = unwrap(await studio.request('projects.get', { projectId: p.id }));
-      return x.status === 'folder missing' ? x : undefined;
-    }, 2000, "status 'folder missing'");
+    const missing = await until(
+      async () => {
+        const x = unwrap(await studio.request('projects.get', { projectId: p.id }));
+        return x.status === 'folder missing' ? x : undefined;
+      },
+      2000,
+      "status 'folder missing'",
+    );
     expect(missing.statusReason).toContain(A);
     expect(missing.folders.find((f) => f.role === 'A')!.present).toBe(false);
     // The index is kept while the folder is away: a rename back costs no re-reading.
@@ -142,19 +168,31 @@ describe('dataset index and health', () => {
 
     await rename(moved, A);
     await writeImages(A, ['while-away.png']);
-    const back = await until(async () => {
-      const x = unwrap(await studio.request('projects.get', { projectId: p.id }));
-      return x.status === 'ready' && x.counts.files === 7 ? x : undefined;
-    }, 3000, 'recovery');
+    const back = await until(
+      async () => {
+        const x = unwrap(await studio.request('projects.get', { projectId: p.id }));
+        return x.status === 'ready' && x.counts.files === 7 ? x : undefined;
+      },
+      3000,
+      'recovery',
+    );
     expect(back.statusReason).toBeNull();
 
     // Deleted outright, then created again.
     await rm(B, { recursive: true });
-    await until(async () => unwrap(await studio.request('projects.get', { projectId: p.id })).status === 'folder missing', 2000, 'missing after delete');
+    await until(
+      async () => unwrap(await studio.request('projects.get', { projectId: p.id })).status === 'folder missing',
+      2000,
+      'missing after delete',
+    );
     await mkdir(B);
-    await until(async () => {
-      const x = unwrap(await studio.request('projects.get', { projectId: p.id }));
-      return x.status === 'ready' && x.counts.files === 4;
-    }, 3000, 'recovered with an empty B');
+    await until(
+      async () => {
+        const x = unwrap(await studio.request('projects.get', { projectId: p.id }));
+        return x.status === 'ready' && x.counts.files === 4;
+      },
+      3000,
+      'recovered with an empty B',
+    );
   });
 });

@@ -21,7 +21,14 @@ beforeEach(async () => {
   await writeImages(join(tmp.dir, 'B'), ['1.png', '2.png']);
   runner = new ScriptedJobRunner();
   studio = await openStudio(dataDir(), runner);
-  projectId = unwrap(await studio.request('projects.create', { name: 'p', layout: 'paired-folders', folderA: join(tmp.dir, 'A'), folderB: join(tmp.dir, 'B') })).id;
+  projectId = unwrap(
+    await studio.request('projects.create', {
+      name: 'p',
+      layout: 'paired-folders',
+      folderA: join(tmp.dir, 'A'),
+      folderB: join(tmp.dir, 'B'),
+    }),
+  ).id;
 });
 
 afterEach(async () => {
@@ -32,14 +39,33 @@ afterEach(async () => {
 /** Writes a checkpoint file and reports it, as the trainer does. */
 async function checkpoint(runDir: string, jobId: string, totalIters: number, reason: 'interval' | 'stopped' = 'interval'): Promise<void> {
   await writeFile(join(runDir, 'latest.tandem'), 'checkpoint');
-  runner.send(jobId, { type: 'checkpoint', file: join(runDir, 'latest.tandem'), progress: { epoch: 1, epochIter: totalIters, totalIters }, reason });
+  runner.send(jobId, {
+    type: 'checkpoint',
+    file: join(runDir, 'latest.tandem'),
+    progress: { epoch: 1, epochIter: totalIters, totalIters },
+    reason,
+  });
 }
 
 describe('runs', () => {
   it('starts with fully resolved options and refuses bad ones, naming the option', async () => {
-    const run = unwrap(await studio.request('runs.start', { projectId, name: 'first', options: { lr: 0.001, n_epochs: 2, n_epochs_decay: 1 }, schedule: { sampleEvery: 10 } }));
+    const run = unwrap(
+      await studio.request('runs.start', {
+        projectId,
+        name: 'first',
+        options: { lr: 0.001, n_epochs: 2, n_epochs_decay: 1 },
+        schedule: { sampleEvery: 10 },
+      }),
+    );
     expect(run.model).toBe('pix2pix');
-    expect(run.options).toMatchObject({ model: 'pix2pix', name: 'first', lr: 0.001, netG: 'unet_256', lambda_L1: 100, gan_mode: 'vanilla' });
+    expect(run.options).toMatchObject({
+      model: 'pix2pix',
+      name: 'first',
+      lr: 0.001,
+      netG: 'unet_256',
+      lambda_L1: 100,
+      gan_mode: 'vanilla',
+    });
     expect(run.schedule).toEqual({ sampleEvery: 10, checkpointEvery: 5000, saveEpochFreq: 5, numSamples: 4 });
     expect(run.lastEpoch).toBe(3);
     expect(run.runDir).toBe(join(dataDir(), 'projects', projectId, 'runs', run.id));
@@ -65,7 +91,8 @@ describe('runs', () => {
     expect(r.ok ? null : r.error).toEqual({
       code: 'invalid-input',
       field: 'options.crop_size',
-      message: 'options.crop_size: unet_256 halves the image 8 times and needs crops of at least 256, not 32: use a crop of 256, or keep 32 with a ResNet generator',
+      message:
+        'options.crop_size: unet_256 halves the image 8 times and needs crops of at least 256, not 32: use a crop of 256, or keep 32 with a ResNet generator',
     });
     expect(runner.jobs.size).toBe(jobsBefore);
     expect(unwrap(await studio.request('runs.list', { projectId }))).toEqual([]);
@@ -98,15 +125,23 @@ describe('runs', () => {
     expect(unwrap(await studio.request('runs.samples', { runId: run.id }))).toEqual([
       expect.objectContaining({ iteration: 100, url: `/files/${projectId}/runs/${run.id}/samples/iter_00000100.png` }),
     ]);
-    expect(unwrap(await studio.request('checkpoints.list', { runId: run.id }))).toEqual([expect.objectContaining({ fileName: 'latest.tandem', totalIters: 120, kind: 'latest' })]);
+    expect(unwrap(await studio.request('checkpoints.list', { runId: run.id }))).toEqual([
+      expect.objectContaining({ fileName: 'latest.tandem', totalIters: 120, kind: 'latest' }),
+    ]);
 
     // Losses arrive throttled: far fewer events than points, but every point.
-    await until(() => events.filter((e) => e.event === 'run.metrics').flatMap((e) => (e.event === 'run.metrics' ? e.data.points : [])).length === 120, 1000, 'all points as events');
+    await until(
+      () => events.filter((e) => e.event === 'run.metrics').flatMap((e) => (e.event === 'run.metrics' ? e.data.points : [])).length === 120,
+      1000,
+      'all points as events',
+    );
     const metricEvents = events.filter((e) => e.event === 'run.metrics');
     expect(metricEvents.length).toBeLessThan(10);
     expect(events.some((e) => e.event === 'run.sample')).toBe(true);
     expect(events.some((e) => e.event === 'run.checkpoint')).toBe(true);
-    expect(events.filter((e) => e.event === 'run.changed').map((e) => (e.event === 'run.changed' ? e.data.run.status : null))).toContain('running');
+    expect(events.filter((e) => e.event === 'run.changed').map((e) => (e.event === 'run.changed' ? e.data.run.status : null))).toContain(
+      'running',
+    );
 
     // Pause / stop go to the runner; the state changes it reports move the run.
     unwrap(await studio.request('runs.pause', { runId: run.id }));
@@ -161,7 +196,11 @@ describe('runs', () => {
     expect(m.points.map((p) => p.iteration)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
 
     // A child that dies mid-run: interrupted, with the runner's reason.
-    runner.state(job2, 'interrupted', 'the trainer process was killed (SIGKILL) — possibly out of memory; resume continues from the last checkpoint at iteration 30');
+    runner.state(
+      job2,
+      'interrupted',
+      'the trainer process was killed (SIGKILL) — possibly out of memory; resume continues from the last checkpoint at iteration 30',
+    );
     const dead = unwrap(await studio.request('runs.get', { runId: run.id }));
     expect(dead.status).toBe('interrupted');
     expect(dead.statusReason).toMatch(/SIGKILL/);
@@ -203,7 +242,7 @@ describe('runs', () => {
 });
 
 describe('imported model names', () => {
-  it('names a model after its folder when the file has the reference\'s generic name', async () => {
+  it("names a model after its folder when the file has the reference's generic name", async () => {
     const { defaultImportName } = await import('../../../main/studio/models-service.js');
     expect(defaultImportName('/zoo/horse2zebra_pretrained/latest_net_G.pth')).toBe('horse2zebra');
     expect(defaultImportName('/runs/maps/200_net_G_A.pth')).toBe('maps');

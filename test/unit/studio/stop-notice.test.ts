@@ -19,7 +19,14 @@ beforeEach(async () => {
   await writeImages(join(tmp.dir, 'B'), ['1.png', '2.png']);
   runner = new ScriptedJobRunner();
   studio = await openStudio(join(tmp.dir, 'data'), runner);
-  projectId = unwrap(await studio.request('projects.create', { name: 'p', layout: 'paired-folders', folderA: join(tmp.dir, 'A'), folderB: join(tmp.dir, 'B') })).id;
+  projectId = unwrap(
+    await studio.request('projects.create', {
+      name: 'p',
+      layout: 'paired-folders',
+      folderA: join(tmp.dir, 'A'),
+      folderB: join(tmp.dir, 'B'),
+    }),
+  ).id;
 });
 
 afterEach(async () => {
@@ -35,7 +42,12 @@ async function trainingRun(name: string, at: number, saved: number | null): Prom
   if (saved !== null) {
     runner.iterations(jobId, 0, saved);
     await writeFile(join(run.runDir, 'latest.tandem'), 'checkpoint');
-    runner.send(jobId, { type: 'checkpoint', file: join(run.runDir, 'latest.tandem'), progress: { epoch: 1, epochIter: saved, totalIters: saved }, reason: 'interval' });
+    runner.send(jobId, {
+      type: 'checkpoint',
+      file: join(run.runDir, 'latest.tandem'),
+      progress: { epoch: 1, epochIter: saved, totalIters: saved },
+      reason: 'interval',
+    });
   }
   runner.iterations(jobId, saved ?? 0, at);
   return { runDir: run.runDir, jobId };
@@ -63,10 +75,19 @@ describe('stopping the studio', () => {
     const lost = await trainingRun('lost', 5, null);
     const closing = studio.close();
     // The jobs end while close() waits for the runner (its first await comes before).
-    runner.send(saved.jobId, { type: 'checkpoint', file: join(saved.runDir, 'latest.tandem'), progress: { epoch: 1, epochIter: 13, totalIters: 13 }, reason: 'stopped' });
+    runner.send(saved.jobId, {
+      type: 'checkpoint',
+      file: join(saved.runDir, 'latest.tandem'),
+      progress: { epoch: 1, epochIter: 13, totalIters: 13 },
+      reason: 'stopped',
+    });
     runner.trainingFinished(saved.jobId, true, 13);
     runner.state(saved.jobId, 'finished');
-    runner.state(lost.jobId, 'interrupted', 'the trainer process was ended by the studio, which was told to stop without waiting (a second Ctrl-C)');
+    runner.state(
+      lost.jobId,
+      'interrupted',
+      'the trainer process was ended by the studio, which was told to stop without waiting (a second Ctrl-C)',
+    );
     expect(await closing).toEqual([
       'run "saved" stopped with a checkpoint; resume continues from iteration 13',
       'run "lost" interrupted: the trainer process was ended by the studio, which was told to stop without waiting (a second Ctrl-C)',
@@ -79,14 +100,22 @@ describe('stopping the studio', () => {
     const signals = new EventEmitter();
     const said: string[] = [];
     let stops = 0;
-    const off = stopOnSignals(studio, { stop: () => stops++, write: (line) => said.push(line), source: signals as unknown as NodeJS.Process });
+    const off = stopOnSignals(studio, {
+      stop: () => stops++,
+      write: (line) => said.push(line),
+      source: signals as unknown as NodeJS.Process,
+    });
     signals.emit('SIGINT', 'SIGINT');
     expect(stops).toBe(1);
-    expect(said).toEqual(['\nstopping: run "horses" finishes its step and saves a checkpoint (waiting up to 30 s). Ctrl-C again to stop at once.']);
+    expect(said).toEqual([
+      '\nstopping: run "horses" finishes its step and saves a checkpoint (waiting up to 30 s). Ctrl-C again to stop at once.',
+    ]);
     signals.emit('SIGINT', 'SIGINT');
     expect(stops).toBe(1);
     expect(runner.aborts).toEqual(['a second Ctrl-C']);
-    expect(said[1]).toBe('stopping now: run "horses" loses the iterations since its last checkpoint (37: it is at 137, the checkpoint at 100).');
+    expect(said[1]).toBe(
+      'stopping now: run "horses" loses the iterations since its last checkpoint (37: it is at 137, the checkpoint at 100).',
+    );
     off();
     expect(signals.listenerCount('SIGINT') + signals.listenerCount('SIGTERM')).toBe(0);
   });

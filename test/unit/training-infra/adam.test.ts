@@ -126,8 +126,26 @@ describe('Adam', () => {
     expect(st.moments.get('a')!.step).toBe(3);
     expect(st.moments.get('b')!.step).toBe(2);
     for (const mv of st.moments.values()) tf.dispose([mv.m, mv.v]);
-    expect(a.dataSync()[0]).toBe(adam32([P0[0]!], GRADS.slice(0, 3).map((g) => [g[0]!]), 0.001, 0.5, 0.999, 'lerp')[0]);
-    expect(b.dataSync()[0]).toBe(adam32([P0[1]!], GRADS.slice(0, 2).map((g) => [g[1]!]), 0.001, 0.5, 0.999, 'lerp')[0]);
+    expect(a.dataSync()[0]).toBe(
+      adam32(
+        [P0[0]!],
+        GRADS.slice(0, 3).map((g) => [g[0]!]),
+        0.001,
+        0.5,
+        0.999,
+        'lerp',
+      )[0],
+    );
+    expect(b.dataSync()[0]).toBe(
+      adam32(
+        [P0[1]!],
+        GRADS.slice(0, 2).map((g) => [g[1]!]),
+        0.001,
+        0.5,
+        0.999,
+        'lerp',
+      )[0],
+    );
     // The caller's gradients are not disposed.
     for (const g of [...ga, ...gb]) expect(g.isDisposed).toBe(false);
     adam.dispose();

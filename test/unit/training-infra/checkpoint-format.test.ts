@@ -74,11 +74,15 @@ describe('checkpoint format', () => {
     for (const pos of positions) {
       const bad = Buffer.from(buf);
       bad[pos]! ^= 0x10;
-      expect(() => decodeCheckpoint(bad, 'c.ckpt'), `byte ${pos}`).toThrow(/checkpoint c\.ckpt (is corrupted|is truncated|has unknown format version|has format version|has \d+ unexpected)/);
+      expect(() => decodeCheckpoint(bad, 'c.ckpt'), `byte ${pos}`).toThrow(
+        /checkpoint c\.ckpt (is corrupted|is truncated|has unknown format version|has format version|has \d+ unexpected)/,
+      );
     }
     const dataFlip = Buffer.from(buf);
     dataFlip[buf.length - 1]! ^= 1;
-    expect(() => decodeCheckpoint(dataFlip, 'c.ckpt')).toThrow(/is corrupted \(CRC32 0x[0-9a-f]{8} does not match the stored 0x[0-9a-f]{8}\).*use the previous checkpoint/);
+    expect(() => decodeCheckpoint(dataFlip, 'c.ckpt')).toThrow(
+      /is corrupted \(CRC32 0x[0-9a-f]{8} does not match the stored 0x[0-9a-f]{8}\).*use the previous checkpoint/,
+    );
   });
 
   it('rejects wrong magic, empty files and newer versions', () => {
@@ -114,7 +118,12 @@ describe('checkpoint format', () => {
       expect(() => decodeCheckpoint(bad, 'i.ckpt')).toThrow(/checkpoint i\.ckpt has an invalid tensor/);
     }
     // Without recomputing the CRC the same edit is caught as corruption first.
-    expect(() => decodeCheckpoint(withHeader(buf, (h) => (h.tensors[0]!['dtype'] = 'int32')), 'i')).toThrow(/is corrupted/);
+    expect(() =>
+      decodeCheckpoint(
+        withHeader(buf, (h) => (h.tensors[0]!['dtype'] = 'int32')),
+        'i',
+      ),
+    ).toThrow(/is corrupted/);
   });
 
   it('refuses to encode inconsistent tensors', () => {

@@ -71,7 +71,11 @@ describe('Trainer', () => {
     const model = createModel(options);
     const seen: IterationInfo[] = [];
     const quiet = { ...schedule, sampleEvery: 0, checkpointEvery: 0, saveEpochFreq: 0 };
-    await new Trainer(model, source(pairs), path.join(root, 'eta'), quiet, null, { onIteration: (i) => seen.push(i) }).run({ epoch: 1, epochIter: 0, totalIters: 0 });
+    await new Trainer(model, source(pairs), path.join(root, 'eta'), quiet, null, { onIteration: (i) => seen.push(i) }).run({
+      epoch: 1,
+      epochIter: 0,
+      totalIters: 0,
+    });
     const backend = tf.getBackend() === 'tensorflow' ? 'node' : tf.getBackend() === 'cpu' ? 'cpu' : 'wasm';
     const estimate = estimateRun(model.options, pairs.length, backend).secondsPerIteration;
     model.dispose();
@@ -80,7 +84,10 @@ describe('Trainer', () => {
     expect(seen.map((i) => i.speedBasis)).toEqual(['estimate', 'estimate', 'estimate', 'measured', 'measured', 'measured']);
     for (const i of seen.slice(0, 3)) expect(i.secondsPerIter).toBe(estimate);
     // Steps 2–4 are measured (step 1 warms up): from step 4 their median, then a moving average.
-    const median = seen.slice(1, 4).map((i) => i.stepSeconds).sort((a, b) => a - b)[1]!;
+    const median = seen
+      .slice(1, 4)
+      .map((i) => i.stepSeconds)
+      .sort((a, b) => a - b)[1]!;
     expect(seen[3]!.secondsPerIter).toBe(median);
     expect(seen[4]!.secondsPerIter).toBeCloseTo(median + 0.1 * (seen[4]!.stepSeconds - median), 12);
     for (const i of seen) {

@@ -38,7 +38,17 @@ async function allocateOneGiB(): Promise<void> {
   }
 }
 
-const tinyCycleGan = { model: 'cyclegan', netG: 'resnet_6blocks', ngf: 4, ndf: 4, netD: 'n_layers', n_layers_D: 2, pool_size: 1, crop_size: 16, load_size: 16 } as const;
+const tinyCycleGan = {
+  model: 'cyclegan',
+  netG: 'resnet_6blocks',
+  ngf: 4,
+  ndf: 4,
+  netD: 'n_layers',
+  n_layers_D: 2,
+  pool_size: 1,
+  crop_size: 16,
+  load_size: 16,
+} as const;
 
 describe.skipIf(skip)(`GPU memory on webgpu (SwiftShader)${skip ? ` (skipped: ${skip})` : ''}`, { timeout: 600_000 }, () => {
   beforeAll(async () => {
@@ -131,7 +141,9 @@ describe.skipIf(skip)(`GPU memory on webgpu (SwiftShader)${skip ? ` (skipped: ${
     });
     const run = trainer.run({ epoch: 1, epochIter: 0, totalIters: 0 });
     await expect(run).rejects.toThrow(GpuOutOfMemoryError);
-    await expect(run).rejects.toThrow(/ran out of memory: .*CycleGAN resnet_6blocks at crop 16 does not fit in ~\d+\.\d GB: use --crop_size \d+ or smaller/);
+    await expect(run).rejects.toThrow(
+      /ran out of memory: .*CycleGAN resnet_6blocks at crop 16 does not fit in ~\d+\.\d GB: use --crop_size \d+ or smaller/,
+    );
     expect(steps).toBe(2);
     expect(saved).not.toBeNull();
     expect(readFileSync(path.join(runDir, LATEST)).equals(saved!)).toBe(true);

@@ -45,7 +45,9 @@ describe('planning an image', () => {
   });
 
   it('refuses a too-small image in pixels per side', () => {
-    expect(() => planImage(resnet, 4, 300, native, 8 * GB, exact)).toThrow('too small: 4×300 px; resnet_9blocks needs at least 5 px per side');
+    expect(() => planImage(resnet, 4, 300, native, 8 * GB, exact)).toThrow(
+      'too small: 4×300 px; resnet_9blocks needs at least 5 px per side',
+    );
   });
 
   it('never tiles a U-Net: a forced tile is refused, and a too-large image gets the size that fits and --resize', () => {

@@ -114,7 +114,11 @@ describe("exact tiles for CUT's anti-aliased generator", () => {
       const runner = tfjsStageRunner(net);
       const counting = { concurrency: 1, run: (...args: Parameters<typeof runner.run>) => (tiles++, runner.run(...args)) };
       const stages = stageProgram(generatorGraph(a), 3);
-      const out = await translateStaged({ data: planar, channels: 3, height, width }, stages, counting, { tile: 16, tileFloats: 1 << 20, store });
+      const out = await translateStaged({ data: planar, channels: 3, height, width }, stages, counting, {
+        tile: 16,
+        tileFloats: 1 << 20,
+        store,
+      });
       store.dispose();
       net.dispose();
       expect([out.width, out.height]).toEqual([width, height]);

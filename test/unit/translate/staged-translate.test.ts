@@ -17,7 +17,10 @@ function testImage(width: number, height: number): tf.Tensor4D {
     const yy = tf.div(tf.range(0, height), height).reshape([1, height, 1, 1]);
     const xx = tf.div(tf.range(0, width), width).reshape([1, 1, width, 1]);
     const noise = tf.randomUniform([1, height, width, 1], -0.3, 0.3, 'float32', 7);
-    return tf.concat([tf.sin(tf.mul(tf.add(yy, xx), 9)), tf.add(tf.mul(yy, tf.ones([1, 1, width, 1])), noise), tf.mul(xx, tf.ones([1, height, 1, 1]))], 3) as tf.Tensor4D;
+    return tf.concat(
+      [tf.sin(tf.mul(tf.add(yy, xx), 9)), tf.add(tf.mul(yy, tf.ones([1, 1, width, 1])), noise), tf.mul(xx, tf.ones([1, height, 1, 1]))],
+      3,
+    ) as tf.Tensor4D;
   });
 }
 
@@ -27,11 +30,16 @@ async function compare(arch: GeneratorArch, width: number, height: number, tile:
   const whole = tf.tidy(() => tf.transpose(translateBatch(net, arch.netG, image), [0, 3, 1, 2]).dataSync() as Float32Array);
   const planar = tf.tidy(() => tf.transpose(image, [0, 3, 1, 2]).dataSync() as Float32Array);
   const store = new FeatureStore(budget);
-  const out = await translateStaged({ data: planar, channels: 3, height, width }, stageProgram(generatorGraph(arch), 3), tfjsStageRunner(net), {
-    tile,
-    tileFloats: 1 << 20,
-    store,
-  });
+  const out = await translateStaged(
+    { data: planar, channels: 3, height, width },
+    stageProgram(generatorGraph(arch), 3),
+    tfjsStageRunner(net),
+    {
+      tile,
+      tileFloats: 1 << 20,
+      store,
+    },
+  );
   store.dispose();
   image.dispose();
   net.dispose();

@@ -32,7 +32,16 @@ export function convGeometry(inShape: Shape4, filterShape: Shape4, attrs: ConvAt
     // The wasm backend's own Conv2D rejects NCHW too, so no network here can produce this.
     throw new Error(`wasm conv2d backprop kernels support dataFormat 'NHWC' only, got '${attrs.dataFormat}'`);
   }
-  const info = tf.backend_util.computeConv2DInfo(inShape, filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+  const info = tf.backend_util.computeConv2DInfo(
+    inShape,
+    filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
   return {
     batch: info.batchSize,
     inHeight: info.inHeight,

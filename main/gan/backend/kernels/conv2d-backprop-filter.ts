@@ -38,8 +38,11 @@ export function conv2dBackpropFilter(
   const rowsPerChunk = Math.max(1, Math.min(oh, Math.floor(tempBufferFloats / (n * ow * colsPerPixel))));
   const xT = tf.transpose(x, [0, 3, 1, 2]) as tf.Tensor4D;
   try {
-    return sumOverRowChunks(oh, rowsPerChunk, [kh, kw, ci, co], (oy0, rows) =>
-      tf.matMul(gatherColsT(xT, g, oy0, rows), outputRows(dy, oy0, rows)) as tf.Tensor2D,
+    return sumOverRowChunks(
+      oh,
+      rowsPerChunk,
+      [kh, kw, ci, co],
+      (oy0, rows) => tf.matMul(gatherColsT(xT, g, oy0, rows), outputRows(dy, oy0, rows)) as tf.Tensor2D,
     );
   } finally {
     xT.dispose();
@@ -68,7 +71,17 @@ function outputRows(dy: tf.Tensor4D, oy0: number, rows: number): tf.Tensor2D {
  * outside x, read from xT = x in NCHW so that each (row, tap, channel) is one contiguous run.
  */
 function gatherColsT(xT: tf.Tensor4D, g: ConvGeometry, oy0: number, rows: number): tf.Tensor2D {
-  const { batch: n, inHeight: h, inWidth: w, inChannels: ci, outWidth: ow, strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = g;
+  const {
+    batch: n,
+    inHeight: h,
+    inWidth: w,
+    inChannels: ci,
+    outWidth: ow,
+    strideHeight: sh,
+    strideWidth: sw,
+    filterHeight: kh,
+    filterWidth: kw,
+  } = g;
   const m = n * rows * ow;
   const out = allocateTensor<tf.Rank.R2>([kh * kw * ci, m]);
   const src = heapView(xT);
@@ -125,8 +138,11 @@ function wideRowsBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry
   // KW spare zeros at the end: the last wide run of the last plane reaches into them.
   const xp = paddedPlanes(x, hp, wd, g.padTop, g.padLeft, g.filterWidth);
   try {
-    return sumOverRowChunks(oh, rowsPerChunk, [kh, kw, ci, co], (oy0, rows) =>
-      tf.matMul(wideColsT(xp, g, hp, wd, oy0, rows), wideOutputRows(dy, wd, oy0, rows)) as tf.Tensor2D,
+    return sumOverRowChunks(
+      oh,
+      rowsPerChunk,
+      [kh, kw, ci, co],
+      (oy0, rows) => tf.matMul(wideColsT(xp, g, hp, wd, oy0, rows), wideOutputRows(dy, wd, oy0, rows)) as tf.Tensor2D,
     );
   } finally {
     xp.dispose();
@@ -162,7 +178,6 @@ function sumOverRowChunks(
   }
 }
 
-
 /** colsT[(ky,kx,c), (b,r,ox')] = planes[b, c, oy0 + r + ky, ox' + kx] for ox' < WD: one run per row. */
 function wideColsT(xp: tf.Tensor1D, g: ConvGeometry, hp: number, wd: number, oy0: number, rows: number): tf.Tensor2D {
   const { batch: n, inChannels: ci, filterHeight: kh, filterWidth: kw } = g;
@@ -193,8 +208,8 @@ function wideOutputRows(dy: tf.Tensor4D, wd: number, oy0: number, rows: number):
   const dst = heapView(out);
   for (let b = 0; b < n; b++) {
     for (let r = 0; r < rows; r++) {
-      const d = ((b * rows + r) * wd) * co;
-      const s = ((b * oh + oy0 + r) * ow) * co;
+      const d = (b * rows + r) * wd * co;
+      const s = (b * oh + oy0 + r) * ow * co;
       dst.set(src.subarray(s, s + ow * co), d);
       dst.fill(0, d + ow * co, d + wd * co);
     }

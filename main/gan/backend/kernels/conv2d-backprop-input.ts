@@ -22,7 +22,11 @@ type Shape4 = [number, number, number, number];
 export function conv2dBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, inputShape: Shape4, attrs: ConvAttrs): tf.Tensor4D {
   const g = convGeometry(inputShape, filter.shape, attrs);
   if (prefersGemm(g)) return tf.tidy(() => gemmCol2im(dy, filter, g));
-  if (g.strideHeight === 1 && g.strideWidth === 1 && winogradApplies(filter.shape, [1, 1], [1, 1], g.batch * g.inHeight * g.inWidth, 'input')) {
+  if (
+    g.strideHeight === 1 &&
+    g.strideWidth === 1 &&
+    winogradApplies(filter.shape, [1, 1], [1, 1], g.batch * g.inHeight * g.inWidth, 'input')
+  ) {
     // One stride phase: dy correlated with the flipped, in/out-swapped filter, padded by 2 − pad.
     const u = winogradFilter(filter, true);
     try {
@@ -77,7 +81,15 @@ function axisPhase(a: number, pad: number, stride: number, kernel: number, dyLen
   };
 }
 
-function phaseConv(dy: tf.Tensor4D, filter: tf.Tensor4D, g: ConvGeometry, ry: AxisPhase, rx: AxisPhase, rows: number, cols: number): tf.Tensor4D {
+function phaseConv(
+  dy: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  g: ConvGeometry,
+  ry: AxisPhase,
+  rx: AxisPhase,
+  rows: number,
+  cols: number,
+): tf.Tensor4D {
   const ci = filter.shape[2];
   if (ry.taps === 0 || rx.taps === 0 || ry.sliceEnd <= ry.sliceStart || rx.sliceEnd <= rx.sliceStart) {
     return zerosInHeap([g.batch, rows, cols, ci]) as tf.Tensor4D;
@@ -85,10 +97,13 @@ function phaseConv(dy: tf.Tensor4D, filter: tf.Tensor4D, g: ConvGeometry, ry: Ax
   // [taps_y, taps_x, CO, CI]: a forward conv over dy (CO channels) producing CI channels.
   const subFilter = flippedSubFilter(filter, ry.flippedStart, ry.taps, g.strideHeight, rx.flippedStart, rx.taps, g.strideWidth);
   const isWholeDy = ry.sliceStart === 0 && ry.sliceEnd === g.outHeight && rx.sliceStart === 0 && rx.sliceEnd === g.outWidth;
-  const dySpan = isWholeDy
-    ? dy
-    : sliceSpatial(dy, ry.sliceStart, ry.sliceEnd - ry.sliceStart, rx.sliceStart, rx.sliceEnd - rx.sliceStart);
-  return tf.conv2d(dySpan, subFilter, 1, [[0, 0], [ry.padBefore, ry.padAfter], [rx.padBefore, rx.padAfter], [0, 0]]);
+  const dySpan = isWholeDy ? dy : sliceSpatial(dy, ry.sliceStart, ry.sliceEnd - ry.sliceStart, rx.sliceStart, rx.sliceEnd - rx.sliceStart);
+  return tf.conv2d(dySpan, subFilter, 1, [
+    [0, 0],
+    [ry.padBefore, ry.padAfter],
+    [rx.padBefore, rx.padAfter],
+    [0, 0],
+  ]);
 }
 
 /**
@@ -123,7 +138,7 @@ function gemmCol2im(dy: tf.Tensor4D, filter: tf.Tensor4D, g: ConvGeometry): tf.T
             const ix = ox * sw + kx - padLeft;
             if (ix < 0 || ix >= w) continue;
             const d = ((b * h + iy) * w + ix) * ci;
-            const s = ((ky * kw + kx) * ci) * m + (b * oh + oy) * ow + ox;
+            const s = (ky * kw + kx) * ci * m + (b * oh + oy) * ow + ox;
             for (let c = 0; c < ci; c++) dst[d + c]! += src[s + c * m]!;
           }
         }

@@ -36,7 +36,14 @@ const conv2dKernel: KernelFunc = (args) => {
   if (g && x.dtype === 'float32' && winogradApplies(filter.shape, strides, dilations, g.batch * g.outHeight * g.outWidth, 'forward')) {
     const u = winogradFilter(asTensor<tf.Rank.R4>(filter), false);
     try {
-      return winogradConv2d({ x: asTensor<tf.Rank.R4>(x), u, outHeight: g.outHeight, outWidth: g.outWidth, padTop: g.padTop, padLeft: g.padLeft });
+      return winogradConv2d({
+        x: asTensor<tf.Rank.R4>(x),
+        u,
+        outHeight: g.outHeight,
+        outWidth: g.outWidth,
+        padTop: g.padTop,
+        padLeft: g.padLeft,
+      });
     } finally {
       tf.dispose(u);
     }

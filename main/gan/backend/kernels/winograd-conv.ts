@@ -106,8 +106,22 @@ function inputTransform(conv: WinogradConv, v: tf.Tensor2D[], b: number, ty0: nu
   const src = heapView(x);
   const dst = v.map((t) => heapView(t));
   const [v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15] = dst as [
-    Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array,
-    Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
   ];
   const rowStride = w * c;
   // Offsets of the 16 tile pixels in x, or -1 where the pixel lies in the padding.
@@ -127,21 +141,57 @@ function inputTransform(conv: WinogradConv, v: tf.Tensor2D[], b: number, ty0: nu
         const c2 = 2 * c;
         const c3 = 3 * c;
         for (let k = 0; k < c; k++) {
-          const a00 = src[s0 + k]!, a01 = src[s0 + c + k]!, a02 = src[s0 + c2 + k]!, a03 = src[s0 + c3 + k]!;
-          const a10 = src[s1 + k]!, a11 = src[s1 + c + k]!, a12 = src[s1 + c2 + k]!, a13 = src[s1 + c3 + k]!;
-          const a20 = src[s2 + k]!, a21 = src[s2 + c + k]!, a22 = src[s2 + c2 + k]!, a23 = src[s2 + c3 + k]!;
-          const a30 = src[s3 + k]!, a31 = src[s3 + c + k]!, a32 = src[s3 + c2 + k]!, a33 = src[s3 + c3 + k]!;
+          const a00 = src[s0 + k]!,
+            a01 = src[s0 + c + k]!,
+            a02 = src[s0 + c2 + k]!,
+            a03 = src[s0 + c3 + k]!;
+          const a10 = src[s1 + k]!,
+            a11 = src[s1 + c + k]!,
+            a12 = src[s1 + c2 + k]!,
+            a13 = src[s1 + c3 + k]!;
+          const a20 = src[s2 + k]!,
+            a21 = src[s2 + c + k]!,
+            a22 = src[s2 + c2 + k]!,
+            a23 = src[s2 + c3 + k]!;
+          const a30 = src[s3 + k]!,
+            a31 = src[s3 + c + k]!,
+            a32 = src[s3 + c2 + k]!,
+            a33 = src[s3 + c3 + k]!;
           // Bᵀ d: rows r0 − r2, r1 + r2, r2 − r1, r1 − r3.
-          const b00 = a00 - a20, b01 = a01 - a21, b02 = a02 - a22, b03 = a03 - a23;
-          const b10 = a10 + a20, b11 = a11 + a21, b12 = a12 + a22, b13 = a13 + a23;
-          const b20 = a20 - a10, b21 = a21 - a11, b22 = a22 - a12, b23 = a23 - a13;
-          const b30 = a10 - a30, b31 = a11 - a31, b32 = a12 - a32, b33 = a13 - a33;
+          const b00 = a00 - a20,
+            b01 = a01 - a21,
+            b02 = a02 - a22,
+            b03 = a03 - a23;
+          const b10 = a10 + a20,
+            b11 = a11 + a21,
+            b12 = a12 + a22,
+            b13 = a13 + a23;
+          const b20 = a20 - a10,
+            b21 = a21 - a11,
+            b22 = a22 - a12,
+            b23 = a23 - a13;
+          const b30 = a10 - a30,
+            b31 = a11 - a31,
+            b32 = a12 - a32,
+            b33 = a13 - a33;
           const i = t + k;
           // (Bᵀ d) B: the same combination of columns.
-          v0[i] = b00 - b02; v1[i] = b01 + b02; v2[i] = b02 - b01; v3[i] = b01 - b03;
-          v4[i] = b10 - b12; v5[i] = b11 + b12; v6[i] = b12 - b11; v7[i] = b11 - b13;
-          v8[i] = b20 - b22; v9[i] = b21 + b22; v10[i] = b22 - b21; v11[i] = b21 - b23;
-          v12[i] = b30 - b32; v13[i] = b31 + b32; v14[i] = b32 - b31; v15[i] = b31 - b33;
+          v0[i] = b00 - b02;
+          v1[i] = b01 + b02;
+          v2[i] = b02 - b01;
+          v3[i] = b01 - b03;
+          v4[i] = b10 - b12;
+          v5[i] = b11 + b12;
+          v6[i] = b12 - b11;
+          v7[i] = b11 - b13;
+          v8[i] = b20 - b22;
+          v9[i] = b21 + b22;
+          v10[i] = b22 - b21;
+          v11[i] = b21 - b23;
+          v12[i] = b30 - b32;
+          v13[i] = b31 + b32;
+          v14[i] = b32 - b31;
+          v15[i] = b31 - b33;
         }
         continue;
       }
@@ -154,15 +204,39 @@ function inputTransform(conv: WinogradConv, v: tf.Tensor2D[], b: number, ty0: nu
       }
       for (let k = 0; k < c; k++) {
         for (let q = 0; q < 16; q++) patch[q] = at[q]! < 0 ? 0 : src[at[q]! + k]!;
-        const b00 = patch[0]! - patch[8]!, b01 = patch[1]! - patch[9]!, b02 = patch[2]! - patch[10]!, b03 = patch[3]! - patch[11]!;
-        const b10 = patch[4]! + patch[8]!, b11 = patch[5]! + patch[9]!, b12 = patch[6]! + patch[10]!, b13 = patch[7]! + patch[11]!;
-        const b20 = patch[8]! - patch[4]!, b21 = patch[9]! - patch[5]!, b22 = patch[10]! - patch[6]!, b23 = patch[11]! - patch[7]!;
-        const b30 = patch[4]! - patch[12]!, b31 = patch[5]! - patch[13]!, b32 = patch[6]! - patch[14]!, b33 = patch[7]! - patch[15]!;
+        const b00 = patch[0]! - patch[8]!,
+          b01 = patch[1]! - patch[9]!,
+          b02 = patch[2]! - patch[10]!,
+          b03 = patch[3]! - patch[11]!;
+        const b10 = patch[4]! + patch[8]!,
+          b11 = patch[5]! + patch[9]!,
+          b12 = patch[6]! + patch[10]!,
+          b13 = patch[7]! + patch[11]!;
+        const b20 = patch[8]! - patch[4]!,
+          b21 = patch[9]! - patch[5]!,
+          b22 = patch[10]! - patch[6]!,
+          b23 = patch[11]! - patch[7]!;
+        const b30 = patch[4]! - patch[12]!,
+          b31 = patch[5]! - patch[13]!,
+          b32 = patch[6]! - patch[14]!,
+          b33 = patch[7]! - patch[15]!;
         const i = t + k;
-        v0[i] = b00 - b02; v1[i] = b01 + b02; v2[i] = b02 - b01; v3[i] = b01 - b03;
-        v4[i] = b10 - b12; v5[i] = b11 + b12; v6[i] = b12 - b11; v7[i] = b11 - b13;
-        v8[i] = b20 - b22; v9[i] = b21 + b22; v10[i] = b22 - b21; v11[i] = b21 - b23;
-        v12[i] = b30 - b32; v13[i] = b31 + b32; v14[i] = b32 - b31; v15[i] = b31 - b33;
+        v0[i] = b00 - b02;
+        v1[i] = b01 + b02;
+        v2[i] = b02 - b01;
+        v3[i] = b01 - b03;
+        v4[i] = b10 - b12;
+        v5[i] = b11 + b12;
+        v6[i] = b12 - b11;
+        v7[i] = b11 - b13;
+        v8[i] = b20 - b22;
+        v9[i] = b21 + b22;
+        v10[i] = b22 - b21;
+        v11[i] = b21 - b23;
+        v12[i] = b30 - b32;
+        v13[i] = b31 + b32;
+        v14[i] = b32 - b31;
+        v15[i] = b31 - b33;
       }
     }
   }
@@ -173,8 +247,22 @@ function outputTransform(m: tf.Tensor2D[], out: tf.Tensor4D, b: number, ty0: num
   const [, oh, ow, c] = out.shape;
   const dst = heapView(out);
   const [m0, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, m13, m14, m15] = m.map((t) => heapView(t)) as [
-    Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array,
-    Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
   ];
   const rowStride = ow * c;
   for (let r = 0; r < rows; r++) {
@@ -189,8 +277,14 @@ function outputTransform(m: tf.Tensor2D[], out: tf.Tensor4D, b: number, ty0: num
       for (let k = 0; k < c; k++) {
         const i = t + k;
         // Aᵀ M: rows m0 + m1 + m2 and m1 − m2 − m3.
-        const s0 = m0[i]! + m4[i]! + m8[i]!, s1 = m1[i]! + m5[i]! + m9[i]!, s2 = m2[i]! + m6[i]! + m10[i]!, s3 = m3[i]! + m7[i]! + m11[i]!;
-        const e0 = m4[i]! - m8[i]! - m12[i]!, e1 = m5[i]! - m9[i]! - m13[i]!, e2 = m6[i]! - m10[i]! - m14[i]!, e3 = m7[i]! - m11[i]! - m15[i]!;
+        const s0 = m0[i]! + m4[i]! + m8[i]!,
+          s1 = m1[i]! + m5[i]! + m9[i]!,
+          s2 = m2[i]! + m6[i]! + m10[i]!,
+          s3 = m3[i]! + m7[i]! + m11[i]!;
+        const e0 = m4[i]! - m8[i]! - m12[i]!,
+          e1 = m5[i]! - m9[i]! - m13[i]!,
+          e2 = m6[i]! - m10[i]! - m14[i]!,
+          e3 = m7[i]! - m11[i]! - m15[i]!;
         dst[d0 + k] = s0 + s1 + s2;
         if (secondCol) dst[d0 + c + k] = s1 - s2 - s3;
         if (secondRow) {
@@ -222,11 +316,39 @@ export function winogradFilter(filter: tf.Tensor4D, flipped: boolean): tf.Tensor
   const sigma = flipped ? [3, 1, 2, 0] : [0, 1, 2, 3];
   const out = (py: number, px: number) => dst[sigma[py]! * 4 + sigma[px]!]!;
   const [u00, u01, u02, u03, u10, u11, u12, u13, u20, u21, u22, u23, u30, u31, u32, u33] = [
-    out(0, 0), out(0, 1), out(0, 2), out(0, 3), out(1, 0), out(1, 1), out(1, 2), out(1, 3),
-    out(2, 0), out(2, 1), out(2, 2), out(2, 3), out(3, 0), out(3, 1), out(3, 2), out(3, 3),
+    out(0, 0),
+    out(0, 1),
+    out(0, 2),
+    out(0, 3),
+    out(1, 0),
+    out(1, 1),
+    out(1, 2),
+    out(1, 3),
+    out(2, 0),
+    out(2, 1),
+    out(2, 2),
+    out(2, 3),
+    out(3, 0),
+    out(3, 1),
+    out(3, 2),
+    out(3, 3),
   ] as [
-    Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array,
-    Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
   ];
   const block = 32;
   for (let i0 = 0; i0 < ci; i0 += block) {
@@ -236,18 +358,40 @@ export function winogradFilter(filter: tf.Tensor4D, flipped: boolean): tf.Tensor
       for (let i = i0; i < i1; i++) {
         for (let o = o0; o < o1; o++) {
           const s = i * co + o;
-          const g0 = src[s]!, g1 = src[tap + s]!, g2 = src[2 * tap + s]!;
-          const g3 = src[3 * tap + s]!, g4 = src[4 * tap + s]!, g5 = src[5 * tap + s]!;
-          const g6 = src[6 * tap + s]!, g7 = src[7 * tap + s]!, g8 = src[8 * tap + s]!;
+          const g0 = src[s]!,
+            g1 = src[tap + s]!,
+            g2 = src[2 * tap + s]!;
+          const g3 = src[3 * tap + s]!,
+            g4 = src[4 * tap + s]!,
+            g5 = src[5 * tap + s]!;
+          const g6 = src[6 * tap + s]!,
+            g7 = src[7 * tap + s]!,
+            g8 = src[8 * tap + s]!;
           // G g: rows g_row0, (row0 + row1 + row2)/2, (row0 − row1 + row2)/2, row2.
-          const h10 = 0.5 * (g0 + g3 + g6), h11 = 0.5 * (g1 + g4 + g7), h12 = 0.5 * (g2 + g5 + g8);
-          const h20 = 0.5 * (g0 - g3 + g6), h21 = 0.5 * (g1 - g4 + g7), h22 = 0.5 * (g2 - g5 + g8);
+          const h10 = 0.5 * (g0 + g3 + g6),
+            h11 = 0.5 * (g1 + g4 + g7),
+            h12 = 0.5 * (g2 + g5 + g8);
+          const h20 = 0.5 * (g0 - g3 + g6),
+            h21 = 0.5 * (g1 - g4 + g7),
+            h22 = 0.5 * (g2 - g5 + g8);
           const d = flipped ? o * ci + i : s;
           // (G g) Gᵀ: the same combination of columns.
-          u00[d] = g0; u01[d] = 0.5 * (g0 + g1 + g2); u02[d] = 0.5 * (g0 - g1 + g2); u03[d] = g2;
-          u10[d] = h10; u11[d] = 0.5 * (h10 + h11 + h12); u12[d] = 0.5 * (h10 - h11 + h12); u13[d] = h12;
-          u20[d] = h20; u21[d] = 0.5 * (h20 + h21 + h22); u22[d] = 0.5 * (h20 - h21 + h22); u23[d] = h22;
-          u30[d] = g6; u31[d] = 0.5 * (g6 + g7 + g8); u32[d] = 0.5 * (g6 - g7 + g8); u33[d] = g8;
+          u00[d] = g0;
+          u01[d] = 0.5 * (g0 + g1 + g2);
+          u02[d] = 0.5 * (g0 - g1 + g2);
+          u03[d] = g2;
+          u10[d] = h10;
+          u11[d] = 0.5 * (h10 + h11 + h12);
+          u12[d] = 0.5 * (h10 - h11 + h12);
+          u13[d] = h12;
+          u20[d] = h20;
+          u21[d] = 0.5 * (h20 + h21 + h22);
+          u22[d] = 0.5 * (h20 - h21 + h22);
+          u23[d] = h22;
+          u30[d] = g6;
+          u31[d] = 0.5 * (g6 + g7 + g8);
+          u32[d] = 0.5 * (g6 - g7 + g8);
+          u33[d] = g8;
         }
       }
     }

@@ -68,10 +68,23 @@ export function winogradFilterGradient(
   }
 }
 
-
 type Views16 = [
-  Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array,
-  Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array,
+  Float32Array,
+  Float32Array,
+  Float32Array,
+  Float32Array,
+  Float32Array,
+  Float32Array,
+  Float32Array,
+  Float32Array,
+  Float32Array,
+  Float32Array,
+  Float32Array,
+  Float32Array,
+  Float32Array,
+  Float32Array,
+  Float32Array,
+  Float32Array,
 ];
 
 /** Vt[p][c, t] = (Bᵀ d B)[p] for the 4×4 tile d of tile t (global tile rows r0 … r0+rows) in channel c. */
@@ -100,19 +113,55 @@ function inputTransformT(
         const s1 = s0 + wp;
         const s2 = s1 + wp;
         const s3 = s2 + wp;
-        const a00 = src[s0]!, a01 = src[s0 + 1]!, a02 = src[s0 + 2]!, a03 = src[s0 + 3]!;
-        const a10 = src[s1]!, a11 = src[s1 + 1]!, a12 = src[s1 + 2]!, a13 = src[s1 + 3]!;
-        const a20 = src[s2]!, a21 = src[s2 + 1]!, a22 = src[s2 + 2]!, a23 = src[s2 + 3]!;
-        const a30 = src[s3]!, a31 = src[s3 + 1]!, a32 = src[s3 + 2]!, a33 = src[s3 + 3]!;
+        const a00 = src[s0]!,
+          a01 = src[s0 + 1]!,
+          a02 = src[s0 + 2]!,
+          a03 = src[s0 + 3]!;
+        const a10 = src[s1]!,
+          a11 = src[s1 + 1]!,
+          a12 = src[s1 + 2]!,
+          a13 = src[s1 + 3]!;
+        const a20 = src[s2]!,
+          a21 = src[s2 + 1]!,
+          a22 = src[s2 + 2]!,
+          a23 = src[s2 + 3]!;
+        const a30 = src[s3]!,
+          a31 = src[s3 + 1]!,
+          a32 = src[s3 + 2]!,
+          a33 = src[s3 + 3]!;
         // Bᵀ d: rows r0 − r2, r1 + r2, r2 − r1, r1 − r3 (as winograd-conv.ts's inputTransform).
-        const b00 = a00 - a20, b01 = a01 - a21, b02 = a02 - a22, b03 = a03 - a23;
-        const b10 = a10 + a20, b11 = a11 + a21, b12 = a12 + a22, b13 = a13 + a23;
-        const b20 = a20 - a10, b21 = a21 - a11, b22 = a22 - a12, b23 = a23 - a13;
-        const b30 = a10 - a30, b31 = a11 - a31, b32 = a12 - a32, b33 = a13 - a33;
-        v0[i] = b00 - b02; v1[i] = b01 + b02; v2[i] = b02 - b01; v3[i] = b01 - b03;
-        v4[i] = b10 - b12; v5[i] = b11 + b12; v6[i] = b12 - b11; v7[i] = b11 - b13;
-        v8[i] = b20 - b22; v9[i] = b21 + b22; v10[i] = b22 - b21; v11[i] = b21 - b23;
-        v12[i] = b30 - b32; v13[i] = b31 + b32; v14[i] = b32 - b31; v15[i] = b31 - b33;
+        const b00 = a00 - a20,
+          b01 = a01 - a21,
+          b02 = a02 - a22,
+          b03 = a03 - a23;
+        const b10 = a10 + a20,
+          b11 = a11 + a21,
+          b12 = a12 + a22,
+          b13 = a13 + a23;
+        const b20 = a20 - a10,
+          b21 = a21 - a11,
+          b22 = a22 - a12,
+          b23 = a23 - a13;
+        const b30 = a10 - a30,
+          b31 = a11 - a31,
+          b32 = a12 - a32,
+          b33 = a13 - a33;
+        v0[i] = b00 - b02;
+        v1[i] = b01 + b02;
+        v2[i] = b02 - b01;
+        v3[i] = b01 - b03;
+        v4[i] = b10 - b12;
+        v5[i] = b11 + b12;
+        v6[i] = b12 - b11;
+        v7[i] = b11 - b13;
+        v8[i] = b20 - b22;
+        v9[i] = b21 + b22;
+        v10[i] = b22 - b21;
+        v11[i] = b21 - b23;
+        v12[i] = b30 - b32;
+        v13[i] = b31 + b32;
+        v14[i] = b32 - b31;
+        v15[i] = b31 - b33;
       }
     }
   }
@@ -141,13 +190,27 @@ function gradientTransform(dy: tf.Tensor4D, w: tf.Tensor2D[], tileRows: number, 
         const d10 = secondRow ? src[s1 + o]! : 0;
         const d11 = secondRow && secondCol ? src[s1 + co + o]! : 0;
         // A dy: rows d_r0, d_r0 + d_r1, d_r0 − d_r1, −d_r1; then the same on columns.
-        const e10 = d00 + d10, e11 = d01 + d11;
-        const e20 = d00 - d10, e21 = d01 - d11;
+        const e10 = d00 + d10,
+          e11 = d01 + d11;
+        const e20 = d00 - d10,
+          e21 = d01 - d11;
         const i = t + o;
-        w0[i] = d00; w1[i] = d00 + d01; w2[i] = d00 - d01; w3[i] = -d01;
-        w4[i] = e10; w5[i] = e10 + e11; w6[i] = e10 - e11; w7[i] = -e11;
-        w8[i] = e20; w9[i] = e20 + e21; w10[i] = e20 - e21; w11[i] = -e21;
-        w12[i] = -d10; w13[i] = -d10 - d11; w14[i] = d11 - d10; w15[i] = d11;
+        w0[i] = d00;
+        w1[i] = d00 + d01;
+        w2[i] = d00 - d01;
+        w3[i] = -d01;
+        w4[i] = e10;
+        w5[i] = e10 + e11;
+        w6[i] = e10 - e11;
+        w7[i] = -e11;
+        w8[i] = e20;
+        w9[i] = e20 + e21;
+        w10[i] = e20 - e21;
+        w11[i] = -e21;
+        w12[i] = -d10;
+        w13[i] = -d10 - d11;
+        w14[i] = d11 - d10;
+        w15[i] = d11;
       }
     }
   }
@@ -160,17 +223,43 @@ function foldIntoFilter(m: tf.Tensor2D[], out: tf.Tensor4D): void {
   const tap = m0.length;
   for (let i = 0; i < tap; i++) {
     // Gᵀ M: rows m_r0 + ½(m_r1 + m_r2), ½(m_r1 − m_r2), ½(m_r1 + m_r2) + m_r3.
-    const p0 = 0.5 * (m4[i]! + m8[i]!), p1 = 0.5 * (m5[i]! + m9[i]!), p2 = 0.5 * (m6[i]! + m10[i]!), p3 = 0.5 * (m7[i]! + m11[i]!);
-    const q0 = 0.5 * (m4[i]! - m8[i]!), q1 = 0.5 * (m5[i]! - m9[i]!), q2 = 0.5 * (m6[i]! - m10[i]!), q3 = 0.5 * (m7[i]! - m11[i]!);
-    const a0 = m0[i]! + p0, a1 = m1[i]! + p1, a2 = m2[i]! + p2, a3 = m3[i]! + p3;
-    const c0 = p0 + m12[i]!, c1 = p1 + m13[i]!, c2 = p2 + m14[i]!, c3 = p3 + m15[i]!;
+    const p0 = 0.5 * (m4[i]! + m8[i]!),
+      p1 = 0.5 * (m5[i]! + m9[i]!),
+      p2 = 0.5 * (m6[i]! + m10[i]!),
+      p3 = 0.5 * (m7[i]! + m11[i]!);
+    const q0 = 0.5 * (m4[i]! - m8[i]!),
+      q1 = 0.5 * (m5[i]! - m9[i]!),
+      q2 = 0.5 * (m6[i]! - m10[i]!),
+      q3 = 0.5 * (m7[i]! - m11[i]!);
+    const a0 = m0[i]! + p0,
+      a1 = m1[i]! + p1,
+      a2 = m2[i]! + p2,
+      a3 = m3[i]! + p3;
+    const c0 = p0 + m12[i]!,
+      c1 = p1 + m13[i]!,
+      c2 = p2 + m14[i]!,
+      c3 = p3 + m15[i]!;
     // (·) G: columns u0 + ½(u1 + u2), ½(u1 − u2), ½(u1 + u2) + u3.
-    const ah = 0.5 * (a1 + a2), qh = 0.5 * (q1 + q2), ch = 0.5 * (c1 + c2);
-    const g00 = a0 + ah, g01 = 0.5 * (a1 - a2), g02 = ah + a3;
-    const g10 = q0 + qh, g11 = 0.5 * (q1 - q2), g12 = qh + q3;
-    const g20 = c0 + ch, g21 = 0.5 * (c1 - c2), g22 = ch + c3;
-    dst[i] = dst[i]! + g00; dst[tap + i] = dst[tap + i]! + g01; dst[2 * tap + i] = dst[2 * tap + i]! + g02;
-    dst[3 * tap + i] = dst[3 * tap + i]! + g10; dst[4 * tap + i] = dst[4 * tap + i]! + g11; dst[5 * tap + i] = dst[5 * tap + i]! + g12;
-    dst[6 * tap + i] = dst[6 * tap + i]! + g20; dst[7 * tap + i] = dst[7 * tap + i]! + g21; dst[8 * tap + i] = dst[8 * tap + i]! + g22;
+    const ah = 0.5 * (a1 + a2),
+      qh = 0.5 * (q1 + q2),
+      ch = 0.5 * (c1 + c2);
+    const g00 = a0 + ah,
+      g01 = 0.5 * (a1 - a2),
+      g02 = ah + a3;
+    const g10 = q0 + qh,
+      g11 = 0.5 * (q1 - q2),
+      g12 = qh + q3;
+    const g20 = c0 + ch,
+      g21 = 0.5 * (c1 - c2),
+      g22 = ch + c3;
+    dst[i] = dst[i]! + g00;
+    dst[tap + i] = dst[tap + i]! + g01;
+    dst[2 * tap + i] = dst[2 * tap + i]! + g02;
+    dst[3 * tap + i] = dst[3 * tap + i]! + g10;
+    dst[4 * tap + i] = dst[4 * tap + i]! + g11;
+    dst[5 * tap + i] = dst[5 * tap + i]! + g12;
+    dst[6 * tap + i] = dst[6 * tap + i]! + g20;
+    dst[7 * tap + i] = dst[7 * tap + i]! + g21;
+    dst[8 * tap + i] = dst[8 * tap + i]! + g22;
   }
 }
