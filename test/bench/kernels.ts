@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../main/gan/backend/index.js';
 import { hasStockWasmKernel, withStockWasmKernels } from '../../main/gan/backend/kernels/register-wasm-kernels.js';
-import { withoutWinograd } from '../../main/gan/backend/kernels/winograd-conv.js';
+import { withoutWinograd } from '../../main/gan/backend/kernels/winograd-applicability.js';
 
 interface ConvCase {
   name: string;

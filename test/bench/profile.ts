@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../main/gan/backend/index.js';
 import { createModel } from '../../main/gan/models/create-model.js';
 import { resolveOptions } from '../../main/gan/models/options.js';
-import { withoutWinograd } from '../../main/gan/backend/kernels/winograd-conv.js';
+import { withoutWinograd } from '../../main/gan/backend/kernels/winograd-applicability.js';
 import { TRAIN_CASES } from './cases.js';
 
 const name = process.argv[2] ?? 'cyclegan_resnet9_128';

@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useWasmBackend } from '../../helpers/backend.js';
 import { expectMatchesCpu, onCpu, relativeError } from '../../helpers/matches-cpu.js';
-import { winogradApplies, winogradConv2d, winogradFilter, withoutWinograd } from '../../../main/gan/backend/kernels/winograd-conv.js';
+import { winogradApplies, withoutWinograd } from '../../../main/gan/backend/kernels/winograd-applicability.js';
+import { winogradConv2d } from '../../../main/gan/backend/kernels/winograd-conv.js';
+import { winogradFilter } from '../../../main/gan/backend/kernels/winograd-filter-transform.js';
 import { winogradFilterGradient } from '../../../main/gan/backend/kernels/winograd-filter-grad.js';
 
 type Pass = Parameters<typeof winogradApplies>[4];

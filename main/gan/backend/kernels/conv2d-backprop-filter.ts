@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type ConvAttrs, type ConvGeometry, TEMP_BUFFER_FLOATS, convGeometry } from './conv-geometry.js';
 import { paddedPlanes } from './padded-planes.js';
 import { allocateTensor, heapView } from './wasm-heap.js';
-import { winogradApplies } from './winograd-conv.js';
+import { winogradApplies } from './winograd-applicability.js';
 import { winogradFilterGradient } from './winograd-filter-grad.js';
 
 type Shape4 = [number, number, number, number];

@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type ConvAttrs, type ConvGeometry, TEMP_BUFFER_FLOATS, convGeometry } from './conv-geometry.js';
 import { flippedSubFilter, interleavePhases, sliceSpatial, zerosInHeap } from './heap-copies.js';
 import { allocateTensor, heapView } from './wasm-heap.js';
-import { winogradApplies, winogradConv2d, winogradFilter } from './winograd-conv.js';
+import { winogradApplies } from './winograd-applicability.js';
+import { winogradConv2d } from './winograd-conv.js';
+import { winogradFilter } from './winograd-filter-transform.js';
 
 type Shape4 = [number, number, number, number];
 

@@ -5,7 +5,9 @@ import { type ConvAttrs, asTensor, convGeometry } from './conv-geometry.js';
 import { identityKernel } from './identity.js';
 import { reflectPadGradKernel } from './reflect-pad-grad.js';
 import { spatialReduceKernel } from './spatial-reduce.js';
-import { winogradApplies, winogradConv2d, winogradFilter } from './winograd-conv.js';
+import { winogradApplies } from './winograd-applicability.js';
+import { winogradConv2d } from './winograd-conv.js';
+import { winogradFilter } from './winograd-filter-transform.js';
 
 type KernelFunc = tf.KernelConfig['kernelFunc'];
 type Shape4 = [number, number, number, number];

@@ -129,7 +129,7 @@ function inputTransformT(
           a31 = src[s3 + 1]!,
           a32 = src[s3 + 2]!,
           a33 = src[s3 + 3]!;
-        // Bᵀ d: rows r0 − r2, r1 + r2, r2 − r1, r1 − r3 (as winograd-conv.ts's inputTransform).
+        // Bᵀ d: rows r0 − r2, r1 + r2, r2 − r1, r1 − r3 (as inputTransform in winograd-tile-transforms.ts).
         const b00 = a00 - a20,
           b01 = a01 - a21,
           b02 = a02 - a22,
