@@ -8,4 +8,5 @@ export * from './layout.js';
 export * from './preprocess.js';
 export * from './health.js';
 export * from './loader.js';
+export type { PlannedItem } from './epoch-sampling.js';
 export * from './demo.js';
