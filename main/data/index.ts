@@ -7,5 +7,6 @@ export * from './image-write.js';
 export * from './layout.js';
 export * from './preprocess.js';
 export * from './health.js';
+export * from './health-summary.js';
 export * from './loader.js';
 export * from './demo.js';
