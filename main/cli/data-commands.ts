@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { formatHealthReport, inspectFolders } from '../data/health.js';
+import { inspectFolders } from '../data/health.js';
+import { formatHealthReport } from '../data/health-summary.js';
 import { DEMO_DEFAULTS, writeDemoDatasets } from '../data/demo.js';
 import { parseIntOption } from './argv.js';
 import { ProgressLine } from './progress.js';

@@ -7,6 +7,7 @@ export * from './image-write.js';
 export * from './layout.js';
 export * from './preprocess.js';
 export * from './health.js';
+export * from './health-summary.js';
 export * from './loader.js';
 export type { PlannedItem } from './epoch-sampling.js';
 export * from './demo.js';

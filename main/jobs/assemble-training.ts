@@ -4,7 +4,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { assertTrainable, formatHealthReport, inspectDataset } from '../data/health.js';
+import { inspectDataset } from '../data/health.js';
+import { assertTrainable, formatHealthReport } from '../data/health-summary.js';
 import { detectLayout, resolveLayout, type DatasetLayout, type LayoutSpec } from '../data/layout.js';
 import { DatasetLoader } from '../data/loader.js';
 import { createModel } from '../gan/models/create-model.js';

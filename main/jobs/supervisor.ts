@@ -17,35 +17,17 @@
 //
 // The supervisor imports nothing from the engine: loading it does not load tfjs.
 import { randomUUID } from 'node:crypto';
+import { applyChildMessage, finalStateOnExit, type ChildMessageHooks } from './child-messages.js';
 import { CHILD_ENTRY, forkLauncher, type ChildExit, type ChildHandle, type ChildLauncher } from './launcher.js';
-import { ENDED_BY, interruptionReason, processName, resumeHint } from './interruption-reason.js';
+import { ENDED_BY, processName } from './interruption-reason.js';
+import { queuedJobRecord, snapshot, type JobRecord } from './job-record.js';
 import { FINAL_STATES, JobRequestError, LIVE_STATES, type EnqueueSpec, type JobState, type SupervisedJob } from './job-state.js';
 import type { SupervisorEvent, SupervisorListener, SupervisorOptions } from './job-state.js';
-import { parseChildMessage, parseJobSpec, LIGHT_JOB_KINDS, PROTOCOL_VERSION, type JobResult, type ParentMessageInput } from './protocol.js';
+import { parseChildMessage, parseJobSpec, LIGHT_JOB_KINDS, type ParentMessageInput } from './protocol.js';
 import { shutdownGraceMs } from './shutdown-grace.js';
 
 export * from './job-state.js';
 export { interruptionReason } from './interruption-reason.js';
-
-interface JobRecord {
-  info: SupervisedJob;
-  child: ChildHandle | null;
-  /** `start` has been sent (after the child's hello). */
-  started: boolean;
-  /** Control messages asked for before the child could take them. */
-  outbox: ParentMessageInput[];
-  outcome:
-    | { kind: 'finished'; result: JobResult }
-    | { kind: 'failed'; message: string; userFacing: boolean }
-    | { kind: 'interrupted'; reason: string }
-    | null;
-  cancelBeforeStart: boolean;
-  /** The studio ended the process: who and why, for the reason ("was ended on request"). */
-  endedBy: string | null;
-  stderrTail: string[];
-  timers: Set<NodeJS.Timeout>;
-  settled: Array<(info: SupervisedJob) => void>;
-}
 
 const STDERR_LINES_KEPT = 40;
 const MAX_LIGHT_JOBS = 2;
@@ -59,6 +41,7 @@ export class JobSupervisor {
   private readonly env: NodeJS.ProcessEnv | undefined;
   private readonly helloTimeoutMs: number;
   private readonly exitGraceMs: number;
+  private readonly childHooks: ChildMessageHooks;
   private closed = false;
 
   constructor(options: SupervisorOptions = {}) {
@@ -70,6 +53,11 @@ export class JobSupervisor {
     this.env = options.env;
     this.helloTimeoutMs = options.helloTimeoutMs ?? 60_000;
     this.exitGraceMs = options.exitGraceMs ?? 10_000;
+    this.childHooks = {
+      setState: (job, state) => this.setState(job, state),
+      send: (job, message) => this.send(job, message),
+      killAfterExitGrace: (job, child) => this.later(job, this.exitGraceMs, () => child.kill('SIGKILL')),
+    };
   }
 
   /** Subscribes to every event; returns the unsubscribe function. */
@@ -90,25 +78,7 @@ export class JobSupervisor {
     const job = parsed.value;
     const existing = this.jobs.get(job.jobId);
     if (existing && !FINAL_STATES.has(existing.info.state)) throw new JobRequestError(`job ${job.jobId} is already ${existing.info.state}`);
-    const record: JobRecord = {
-      info: {
-        jobId: job.jobId,
-        kind: job.kind,
-        spec: job,
-        state: 'queued',
-        pace: { secondsPerStep: null, checkpointSeconds: null },
-        enqueuedAt: Date.now(),
-      },
-      child: null,
-      started: false,
-      outbox: [],
-      outcome: null,
-      cancelBeforeStart: false,
-      endedBy: null,
-      stderrTail: [],
-      timers: new Set(),
-      settled: [],
-    };
+    const record = queuedJobRecord(job);
     this.jobs.delete(job.jobId); // re-insert: list() keeps enqueue order
     this.jobs.set(job.jobId, record);
     this.emit({ type: 'state', jobId: job.jobId, state: 'queued', previous: existing?.info.state ?? null, job: snapshot(record.info) });
@@ -339,61 +309,8 @@ export class JobSupervisor {
       this.emit({ type: 'protocol-error', jobId: job.info.jobId, error: parsed.error });
       return;
     }
-    const message = parsed.value;
-    this.emit({ type: 'message', jobId: job.info.jobId, message });
-    const info = job.info;
-    switch (message.type) {
-      case 'hello':
-        if (message.protocol !== PROTOCOL_VERSION) {
-          job.outcome = {
-            kind: 'failed',
-            message: `the job process speaks protocol ${message.protocol}, the studio ${PROTOCOL_VERSION}; reinstall Tandem`,
-            userFacing: true,
-          };
-          child.kill('SIGKILL');
-          return;
-        }
-        if (job.cancelBeforeStart) return;
-        job.started = true;
-        this.send(job, { type: 'start', spec: info.spec });
-        for (const m of job.outbox.splice(0)) this.send(job, m);
-        return;
-      case 'ready':
-        info.backendLine = message.backendLine;
-        if (info.state === 'starting') this.setState(job, 'running');
-        return;
-      case 'started':
-        // On resume this is the checkpoint the run continues from.
-        if (message.resumed && !info.lastCheckpoint) info.lastCheckpoint = { file: null, progress: message.progress };
-        return;
-      case 'metrics':
-        info.pace.secondsPerStep = message.secondsPerIter;
-        return;
-      case 'checkpoint':
-        info.lastCheckpoint = { file: message.file, progress: message.progress };
-        if (message.seconds !== undefined) info.pace.checkpointSeconds = Math.max(info.pace.checkpointSeconds ?? 0, message.seconds);
-        return;
-      case 'paused':
-        if (info.state === 'running') this.setState(job, 'paused');
-        return;
-      case 'resumed':
-        if (info.state === 'paused') this.setState(job, 'running');
-        return;
-      case 'finished':
-        job.outcome = { kind: 'finished', result: message.result };
-        this.later(job, this.exitGraceMs, () => child.kill('SIGKILL'));
-        return;
-      case 'failed':
-        job.outcome = { kind: 'failed', message: message.message, userFacing: message.userFacing };
-        this.later(job, this.exitGraceMs, () => child.kill('SIGKILL'));
-        return;
-      case 'interrupted':
-        job.outcome = { kind: 'interrupted', reason: message.reason };
-        this.later(job, this.exitGraceMs, () => child.kill('SIGKILL'));
-        return;
-      default:
-        return;
-    }
+    this.emit({ type: 'message', jobId: job.info.jobId, message: parsed.value });
+    applyChildMessage(job, child, parsed.value, this.childHooks);
   }
 
   private onChildOutput(job: JobRecord, child: ChildHandle, stream: 'stdout' | 'stderr', line: string): void {
@@ -407,27 +324,6 @@ export class JobSupervisor {
 
   private onChildExit(job: JobRecord, child: ChildHandle, exit: ChildExit): void {
     if (job.child !== child) return;
-    const outcome = job.outcome;
-    if (outcome?.kind === 'finished') {
-      job.info.result = outcome.result;
-      this.settle(job, 'finished');
-    } else if (outcome?.kind === 'failed') {
-      job.info.reason = outcome.message;
-      job.info.userFacing = outcome.userFacing;
-      this.settle(job, 'failed');
-    } else if (outcome?.kind === 'interrupted') {
-      job.info.reason = `${outcome.reason}; ${resumeHint(job.info)}`;
-      this.settle(job, 'interrupted');
-    } else if (job.cancelBeforeStart) {
-      job.info.reason = 'cancelled before it started';
-      this.settle(job, 'cancelled');
-    } else {
-      job.info.reason = interruptionReason(job.info, exit, job.stderrTail, job.endedBy);
-      this.settle(job, 'interrupted');
-    }
+    this.settle(job, finalStateOnExit(job, exit));
   }
-}
-
-function snapshot(info: SupervisedJob): SupervisedJob {
-  return structuredClone(info);
 }

@@ -2,7 +2,8 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatasetError } from '../../../main/data/errors.js';
-import { assertTrainable, formatHealthReport, inspectDataset, inspectFolders, type HealthReport } from '../../../main/data/health.js';
+import { inspectDataset, inspectFolders, type HealthReport } from '../../../main/data/health.js';
+import { assertTrainable, formatHealthReport } from '../../../main/data/health-summary.js';
 import { resolveLayout } from '../../../main/data/layout.js';
 import {
   makeTempDir,
