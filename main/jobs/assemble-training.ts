@@ -19,6 +19,7 @@ import { resolveOptions, type ModelOptions, type ModelOptionsInput } from '../ga
 import { tf } from '../gan/tf.js';
 import { LATEST, Trainer, type BatchSource, type TrainerEvents } from '../gan/training/trainer.js';
 import type { TrainJobSpec } from './protocol.js';
+import { acquireRunLock } from './run-lock.js';
 
 /**
  * A training as the protocol's train job describes it (trainJobSpecSchema: the run folder, the
@@ -80,10 +81,21 @@ export async function assembleTraining(req: TrainingRequest, hooks: AssemblyHook
   if (req.resume && !existsSync(latest)) throw new RunStateError('nothing-to-resume', req.runDir);
   if (!req.resume && existsSync(latest)) throw new RunStateError('run-exists', req.runDir);
 
-  const layout = await resolveLayout(req.data);
-  const { model, progress } = req.resume ? await resumeModel(latest, req, note) : await newModel(req, note);
+  // A resumed run is taken before its checkpoint is read; a new run once its folder exists.
+  let lock = req.resume ? acquireRunLock(req.runDir) : null;
+  let model: GanModel;
+  let progress: TrainingProgress;
+  let layout: DatasetLayout;
+  try {
+    layout = await resolveLayout(req.data);
+    ({ model, progress } = req.resume ? await resumeModel(latest, req, note) : await newModel(req, note));
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
   let samples: TrainingBatch | null = null;
   try {
+    lock ??= acquireRunLock(req.runDir);
     const o = model.options;
     const report = await inspectDataset(layout, { cropSize: o.crop_size });
     note(formatHealthReport(report));
@@ -116,6 +128,7 @@ export async function assembleTraining(req: TrainingRequest, hooks: AssemblyHook
     const lastEpoch = o.n_epochs + o.n_epochs_decay;
     const trainer = new Trainer(model, source, req.runDir, { lastEpoch, ...req.schedule }, samples, hooks.events ?? {});
     const held = samples;
+    const heldLock = lock;
     return {
       model,
       options: o,
@@ -128,11 +141,13 @@ export async function assembleTraining(req: TrainingRequest, hooks: AssemblyHook
       dispose() {
         if (held) tf.dispose([held.A, held.B]);
         model.dispose();
+        heldLock.release();
       },
     };
   } catch (e) {
     if (samples) tf.dispose([samples.A, samples.B]);
     model.dispose();
+    lock?.release();
     throw e;
   }
 }

@@ -3,33 +3,9 @@
 // with a reason; a run resumes from its last checkpoint on request. A trainer whose studio went
 // away saves a checkpoint as it stops (child-main's onDisconnect) that nobody recorded: it is
 // recorded here, so that nothing it trained is lost.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { z } from 'zod';
 import { ACTIVE_RUN_STATUSES } from '../api/entities.js';
-import { readCheckpointMetaSync } from '../gan/checkpoint/read-meta.js';
-import type { RunRecord } from '../store/runs.js';
 import type { Store } from '../store/store.js';
-
-const LATEST = 'latest.tandem';
-const progressSchema = z.object({
-  progress: z.object({ epoch: z.number().int().min(1), epochIter: z.number().int().min(0), totalIters: z.number().int().min(0) }),
-});
-type Progress = z.infer<typeof progressSchema>['progress'];
-
-/** The progress of a latest checkpoint newer than the one recorded, or null (none, or unreadable). */
-function unrecordedCheckpoint(store: Store, r: RunRecord): Progress | null {
-  const file = join(r.runDir, LATEST);
-  if (!existsSync(file)) return null;
-  const recorded = store.artifacts.checkpointByFile(r.id, LATEST);
-  try {
-    const { progress } = progressSchema.parse(readCheckpointMetaSync(file));
-    return !recorded || progress.totalIters > recorded.totalIters ? progress : null;
-  } catch {
-    // A damaged file is named by resume, which reads it whole.
-    return null;
-  }
-}
+import { recordCheckpointLeftBehind, unrecordedCheckpoint } from './left-behind-checkpoint.js';
 
 export interface RecoveryReport {
   runs: string[];
@@ -52,10 +28,7 @@ export function recoverInterruptedWork(store: Store, now: number): RecoveryRepor
         continue;
       }
       const saved = leftBehind.get(r.id);
-      if (saved) {
-        store.artifacts.upsertCheckpoint({ runId: r.id, fileName: LATEST, kind: 'latest', ...saved, reason: 'stopped', createdAt: now });
-        store.runs.update(r.id, { lastCheckpoint: LATEST, totalIters: saved.totalIters, epoch: saved.epoch });
-      }
+      if (saved) recordCheckpointLeftBehind(store, r, saved, now);
       const where = saved
         ? `its trainer saved a checkpoint as it stopped; resume continues from there (image ${saved.totalIters})`
         : r.lastCheckpoint

@@ -35,6 +35,7 @@ import { emitRun, presentRun, presentRunSummary, presentSample, requireProject, 
 import { projectHealth } from './projects-service.js';
 import { downsampleMetrics } from './downsample.js';
 import { isInside } from './paths.js';
+import { recordCheckpointLeftBehind, unrecordedCheckpoint } from './left-behind-checkpoint.js';
 import { StudioError } from './studio-error.js';
 import { getSettings } from './settings-service.js';
 
@@ -186,6 +187,9 @@ export function resumeRun(ctx: StudioContext, runId: string): Run {
   const p = requireProject(ctx, r.projectId);
   if (p.status === 'folder missing')
     throw new StudioError('folder-missing', `Cannot resume: ${p.statusReason ?? 'a data folder is missing'}.`);
+  // A checkpoint its last trainer saved after the studio went away (it may still have been saving when this studio started).
+  const leftBehind = unrecordedCheckpoint(ctx.store, r);
+  if (leftBehind) recordCheckpointLeftBehind(ctx.store, r, leftBehind, ctx.now());
   const latest = ctx.store.artifacts.checkpointByFile(r.id, 'latest.tandem');
   if (!latest || !existsSync(join(r.runDir, 'latest.tandem'))) {
     throw new StudioError(

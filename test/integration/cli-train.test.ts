@@ -174,6 +174,39 @@ describe('tandem train', () => {
     );
   });
 
+  it('refuses a second trainer on a run another one is writing, and says what to do', async () => {
+    const args = [
+      'train',
+      '--model',
+      'pix2pix',
+      '--dataroot',
+      'data/paired',
+      '--name',
+      'shared',
+      ...tiny,
+      '--n_epochs',
+      '50',
+      '--n_epochs_decay',
+      '0',
+    ];
+    const first = startCli(args, dir);
+    const latest = path.join(dir, 'checkpoints', 'shared', 'latest.tandem');
+    while (!existsSync(latest)) await sleep(100);
+    const second = await runCli([...args, '--resume'], dir);
+    expect(second.code, second.stderr).toBe(1);
+    expect(second.stderr).toMatch(
+      new RegExp(
+        `another trainer \\(process ${first.child.pid}\\) is still writing .*shared.*Try again in a moment; if no Tandem trainer is running, delete`,
+      ),
+    );
+    first.child.kill('SIGINT');
+    expect((await first.done).code).toBe(0); // the first trainer went on untouched and stopped with its checkpoint
+    const resumed = startCli([...args, '--resume'], dir); // free again once it exited
+    await resumed.stderrMatches(/resuming shared at epoch/);
+    resumed.child.kill('SIGINT');
+    expect((await resumed.done).code).toBe(0);
+  });
+
   it('says what is wrong in one line, without a stack trace', async () => {
     const missing = await runCli(['train', '--model', 'pix2pix', '--dataroot', 'nowhere'], dir);
     expect(missing.code).toBe(1);
