@@ -40,28 +40,26 @@ export function recoverInterruptedWork(store: Store, now: number): RecoveryRepor
         endedAt: now,
       });
     }
-    const exports = store.exports.listByStatus(['queued', 'running']);
-    for (const e of exports) {
-      store.exports.update(e.id, {
-        status: 'interrupted',
-        statusReason: 'Tandem stopped while this export was running; start it again (images already translated are kept).',
-        endedAt: now,
-      });
-    }
-    const modelExports = store.modelExports.listByStatus(['queued', 'running']);
-    for (const e of modelExports) {
-      store.modelExports.update(e.id, {
-        status: 'interrupted',
-        statusReason: 'Tandem stopped while this model was being exported; nothing was written; export it again.',
-        endedAt: now,
-      });
-    }
+    // Exports of both kinds: marked interrupted with what a new start keeps.
+    const interrupt = (table: typeof store.exports | typeof store.modelExports, statusReason: string): string[] => {
+      const live = table.listByStatus(['queued', 'running']);
+      for (const e of live) table.update(e.id, { status: 'interrupted', statusReason, endedAt: now });
+      return live.map((e) => e.id);
+    };
+    const exports = interrupt(
+      store.exports,
+      'Tandem stopped while this export was running; start it again (images already translated are kept).',
+    );
+    const modelExports = interrupt(
+      store.modelExports,
+      'Tandem stopped while this model was being exported; nothing was written; export it again.',
+    );
     const jobs = store.jobs.live();
     for (const j of jobs) store.jobs.setState(j.id, 'interrupted', 'Tandem stopped while the job was live.', now);
     return {
       runs: runs.map((r) => r.id),
-      exports: exports.map((e) => e.id),
-      modelExports: modelExports.map((e) => e.id),
+      exports,
+      modelExports,
       jobs: jobs.map((j) => j.id),
     };
   });
