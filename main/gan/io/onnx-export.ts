@@ -4,7 +4,7 @@ import onnxProto from 'onnx-proto';
 import type { GeneratorArch } from '../networks/define.js';
 import { sizeMultiple } from '../networks/define.js';
 import type { Network } from '../networks/network.js';
-import { generatorGraph, graphKeys } from './generator-graph.js';
+import { exportableGraph } from './generator-graph.js';
 import { OnnxGraphBuilder } from './onnx-graph-builder.js';
 
 const { onnx } = onnxProto;
@@ -40,13 +40,7 @@ export async function exportOnnx(net: Network, arch: GeneratorArch, outPath: str
 }
 
 export async function buildOnnxModel(net: Network, arch: GeneratorArch): Promise<onnxProto.onnx.IModelProto> {
-  const sd = await net.torchStateDict();
-  const ops = generatorGraph(arch);
-  const missing = graphKeys(ops).filter((k) => !sd.has(k));
-  if (missing.length)
-    throw new Error(
-      `cannot export ${net.name} as ${arch.netG}: the network lacks ${missing.slice(0, 5).join(', ')}; its arch does not match its weights`,
-    );
+  const { sd, ops } = await exportableGraph(net, arch);
   const b = new OnnxGraphBuilder(sd);
   const out = b.emit(ops, 'input');
   b.node('Identity', [out], {}, 'output');
