@@ -5,7 +5,7 @@ import type { GeneratorArch } from '../networks/define.js';
 import { sizeMultiple } from '../networks/define.js';
 import type { Network } from '../networks/network.js';
 import { exportableGraph } from './generator-graph.js';
-import { OnnxGraphBuilder } from './onnx-graph-builder.js';
+import { floatValueInfo, OnnxGraphBuilder } from './onnx-graph-builder.js';
 
 const { onnx } = onnxProto;
 
@@ -44,11 +44,7 @@ export async function buildOnnxModel(net: Network, arch: GeneratorArch): Promise
   const b = new OnnxGraphBuilder(sd);
   const out = b.emit(ops, 'input');
   b.node('Identity', [out], {}, 'output');
-  const dims = (c: number) => [{ dimParam: 'batch' }, { dimValue: c }, { dimParam: 'height' }, { dimParam: 'width' }];
-  const valueInfo = (name: string, c: number): onnxProto.onnx.IValueInfoProto => ({
-    name,
-    type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: dims(c) } } },
-  });
+  const valueInfo = (name: string, c: number) => floatValueInfo(name, ['batch', c, 'height', 'width']);
   const graph: onnxProto.onnx.IGraphProto = {
     name: `tandem_${arch.netG}`,
     node: b.nodes,
