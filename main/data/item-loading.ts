@@ -26,6 +26,21 @@ export interface SideChannels {
   b: 1 | 3;
 }
 
+type Side = Awaited<ReturnType<typeof loadTransformed>>;
+
+function loadedItem(item: PlannedItem, a: Side, b: Side): LoadedItem {
+  return {
+    pathA: item.pathA,
+    pathB: item.pathB,
+    a: a.data,
+    b: b.data,
+    width: a.width,
+    height: a.height,
+    widthB: b.width,
+    heightB: b.height,
+  };
+}
+
 export async function loadItem(
   kind: DatasetSource['kind'],
   item: PlannedItem,
@@ -49,31 +64,13 @@ export async function loadItem(
       transformRaw(extractRaw(raw, 0, 0, half, raw.height), params, channels.a),
       transformRaw(extractRaw(raw, half, 0, half, raw.height), params, channels.b),
     ]);
-    return {
-      pathA: item.pathA,
-      pathB: item.pathB,
-      a: a.data,
-      b: b.data,
-      width: a.width,
-      height: a.height,
-      widthB: b.width,
-      heightB: b.height,
-    };
+    return loadedItem(item, a, b);
   }
   if (kind === 'single') {
     const bytes = await readSourceBytes(item.pathA);
     const header = await readImageHeader(bytes);
     const a = await loadTransformed(bytes, sampleTransformParams(rng, header.width, header.height, pre), channels.a);
-    return {
-      pathA: item.pathA,
-      pathB: item.pathB,
-      a: a.data,
-      b: a.data,
-      width: a.width,
-      height: a.height,
-      widthB: a.width,
-      heightB: a.height,
-    };
+    return loadedItem(item, a, a);
   }
   const [bytesA, bytesB] = await Promise.all([readSourceBytes(item.pathA), readSourceBytes(item.pathB)]);
   const [headerA, headerB] = await Promise.all([readImageHeader(bytesA), readImageHeader(bytesB)]);
@@ -89,14 +86,5 @@ export async function loadItem(
     paramsB = sampleTransformParams(rng, headerB.width, headerB.height, pre);
   }
   const [a, b] = await Promise.all([loadTransformed(bytesA, paramsA, channels.a), loadTransformed(bytesB, paramsB, channels.b)]);
-  return {
-    pathA: item.pathA,
-    pathB: item.pathB,
-    a: a.data,
-    b: b.data,
-    width: a.width,
-    height: a.height,
-    widthB: b.width,
-    heightB: b.height,
-  };
+  return loadedItem(item, a, b);
 }

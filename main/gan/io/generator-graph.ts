@@ -1,5 +1,6 @@
 import { convBiasFor } from '../layers/norm.js';
 import type { GeneratorArch } from '../networks/define.js';
+import type { Network, TorchTensor } from '../networks/network.js';
 import { RESNET_BLOCKS, UNET_DOWN, UNET_DOWNSAMPLINGS, UNET_UP } from '../networks/geometry.js';
 
 /**
@@ -181,4 +182,16 @@ export function graphKeys(ops: readonly GenOp[]): string[] {
     else if (o.op === 'residual' || o.op === 'skip') keys.push(...graphKeys(o.body));
   }
   return keys;
+}
+
+/** The network's weights and its generator graph, refused when the graph reads a key the weights lack. */
+export async function exportableGraph(net: Network, arch: GeneratorArch): Promise<{ sd: Map<string, TorchTensor>; ops: GenOp[] }> {
+  const sd = await net.torchStateDict();
+  const ops = generatorGraph(arch);
+  const missing = graphKeys(ops).filter((k) => !sd.has(k));
+  if (missing.length)
+    throw new Error(
+      `cannot export ${net.name} as ${arch.netG}: the network lacks ${missing.slice(0, 5).join(', ')}; its arch does not match its weights`,
+    );
+  return { sd, ops };
 }

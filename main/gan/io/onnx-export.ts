@@ -4,8 +4,8 @@ import onnxProto from 'onnx-proto';
 import type { GeneratorArch } from '../networks/define.js';
 import { sizeMultiple } from '../networks/define.js';
 import type { Network } from '../networks/network.js';
-import { generatorGraph, graphKeys } from './generator-graph.js';
-import { OnnxGraphBuilder } from './onnx-graph-builder.js';
+import { exportableGraph } from './generator-graph.js';
+import { floatValueInfo, OnnxGraphBuilder } from './onnx-graph-builder.js';
 
 const { onnx } = onnxProto;
 
@@ -40,21 +40,11 @@ export async function exportOnnx(net: Network, arch: GeneratorArch, outPath: str
 }
 
 export async function buildOnnxModel(net: Network, arch: GeneratorArch): Promise<onnxProto.onnx.IModelProto> {
-  const sd = await net.torchStateDict();
-  const ops = generatorGraph(arch);
-  const missing = graphKeys(ops).filter((k) => !sd.has(k));
-  if (missing.length)
-    throw new Error(
-      `cannot export ${net.name} as ${arch.netG}: the network lacks ${missing.slice(0, 5).join(', ')}; its arch does not match its weights`,
-    );
+  const { sd, ops } = await exportableGraph(net, arch);
   const b = new OnnxGraphBuilder(sd);
   const out = b.emit(ops, 'input');
   b.node('Identity', [out], {}, 'output');
-  const dims = (c: number) => [{ dimParam: 'batch' }, { dimValue: c }, { dimParam: 'height' }, { dimParam: 'width' }];
-  const valueInfo = (name: string, c: number): onnxProto.onnx.IValueInfoProto => ({
-    name,
-    type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: dims(c) } } },
-  });
+  const valueInfo = (name: string, c: number) => floatValueInfo(name, ['batch', c, 'height', 'width']);
   const graph: onnxProto.onnx.IGraphProto = {
     name: `tandem_${arch.netG}`,
     node: b.nodes,

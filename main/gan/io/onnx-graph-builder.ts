@@ -5,6 +5,19 @@ import type { GenOp } from './generator-graph.js';
 
 const { onnx } = onnxProto;
 
+/** A float tensor's name and shape, a number per fixed dim and a name per free one. */
+export function floatValueInfo(name: string, dims: ReadonlyArray<number | string>): onnxProto.onnx.IValueInfoProto {
+  return {
+    name,
+    type: {
+      tensorType: {
+        elemType: onnx.TensorProto.DataType.FLOAT,
+        shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+      },
+    },
+  };
+}
+
 /** ONNX nodes and initializers for generator ops, weights taken from a state_dict by key. */
 type Attr = number | number[] | string | { float: number };
 
@@ -60,6 +73,25 @@ export class OnnxGraphBuilder {
     return this.floatInit(key, t.shape, t.data);
   }
 
+  /** A square, ungrouped Conv or ConvTranspose reading `key.weight` (and `key.bias`); `extra` goes before dilations. */
+  private convNode(
+    opType: 'Conv' | 'ConvTranspose',
+    o: { key: string; kernel: number; stride: number; padding: number; bias: boolean },
+    x: string,
+    extra: Record<string, Attr>,
+  ): string {
+    const inputs = [x, this.weight(`${o.key}.weight`), ...(o.bias ? [this.weight(`${o.key}.bias`)] : [])];
+    const p = o.padding;
+    return this.node(opType, inputs, {
+      kernel_shape: [o.kernel, o.kernel],
+      strides: [o.stride, o.stride],
+      pads: [p, p, p, p],
+      ...extra,
+      dilations: [1, 1],
+      group: 1,
+    });
+  }
+
   emit(ops: readonly GenOp[], input: string): string {
     let x = input;
     for (const o of ops) x = this.emitOne(o, x);
@@ -72,29 +104,10 @@ export class OnnxGraphBuilder {
         const p = o.pad;
         return this.node('Pad', [x, this.int64Init(`pads_reflect_${p}`, [0, 0, p, p, 0, 0, p, p])], { mode: 'reflect' });
       }
-      case 'conv': {
-        const inputs = [x, this.weight(`${o.key}.weight`), ...(o.bias ? [this.weight(`${o.key}.bias`)] : [])];
-        const p = o.padding;
-        return this.node('Conv', inputs, {
-          kernel_shape: [o.kernel, o.kernel],
-          strides: [o.stride, o.stride],
-          pads: [p, p, p, p],
-          dilations: [1, 1],
-          group: 1,
-        });
-      }
-      case 'convTranspose': {
-        const inputs = [x, this.weight(`${o.key}.weight`), ...(o.bias ? [this.weight(`${o.key}.bias`)] : [])];
-        const p = o.padding;
-        return this.node('ConvTranspose', inputs, {
-          kernel_shape: [o.kernel, o.kernel],
-          strides: [o.stride, o.stride],
-          pads: [p, p, p, p],
-          output_padding: [o.outputPadding, o.outputPadding],
-          dilations: [1, 1],
-          group: 1,
-        });
-      }
+      case 'conv':
+        return this.convNode('Conv', o, x, {});
+      case 'convTranspose':
+        return this.convNode('ConvTranspose', o, x, { output_padding: [o.outputPadding, o.outputPadding] });
       case 'batchNorm':
         return this.node(
           'BatchNormalization',

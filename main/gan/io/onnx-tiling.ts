@@ -1,4 +1,5 @@
 import onnxProto from 'onnx-proto';
+import { floatValueInfo } from './onnx-graph-builder.js';
 
 const { onnx } = onnxProto;
 type Model = onnxProto.onnx.IModelProto;
@@ -32,15 +33,6 @@ export function instanceNormGraphs(model: Model): InstanceNormGraphs | null {
     if (!channels) throw new Error(`InstanceNormalization ${n.name ?? i} has no constant scale; cannot share its statistics`);
     return { mean: `in_mean_${i}`, variance: `in_var_${i}`, channels };
   });
-  const floatInfo = (name: string, dims: Array<number | string>): onnxProto.onnx.IValueInfoProto => ({
-    name,
-    type: {
-      tensorType: {
-        elemType: onnx.TensorProto.DataType.FLOAT,
-        shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
-      },
-    },
-  });
   const T = onnx.AttributeProto.AttributeType;
   const reduceMean = (input: string, output: string): Node => ({
     name: `stats_${output}`,
@@ -66,8 +58,8 @@ export function instanceNormGraphs(model: Model): InstanceNormGraphs | null {
     );
   });
   const statsOutputs = layers.flatMap((l) => [
-    floatInfo(l.mean, ['batch', l.channels, 1, 1]),
-    floatInfo(l.variance, ['batch', l.channels, 1, 1]),
+    floatValueInfo(l.mean, ['batch', l.channels, 1, 1]),
+    floatValueInfo(l.variance, ['batch', l.channels, 1, 1]),
   ]);
   const live = withoutDeadNodes(
     statsNodes,
@@ -93,7 +85,7 @@ export function instanceNormGraphs(model: Model): InstanceNormGraphs | null {
       attribute: epsilon ? [epsilon] : [],
     };
   });
-  const tileInputs = layers.flatMap((l) => [floatInfo(l.mean, [l.channels]), floatInfo(l.variance, [l.channels])]);
+  const tileInputs = layers.flatMap((l) => [floatValueInfo(l.mean, [l.channels]), floatValueInfo(l.variance, [l.channels])]);
   const tiles: Model = { ...model, graph: { ...graph, node: tileNodes, input: [...(graph.input ?? []), ...tileInputs] } };
 
   return { stats: onnx.ModelProto.encode(stats).finish(), tiles: onnx.ModelProto.encode(tiles).finish(), layers };

@@ -18,7 +18,7 @@ import { onnxStageRunner } from '../translate/stage-runner-onnx.js';
 import { tfjsStageRunner } from '../translate/stage-runner-tfjs.js';
 import type { StageRunner } from '../translate/staged-translate.js';
 import { OrtWorkerPool, type Feeds, type WorkerSessionOptions } from './onnx-workers.js';
-import { cropNchw, hwcToNchw, nchwToHwc, padAmounts, padNchw } from './planar.js';
+import { cropNchw, hwcToNchw, nchwToHwc, padAmounts, padImageNchw, padNchw } from './planar.js';
 
 const { onnx } = onnxProto;
 
@@ -248,19 +248,8 @@ async function runPadded<T>(
   arch: GeneratorArch,
   fn: (x: Float32Array, n: number, h: number, w: number) => Promise<T>,
 ): Promise<T> {
-  const multiple = sizeMultiple(arch.netG);
-  const ph = padAmounts(image.height, multiple);
-  const pw = padAmounts(image.width, multiple);
-  const x = padNchw(
-    hwcToNchw([image.data], image.channels, image.height, image.width),
-    1,
-    image.channels,
-    image.height,
-    image.width,
-    ph,
-    pw,
-  );
-  return fn(x, 1, image.height + ph[0] + ph[1], image.width + pw[0] + pw[1]);
+  const x = padImageNchw(image, image.channels, sizeMultiple(arch.netG));
+  return fn(x.data, 1, x.height, x.width);
 }
 
 async function runPatch(engine: Engine, arch: GeneratorArch, patch: PlainImage): Promise<Float32Array> {

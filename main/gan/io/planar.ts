@@ -76,3 +76,15 @@ export function nchwToHwc(x: Float32Array, n: number, c: number, h: number, w: n
     return img;
   });
 }
+
+/** One HWC image as a mirror-padded NCHW batch of one, its padded size, and the padding (to crop back). */
+export function padImageNchw(
+  image: { data: Float32Array; height: number; width: number },
+  channels: number,
+  multiple: number,
+): { data: Float32Array; height: number; width: number; ph: [number, number]; pw: [number, number] } {
+  const ph = padAmounts(image.height, multiple);
+  const pw = padAmounts(image.width, multiple);
+  const data = padNchw(hwcToNchw([image.data], channels, image.height, image.width), 1, channels, image.height, image.width, ph, pw);
+  return { data, height: image.height + ph[0] + ph[1], width: image.width + pw[0] + pw[1], ph, pw };
+}

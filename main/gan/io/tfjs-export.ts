@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sizeMultiple, type GeneratorArch } from '../networks/define.js';
 import type { Network, TorchTensor } from '../networks/network.js';
-import { generatorGraph, graphKeys, type GenOp } from './generator-graph.js';
+import { exportableGraph, type GenOp } from './generator-graph.js';
 import { tfjsExamplePage } from './tfjs-example.js';
 
 /**
@@ -251,13 +251,7 @@ export interface TfjsGraphModel {
 
 /** The graph model in memory (for tf.io.fromMemory, or to write). */
 export async function buildTfjsGraphModel(net: Network, arch: GeneratorArch): Promise<TfjsGraphModel> {
-  const sd = await net.torchStateDict();
-  const ops = generatorGraph(arch);
-  const missing = graphKeys(ops).filter((k) => !sd.has(k));
-  if (missing.length)
-    throw new Error(
-      `cannot export ${net.name} as ${arch.netG}: the network lacks ${missing.slice(0, 5).join(', ')}; its arch does not match its weights`,
-    );
+  const { sd, ops } = await exportableGraph(net, arch);
   const b = new TfGraphBuilder(sd);
   const input = b.op(
     'Placeholder',

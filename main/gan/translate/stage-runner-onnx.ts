@@ -1,7 +1,7 @@
 import onnxProto from 'onnx-proto';
 import { NORM_EPS } from '../layers/norm.js';
 import { IR_VERSION, ONNX_OPSET } from '../io/onnx-export.js';
-import { OnnxGraphBuilder } from '../io/onnx-graph-builder.js';
+import { floatValueInfo, OnnxGraphBuilder } from '../io/onnx-graph-builder.js';
 import type { Feeds, OrtWorkerPool, WorkerSessionOptions } from '../io/onnx-workers.js';
 import type { TorchTensor } from '../networks/network.js';
 import type { Stage } from './stage-program.js';
@@ -20,16 +20,7 @@ const savedName = (slot: number) => `saved_${slot}`;
  */
 export function stageModel(stage: Stage, stateDict: Map<string, TorchTensor>): Uint8Array {
   const b = new OnnxGraphBuilder(stateDict);
-  const info = (name: string, dims: Array<number | string>): onnxProto.onnx.IValueInfoProto => ({
-    name,
-    type: {
-      tensorType: {
-        elemType: onnx.TensorProto.DataType.FLOAT,
-        shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
-      },
-    },
-  });
-  const inputs = [info('x', [1, stage.inChannels, 'h', 'w'])];
+  const inputs = [floatValueInfo('x', [1, stage.inChannels, 'h', 'w'])];
   const outputs: onnxProto.onnx.IValueInfoProto[] = [];
   const local = new Map<number, string>();
   let x = 'x';
@@ -37,7 +28,7 @@ export function stageModel(stage: Stage, stateDict: Map<string, TorchTensor>): U
   for (const o of stage.ops) {
     switch (o.op) {
       case 'instanceNormWith': {
-        inputs.push(info('mean', [o.channels]), info('variance', [o.channels]));
+        inputs.push(floatValueInfo('mean', [o.channels]), floatValueInfo('variance', [o.channels]));
         const scale = b.floatInit(`unit_scale_${o.channels}`, [o.channels], new Float32Array(o.channels).fill(1));
         const bias = b.floatInit(`zero_bias_${o.channels}`, [o.channels], new Float32Array(o.channels));
         x = b.node('BatchNormalization', [x, scale, bias, 'mean', 'variance'], { epsilon: { float: NORM_EPS } });
@@ -50,14 +41,14 @@ export function stageModel(stage: Stage, stateDict: Map<string, TorchTensor>): U
         local.set(o.slot, x);
         if (stage.saves.includes(o.slot)) {
           b.node('Identity', [x], {}, saveName(o.slot));
-          outputs.push(info(saveName(o.slot), [1, o.channels, 'hs', 'ws']));
+          outputs.push(floatValueInfo(saveName(o.slot), [1, o.channels, 'hs', 'ws']));
         }
         break;
       case 'addSaved': {
         let other = local.get(o.slot);
         if (!other) {
           other = savedName(o.slot);
-          inputs.push(info(other, [1, channels, `h${o.slot}`, `w${o.slot}`]));
+          inputs.push(floatValueInfo(other, [1, channels, `h${o.slot}`, `w${o.slot}`]));
         }
         x = b.node('Add', [x, other], {});
         break;
@@ -68,7 +59,7 @@ export function stageModel(stage: Stage, stateDict: Map<string, TorchTensor>): U
     }
   }
   b.node('Identity', [x], {}, 'y');
-  outputs.unshift(info('y', [1, stage.outChannels, 'oh', 'ow']));
+  outputs.unshift(floatValueInfo('y', [1, stage.outChannels, 'oh', 'ow']));
   const model: onnxProto.onnx.IModelProto = {
     irVersion: IR_VERSION,
     opsetImport: [{ domain: '', version: ONNX_OPSET }],

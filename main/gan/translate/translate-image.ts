@@ -1,5 +1,5 @@
 import { generatorGraph } from '../io/generator-graph.js';
-import { cropNchw, hwcToNchw, nchwToHwc, padAmounts, padNchw } from '../io/planar.js';
+import { cropNchw, nchwToHwc, padImageNchw } from '../io/planar.js';
 import { translateInTiles, type PlainImage } from '../models/tiled-inference.js';
 import { sizeMultiple } from '../networks/define.js';
 import { FeatureStore } from './feature-store.js';
@@ -56,20 +56,7 @@ export async function translateImage(
     return { data: out.data };
   }
   const { arch } = t;
-  const multiple = sizeMultiple(arch.netG);
-  const ph = padAmounts(image.height, multiple);
-  const pw = padAmounts(image.width, multiple);
-  const H = image.height + ph[0] + ph[1];
-  const W = image.width + pw[0] + pw[1];
-  const planar = padNchw(
-    hwcToNchw([image.data], arch.inputNc, image.height, image.width),
-    1,
-    arch.inputNc,
-    image.height,
-    image.width,
-    ph,
-    pw,
-  );
+  const { data: planar, height: H, width: W, ph, pw } = padImageNchw(image, arch.inputNc, sizeMultiple(arch.netG));
   const stages = stageProgram(generatorGraph(arch), arch.inputNc);
   const runner = await t.stageRunner(stages);
   const store = new FeatureStore(opts.budgetBytes, opts.spillDir);
