@@ -6,7 +6,7 @@ import VirtualGridHarness from './helpers/VirtualGridHarness.svelte';
 import SampleViewer from '../../renderer/src/components/SampleViewer.svelte';
 import { mounted, settle, useDom } from './helpers/dom.js';
 import { FakeClient } from './helpers/fake-client.js';
-import { project } from './helpers/fixtures.js';
+import { project, wasmBackendInfo } from './helpers/fixtures.js';
 
 useDom();
 
@@ -72,14 +72,7 @@ describe('App', () => {
     document.body.appendChild(target);
     const p = project();
     const client = new FakeClient({
-      'backend.info': () => ({
-        requested: 'auto',
-        installed: { gpu: false, node: false, wasm: true, cpu: true },
-        lastReported: null,
-        jobsAvailable: true,
-        webgpu: null,
-        measured: {},
-      }),
+      'backend.info': wasmBackendInfo,
       'datasets.list': () => ({ total: 0, offset: 0, items: [] }),
       'datasets.health': () => ({
         projectId: p.id,
@@ -137,14 +130,7 @@ describe('App', () => {
     });
     const asked: unknown[] = [];
     const client = new FakeClient({
-      'backend.info': () => ({
-        requested: 'auto',
-        installed: { gpu: false, node: false, wasm: true, cpu: true },
-        lastReported: null,
-        jobsAvailable: true,
-        webgpu: null,
-        measured: {},
-      }),
+      'backend.info': wasmBackendInfo,
       'datasets.health': () => ({
         projectId: p.id,
         status: 'ready',

@@ -7,19 +7,12 @@ import type { ExportJob, Project, RunSummary } from '../../main/api/entities.js'
 import App from '../../renderer/src/App.svelte';
 import { mounted, settle, useDom } from './helpers/dom.js';
 import { FakeClient, type Handlers } from './helpers/fake-client.js';
-import { fullRun, importedInfo, importedRun, modelExport, project, runSummary } from './helpers/fixtures.js';
+import { fullRun, importedInfo, importedRun, modelExport, project, runSummary, wasmBackendInfo } from './helpers/fixtures.js';
 
 useDom();
 
 const common: Handlers = {
-  'backend.info': () => ({
-    requested: 'auto',
-    installed: { gpu: false, node: false, wasm: true, cpu: true },
-    lastReported: null,
-    jobsAvailable: true,
-    webgpu: null,
-    measured: {},
-  }),
+  'backend.info': wasmBackendInfo,
   'settings.get': () => ({ backend: 'auto', schedule: { sampleEvery: 400, checkpointEvery: 5000, saveEpochFreq: 5, numSamples: 4 } }),
   'datasets.health': () => ({
     projectId: 'p_abcdef12',

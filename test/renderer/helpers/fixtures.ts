@@ -1,4 +1,4 @@
-import type { ImportedModelInfo, MetricPoint, ModelExport, Project, Run, RunSummary } from '../../../main/api/entities.js';
+import type { BackendInfo, ImportedModelInfo, MetricPoint, ModelExport, Project, Run, RunSummary } from '../../../main/api/entities.js';
 import { runOptionsSchema, runScheduleSchema } from '../../../main/api/run-options.js';
 
 export function project(over: Partial<Project> = {}): Project {
@@ -119,5 +119,17 @@ export function modelExport(over: Partial<ModelExport> = {}): ModelExport {
     createdAt: 1_700_000_000_000,
     endedAt: null,
     ...over,
+  };
+}
+
+/** backend.info on a machine with wasm and cpu only, nothing measured yet. */
+export function wasmBackendInfo(): BackendInfo {
+  return {
+    requested: 'auto',
+    installed: { gpu: false, node: false, wasm: true, cpu: true },
+    lastReported: null,
+    jobsAvailable: true,
+    webgpu: null,
+    measured: {},
   };
 }

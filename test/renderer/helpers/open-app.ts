@@ -5,17 +5,10 @@ import type { Project, RunProgress } from '../../../main/api/entities.js';
 import App from '../../../renderer/src/App.svelte';
 import { mounted, settle } from './dom.js';
 import { FakeClient, type Handlers } from './fake-client.js';
-import { project } from './fixtures.js';
+import { project, wasmBackendInfo } from './fixtures.js';
 
 export const studioHandlers: Handlers = {
-  'backend.info': () => ({
-    requested: 'auto',
-    installed: { gpu: false, node: false, wasm: true, cpu: true },
-    lastReported: null,
-    jobsAvailable: true,
-    webgpu: null,
-    measured: {},
-  }),
+  'backend.info': wasmBackendInfo,
   'settings.get': () => ({ backend: 'auto', schedule: { sampleEvery: 400, checkpointEvery: 5000, saveEpochFreq: 5, numSamples: 4 } }),
   'datasets.health': (p) => ({
     projectId: p.projectId,
